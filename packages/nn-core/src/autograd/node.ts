@@ -1,0 +1,22 @@
+import type { DType } from '../dtype.js';
+import type { Tensor } from './tensor.js';
+
+/** A gradient for one input, or null/undefined when the input gets none. */
+export type InputGrad = Tensor | null | undefined;
+
+/**
+ * Computes input gradients from output gradients. `douts[k]` has the shape of output k (zeros when no
+ * gradient reached it); `needs[i]` says whether input i wants a gradient (others may return null).
+ */
+export type BackwardFn = (douts: Tensor[], needs: boolean[]) => InputGrad[];
+
+/** One recorded op application in the graph. */
+export interface GradNode {
+  readonly name: string;
+  /** Tensor inputs in argument order (arrays of tensors flattened in place). */
+  inputs: Tensor[];
+  /** Null once the graph has been freed by a backward pass. */
+  backward: BackwardFn | null;
+  readonly outputShapes: number[][];
+  readonly outputDtypes: DType[];
+}

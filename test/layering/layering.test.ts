@@ -1,0 +1,78 @@
+/**
+ * The layering rule, checked on the import statements of every source file:
+ * kernels ← autograd ← ops ← tensor sugar, nn, optim ← trainer; packages meet only through their index.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve, dirname } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+const core = join(root, 'packages/nn-core/src');
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) return files(p);
+    return p.endsWith('.ts') && !p.endsWith('.test.ts') ? [p] : [];
+  });
+}
+
+/** Import specifiers of a file (static `import … from` / `export … from` and dynamic `import()`). */
+function imports(file: string): string[] {
+  const src = readFileSync(file, 'utf8');
+  const out: string[] = [];
+  for (const m of src.matchAll(/(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+    out.push(m[1] ?? m[2]);
+  }
+  return out;
+}
+
+/** Package-relative target of a relative import, e.g. `ops/binary.ts`. */
+function target(file: string, spec: string): string | null {
+  if (!spec.startsWith('.')) return null;
+  return relative(core, resolve(dirname(file), spec));
+}
+
+function violations(dir: string, forbidden: (to: string) => boolean): string[] {
+  return files(join(core, dir)).flatMap((f) =>
+    imports(f)
+      .map((s) => target(f, s))
+      .filter((t): t is string => t !== null && forbidden(t))
+      .map((t) => `${relative(core, f)} imports ${t}`),
+  );
+}
+
+describe('layering', () => {
+  it('kernels import nothing of the package but other kernels and dtype', () => {
+    expect(violations('kernels', (t) => !t.startsWith('kernels') && t !== 'dtype.js')).toEqual([]);
+  });
+
+  it('autograd imports no ops, nn, optim or io', () => {
+    expect(violations('autograd', (t) => /^(ops|nn|optim|io)\b/.test(t) || t === 'tensor.js')).toEqual([]);
+  });
+
+  it('ops import no nn, optim, io or the tensor sugar', () => {
+    expect(violations('ops', (t) => /^(nn|optim|io)\b/.test(t) || t === 'tensor.js')).toEqual([]);
+  });
+
+  it('nn and optim do not import each other backwards (optim → nn is allowed for Parameter only)', () => {
+    expect(violations('nn', (t) => /^optim\b/.test(t))).toEqual([]);
+  });
+
+  it('packages import each other only through their index', () => {
+    const pkgs = readdirSync(join(root, 'packages'));
+    const bad = pkgs.flatMap((p) => {
+      const src = join(root, 'packages', p, 'src');
+      return files(src).flatMap((f) =>
+        imports(f)
+          .filter((s) => /^@recurrent\/[^/]+\/./.test(s) || (s.startsWith('.') && !resolve(dirname(f), s).startsWith(src)))
+          .map((s) => `${relative(root, f)} imports ${s}`),
+      );
+    });
+    expect(bad).toEqual([]);
+  });
+
+  it('the checker sees imports (guards against a vacuous pass)', () => {
+    expect(imports(join(core, 'ops/binary.ts'))).toContain('../kernels/cpu/broadcast.js');
+  });
+});
