@@ -6,3 +6,5 @@ export { Generator, defaultGenerator, manualSeed, type GeneratorState } from './
 export { add, sub, mul, div, pow, type Operand } from './ops/binary.js';
 export { neg, exp, log, tanh, sigmoid, relu, abs, sqrt } from './ops/unary.js';
 export { sum, mean, max, amax, argmax, type Dims } from './ops/reduce.js';
+export { reshape, view, flatten } from './ops/view.js';
+export { permute, transpose, t } from './ops/transpose.js';
