@@ -8,3 +8,5 @@ export { neg, exp, log, tanh, sigmoid, relu, abs, sqrt } from './ops/unary.js';
 export { sum, mean, max, amax, argmax, type Dims } from './ops/reduce.js';
 export { reshape, view, flatten } from './ops/view.js';
 export { permute, transpose, t } from './ops/transpose.js';
+export * as nn from './nn/index.js';
+export { onWarning, recentWarnings, clearRecentWarnings, warn, type Warning, type WarningCategory, type WarningHandler } from './warnings.js';
