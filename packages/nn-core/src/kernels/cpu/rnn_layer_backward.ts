@@ -1,0 +1,163 @@
+/**
+ * BPTT for one recurrent layer in one direction (see rnn_layer.ts for layout and masking).
+ * Per step only the pointwise backward and dh·W_hh run; the weight gradients of all steps are three GEMMs at the
+ * end over the saved per-step gradients: dW_ih = dXpᵀ·x, dW_hh = dHpᵀ·H_prev, dW_hr = dHtotᵀ·h_cell.
+ */
+import { allocate, type FloatArray } from '../../dtype.js';
+import { gemm } from './matmul.js';
+import { gatesOf, gruCellBackward, lstmCellBackward, rnnCellBackward, type CellMode, type StepGrad } from './rnn_cells.js';
+import type { LayerSaved, LayerSpec, LayerWeights } from './rnn_layer.js';
+
+export interface LayerGrads {
+  dx: FloatArray;
+  dh0: FloatArray;
+  dc0: FloatArray | null;
+  dWih: FloatArray;
+  dWhh: FloatArray;
+  dbIh: FloatArray | null;
+  dbHh: FloatArray | null;
+  dWhr: FloatArray | null;
+}
+
+/**
+ * @param dOut - `(L, N, Hout)` gradient of the layer output
+ * @param dhN - `(N, Hout)`; dcN - `(N, H)` (LSTM)
+ */
+export function recurrentLayerBackward(
+  spec: LayerSpec,
+  w: LayerWeights,
+  x: FloatArray,
+  h0: FloatArray,
+  c0: FloatArray | null,
+  saved: LayerSaved,
+  dOut: FloatArray,
+  dhN: FloatArray,
+  dcN: FloatArray | null,
+): LayerGrads {
+  const { mode, L, N, In, H, Hout } = spec;
+  const GH = gatesOf(mode) * H;
+  const make = (n: number): FloatArray => allocate(x instanceof Float64Array ? 'float64' : 'float32', n) as FloatArray;
+  const dxp = make(L * N * GH);
+  const dhp = mode === 'GRU' ? make(L * N * GH) : dxp;
+  const dhTot = make(L * N * Hout);
+  const dhcell = w.wHr !== null ? make(N * H) : null;
+  let dh: FloatArray = dhN.slice();
+  let dhNext: FloatArray = make(N * Hout);
+  let dc: FloatArray | null = dcN === null ? null : dcN.slice();
+  let dcNext: FloatArray | null = dcN === null ? null : make(N * H);
+  for (let s = L - 1; s >= 0; s--) {
+    const t = spec.reverse ? L - 1 - s : s;
+    const prevT = spec.reverse ? t + 1 : t - 1;
+    const inRange = prevT >= 0 && prevT < L;
+    const tot = dhTot.subarray(t * N * Hout, (t + 1) * N * Hout);
+    totalHiddenGrad(spec, t, dh, dOut.subarray(t * N * Hout, (t + 1) * N * Hout), tot, Hout);
+    if (dhcell !== null) gemm(false, false, N, H, Hout, 1, tot, w.wHr!, 0, dhcell);
+    const g: StepGrad = {
+      N,
+      H,
+      acts: saved.acts.subarray(t * N * GH, (t + 1) * N * GH),
+      hPrev: inRange ? saved.hs.subarray(prevT * N * Hout, (prevT + 1) * N * Hout) : h0,
+      cPrev: saved.cs === null ? null : inRange ? saved.cs.subarray(prevT * N * H, (prevT + 1) * N * H) : c0,
+      c: saved.cs?.subarray(t * N * H, (t + 1) * N * H) ?? null,
+      hn: saved.hns?.subarray(t * N * H, (t + 1) * N * H) ?? null,
+      dh: dhcell ?? tot,
+      dc,
+      dxp: dxp.subarray(t * N * GH, (t + 1) * N * GH),
+      dhp: dhp.subarray(t * N * GH, (t + 1) * N * GH),
+      dhPrevDirect: dhNext,
+      dcPrev: dcNext,
+    };
+    stepBackward(mode, g);
+    passPadded(spec, t, g, dh, dc, GH, Hout, H);
+    gemm(false, false, N, Hout, GH, 1, g.dhp, w.wHh, 1, dhNext);
+    [dh, dhNext] = [dhNext, dh];
+    if (dc !== null) [dc, dcNext] = [dcNext!, dc];
+  }
+  return weightGrads(spec, w, x, h0, saved, dxp, dhp, dhTot, dh, dc, make);
+}
+
+function stepBackward(mode: CellMode, g: StepGrad): void {
+  if (mode === 'LSTM') lstmCellBackward(g);
+  else if (mode === 'GRU') gruCellBackward(g);
+  else rnnCellBackward(g, mode === 'RNN_RELU');
+}
+
+/** dL/dh_t = carried gradient + dOut_t on valid rows; padding rows get 0 (their output was a constant zero). */
+function totalHiddenGrad(spec: LayerSpec, t: number, dh: FloatArray, dOut: FloatArray, tot: FloatArray, Hout: number): void {
+  for (let n = 0; n < spec.N; n++) {
+    const on = spec.lengths === null || t < spec.lengths[n];
+    for (let j = n * Hout; j < (n + 1) * Hout; j++) tot[j] = on ? dh[j] + dOut[j] : 0;
+  }
+}
+
+/** Padding rows: no gate gradients, and the carried dh/dc pass straight through to the previous step. */
+function passPadded(
+  spec: LayerSpec,
+  t: number,
+  g: StepGrad,
+  dh: FloatArray,
+  dc: FloatArray | null,
+  GH: number,
+  Hout: number,
+  H: number,
+): void {
+  if (spec.lengths === null) return;
+  for (let n = 0; n < spec.N; n++) {
+    if (t < spec.lengths[n]) continue;
+    g.dxp.fill(0, n * GH, (n + 1) * GH);
+    if (g.dhp !== g.dxp) g.dhp.fill(0, n * GH, (n + 1) * GH);
+    g.dhPrevDirect.set(dh.subarray(n * Hout, (n + 1) * Hout), n * Hout);
+    if (dc !== null) g.dcPrev!.set(dc.subarray(n * H, (n + 1) * H), n * H);
+  }
+}
+
+function weightGrads(
+  spec: LayerSpec,
+  w: LayerWeights,
+  x: FloatArray,
+  h0: FloatArray,
+  saved: LayerSaved,
+  dxp: FloatArray,
+  dhp: FloatArray,
+  dhTot: FloatArray,
+  dh0: FloatArray,
+  dc0: FloatArray | null,
+  make: (n: number) => FloatArray,
+): LayerGrads {
+  const { mode, L, N, In, H, Hout } = spec;
+  const GH = gatesOf(mode) * H;
+  const R = L * N;
+  const dWih = make(GH * In);
+  gemm(true, false, GH, In, R, 1, dxp, x, 0, dWih);
+  const dx = make(R * In);
+  gemm(false, false, R, In, GH, 1, dxp, w.wIh, 0, dx);
+  // H_prev stacks the state each step started from, so that Σ_t dHp_tᵀ·h_prev,t is one GEMM.
+  const hPrevAll = make(R * Hout);
+  for (let t = 0; t < L; t++) {
+    const p = spec.reverse ? t + 1 : t - 1;
+    hPrevAll.set(p >= 0 && p < L ? saved.hs.subarray(p * N * Hout, (p + 1) * N * Hout) : h0, t * N * Hout);
+  }
+  const dWhh = make(GH * Hout);
+  gemm(true, false, GH, Hout, R, 1, dhp, hPrevAll, 0, dWhh);
+  let dWhr: FloatArray | null = null;
+  if (w.wHr !== null) {
+    dWhr = make(Hout * H);
+    gemm(true, false, Hout, H, R, 1, dhTot, saved.hcell!, 0, dWhr);
+  }
+  return {
+    dx,
+    dh0,
+    dc0,
+    dWih,
+    dWhh,
+    dbIh: w.bIh === null ? null : columnSums(dxp, R, GH, make),
+    dbHh: w.bHh === null ? null : columnSums(dhp, R, GH, make),
+    dWhr,
+  };
+}
+
+function columnSums(a: FloatArray, rows: number, cols: number, make: (n: number) => FloatArray): FloatArray {
+  const out = make(cols);
+  for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) out[j] += a[r * cols + j];
+  return out;
+}

@@ -1,0 +1,119 @@
+/**
+ * The fused recurrent layer: one layer, one direction, the whole sequence, with hand-written BPTT.
+ * This is the training path of nn.RNN / nn.LSTM / nn.GRU; the cell-by-cell composition of ops is its test oracle.
+ */
+import { defineMultiOp, willRecord } from '../autograd/define_op.js';
+import { Tensor } from '../autograd/tensor.js';
+import type { FloatArray } from '../dtype.js';
+import { recurrentLayerBackward, recurrentLayerForward, type LayerSpec, type LayerWeights } from '../kernels/cpu/rnn_layer.js';
+import { gatesOf, type CellMode } from '../kernels/cpu/rnn_cells.js';
+import { fmtShape, ShapeError } from '../shape.js';
+
+export type { CellMode } from '../kernels/cpu/rnn_cells.js';
+
+export interface RecurrentLayerOptions {
+  mode: CellMode;
+  /** Process time steps from last valid to first. */
+  reverse: boolean;
+  /** Valid steps per batch row (1..L), or null for all L. */
+  lengths: Int32Array | null;
+}
+
+/** Layer weights; biases are null without bias, `wHr` null unless a projected LSTM. */
+export interface RecurrentLayerWeights {
+  wIh: Tensor;
+  wHh: Tensor;
+  bIh: Tensor | null;
+  bHh: Tensor | null;
+  wHr: Tensor | null;
+}
+
+/**
+ * Runs one recurrent layer over a sequence.
+ * @param x - `(L, N, In)`
+ * @param h0 - `(N, Hout)`
+ * @param c0 - `(N, H)` for LSTM, else null
+ * @param w - `wIh (G·H, In)`, `wHh (G·H, Hout)`, `bIh`, `bHh (G·H)`, `wHr (Hout, H)`
+ * @returns `[output (L, N, Hout), hN (N, Hout), cN (N, H)]` (cN only for LSTM)
+ * @remarks Backward is BPTT through the saved gate activations and states (see kernels/cpu/rnn_layer_backward.ts).
+ */
+export function recurrentLayer(x: Tensor, h0: Tensor, c0: Tensor | null, w: RecurrentLayerWeights, opts: RecurrentLayerOptions): Tensor[] {
+  const params = [w.wIh, w.wHh, w.bIh, w.bHh, w.wHr].filter((p): p is Tensor => p !== null);
+  const states = c0 === null ? [h0] : [h0, c0];
+  return layerOp(x, states, params, w, opts);
+}
+
+const layerOp = defineMultiOp(
+  'recurrent_layer',
+  (x: Tensor, states: Tensor[], params: Tensor[], w: RecurrentLayerWeights, opts: RecurrentLayerOptions) => {
+    const spec = specOf(x, states[0], states[1] ?? null, w, opts);
+    const weights: LayerWeights = {
+      wIh: w.wIh.data as FloatArray,
+      wHh: w.wHh.data as FloatArray,
+      bIh: (w.bIh?.data ?? null) as FloatArray | null,
+      bHh: (w.bHh?.data ?? null) as FloatArray | null,
+      wHr: (w.wHr?.data ?? null) as FloatArray | null,
+    };
+    const xd = x.data as FloatArray;
+    const h0 = states[0].data as FloatArray;
+    const c0 = (states[1]?.data ?? null) as FloatArray | null;
+    const r = recurrentLayerForward(spec, weights, xd, h0, c0);
+    const out = [new Tensor(r.out, [spec.L, spec.N, spec.Hout]), new Tensor(r.hN, [spec.N, spec.Hout])];
+    if (r.cN !== null) out.push(new Tensor(r.cN, [spec.N, spec.H]));
+    // Saves the gate activations and states of every step (r.saved), plus the inputs themselves; nothing else.
+    const saved = willRecord() ? r.saved : null;
+    return {
+      out,
+      backward: (douts) => {
+        const g = recurrentLayerBackward(
+          spec,
+          weights,
+          xd,
+          h0,
+          c0,
+          saved!,
+          douts[0].data as FloatArray,
+          douts[1].data as FloatArray,
+          (douts[2]?.data ?? null) as FloatArray | null,
+        );
+        const wrap = (d: FloatArray | null, like: Tensor | null): Tensor | null =>
+          d === null || like === null ? null : new Tensor(d, like.shape);
+        const stateGrads = [wrap(g.dh0, states[0]), ...(states[1] ? [wrap(g.dc0, states[1])] : [])];
+        const pairs: [Tensor | null, FloatArray | null][] = [
+          [w.wIh, g.dWih],
+          [w.wHh, g.dWhh],
+          [w.bIh, g.dbIh],
+          [w.bHh, g.dbHh],
+          [w.wHr, g.dWhr],
+        ];
+        const paramGrads = pairs.filter(([p]) => p !== null).map(([p, d]) => wrap(d, p));
+        return [new Tensor(g.dx, x.shape), ...stateGrads, ...paramGrads];
+      },
+    };
+  },
+);
+
+function specOf(x: Tensor, h0: Tensor, c0: Tensor | null, w: RecurrentLayerWeights, opts: RecurrentLayerOptions): LayerSpec {
+  const what = `recurrent layer (${opts.mode})`;
+  if (x.ndim !== 3) throw new ShapeError(`${what}: input must be (L, N, In), got shape ${fmtShape(x.shape)}`);
+  const [L, N, In] = x.shape;
+  const G = gatesOf(opts.mode);
+  const H = w.wIh.shape[0] / G;
+  const Hout = w.wHr === null ? H : w.wHr.shape[0];
+  if (w.wIh.shape[1] !== In) {
+    throw new ShapeError(`${what}: input has In=${In} features, weight_ih expects ${w.wIh.shape[1]} (input shape ${fmtShape(x.shape)})`);
+  }
+  if (h0.shape[0] !== N || h0.shape[1] !== Hout) {
+    throw new ShapeError(`${what}: h0 has shape ${fmtShape(h0.shape)}, expected [${N}, ${Hout}] (N, Hout)`);
+  }
+  if (c0 !== null && (c0.shape[0] !== N || c0.shape[1] !== H)) {
+    throw new ShapeError(`${what}: c0 has shape ${fmtShape(c0.shape)}, expected [${N}, ${H}] (N, H)`);
+  }
+  for (const t of [h0, c0, w.wIh, w.wHh, w.bIh, w.bHh, w.wHr]) {
+    if (t !== null && t.dtype !== x.dtype) throw new TypeError(`${what}: all tensors must be ${x.dtype}, found ${t.dtype}`);
+  }
+  if (opts.lengths !== null && opts.lengths.length !== N) {
+    throw new ShapeError(`${what}: lengths has ${opts.lengths.length} entries, expected N=${N}`);
+  }
+  return { mode: opts.mode, L, N, In, H, Hout, reverse: opts.reverse, lengths: opts.lengths };
+}
