@@ -6,7 +6,9 @@ export { Generator, defaultGenerator, manualSeed, type GeneratorState } from './
 export { add, sub, mul, div, pow, type Operand } from './ops/binary.js';
 export { neg, exp, log, tanh, sigmoid, relu, abs, sqrt } from './ops/unary.js';
 export { sum, mean, max, amax, argmax, type Dims } from './ops/reduce.js';
-export { reshape, view, flatten } from './ops/view.js';
-export { permute, transpose, t } from './ops/transpose.js';
 export * as nn from './nn/index.js';
 export { onWarning, recentWarnings, clearRecentWarnings, warn, type Warning, type WarningCategory, type WarningHandler } from './warnings.js';
+export { reshape, view, flatten } from './ops/view.js';
+export { permute, transpose, t } from './ops/transpose.js';
+export { softmax } from './ops/softmax.js';
+export { logSoftmax } from './ops/log_softmax.js';
