@@ -12,3 +12,6 @@ export { reshape, view, flatten } from './ops/view.js';
 export { permute, transpose, t } from './ops/transpose.js';
 export { softmax } from './ops/softmax.js';
 export { logSoftmax } from './ops/log_softmax.js';
+export { narrow, slice, select } from './ops/slice.js';
+export { indexSelect, type IndexLike } from './ops/index_select.js';
+export { gather } from './ops/gather.js';
