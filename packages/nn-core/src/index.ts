@@ -15,3 +15,4 @@ export { logSoftmax } from './ops/log_softmax.js';
 export { narrow, slice, select } from './ops/slice.js';
 export { indexSelect, type IndexLike } from './ops/index_select.js';
 export { gather } from './ops/gather.js';
+export { matmul, mm, bmm } from './ops/matmul.js';
