@@ -16,3 +16,5 @@ export { narrow, slice, select } from './ops/slice.js';
 export { indexSelect, type IndexLike } from './ops/index_select.js';
 export { gather } from './ops/gather.js';
 export { matmul, mm, bmm } from './ops/matmul.js';
+export { squeeze, unsqueeze } from './ops/squeeze.js';
+export { expand, expandAs } from './ops/expand.js';
