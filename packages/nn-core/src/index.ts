@@ -18,3 +18,5 @@ export { gather } from './ops/gather.js';
 export { matmul, mm, bmm } from './ops/matmul.js';
 export { squeeze, unsqueeze } from './ops/squeeze.js';
 export { expand, expandAs } from './ops/expand.js';
+export { cat, stack } from './ops/cat.js';
+export { chunk, split } from './ops/chunk.js';
