@@ -20,3 +20,6 @@ export { squeeze, unsqueeze } from './ops/squeeze.js';
 export { expand, expandAs } from './ops/expand.js';
 export { cat, stack } from './ops/cat.js';
 export { chunk, split } from './ops/chunk.js';
+export { where, maskedFill } from './ops/where.js';
+export { dropout } from './ops/dropout.js';
+export { toDtype, clone } from './ops/cast.js';
