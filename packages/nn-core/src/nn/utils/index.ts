@@ -1,0 +1,5 @@
+/**
+ * `nn.utils` (PyTorch: `torch.nn.utils`): gradient clipping here; more utilities are re-exported as they
+ * are added.
+ */
+export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from '../clip_grad.js';
