@@ -4,10 +4,9 @@
  * inputs. Class weights are constants (no gradient), as in PyTorch.
  */
 import { describe, expect, it } from 'vitest';
-import { nn, type Tensor } from '../../packages/nn-core/src/index.js';
+import { F, type Tensor } from '../../packages/nn-core/src/index.js';
 import { checkOpCase, loadFixture, one } from './load.js';
 
-const F = nn.functional;
 const fx = loadFixture('loss');
 
 type Reduction = 'none' | 'mean' | 'sum';
