@@ -23,4 +23,5 @@ export { chunk, split } from './ops/chunk.js';
 export { where, maskedFill } from './ops/where.js';
 export { dropout } from './ops/dropout.js';
 export { toDtype, clone } from './ops/cast.js';
+export * from './io/index.js';
 export * as F from './nn/functional.js';

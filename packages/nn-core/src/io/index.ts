@@ -1,0 +1,11 @@
+export { writeFileAtomic } from './atomic.js';
+export { SafetensorsError, type SafetensorsErrorCode } from './errors.js';
+export {
+  loadSafetensors,
+  parseSafetensors,
+  saveSafetensors,
+  serializeSafetensors,
+  type ParseSafetensorsOptions,
+  type SafetensorsContents,
+} from './safetensors.js';
+export type { SafetensorsDtype } from './elements.js';
