@@ -15,7 +15,8 @@ The bytes are produced here with struct + json following the format spec
 `Dtype` enum) then by name in UTF-8 byte order, offsets assigned in that order, header written as
 compact JSON with `__metadata__` first and each entry as {dtype, shape, data_offsets}, then padded
 with spaces to a multiple of 8 bytes. Every tensor is checked by decoding the bytes back with
-torch/numpy. When the `safetensors` package is importable (it is optional) the script also checks
+torch/numpy. When the `safetensors` package is importable (it is optional; e.g. PYTHONPATH=DIR after
+`pip install --target DIR safetensors`) the script also checks
 that `safetensors.torch.save` produces the same bytes and that `safetensors.deserialize` reads the
 files back to the same dtype, shape and bytes.
 """
@@ -215,8 +216,7 @@ def check(path, expected_path):
         else:  # equal including the sign of zero, NaN matching NaN
             same = (got == ref) & (torch.copysign(torch.ones_like(got), got) == torch.copysign(torch.ones_like(ref), ref))
             assert bool((same | (got.isnan() & ref.isnan())).all()), f"{name}: values differ"
-    entries = {n: (back[n][0], back[n][1], back[n][2]) for n in back}
-    assert serialize(entries, meta) == buf, "not byte-identical to the reference writer's layout"
+    assert serialize(back, meta) == buf, "not byte-identical to the reference writer's layout"
     try:
         import safetensors
         from safetensors.torch import load, save
