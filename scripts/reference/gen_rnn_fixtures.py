@@ -16,7 +16,7 @@ import os
 import sys
 
 import torch
-from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, pad_sequence
 
 EXPECTED_TORCH = "1.13"
 OUT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "test", "parity", "fixtures")
@@ -131,6 +131,36 @@ def cases_for(mode, extra=None):
     ]
 
 
+def packed_cases():
+    """pad_sequence, pack_padded_sequence (sorted and unsorted), an LSTM on a PackedSequence, pad_packed_sequence."""
+    seqs = [det([3, 2], 0.5).requires_grad_(True), det([5, 2], 1.5).requires_grad_(True), det([1, 2], 2.5).requires_grad_(True)]
+    padded = pad_sequence(seqs, batch_first=True, padding_value=-1.0)
+    u_pad = det(list(padded.shape), 7.0)
+    (padded * u_pad).sum().backward()
+    pad_case = {"name": "pad_sequence_batch_first", "sequences": [enc(t) for t in seqs], "paddingValue": -1.0,
+                "expected": enc(padded), "upstream": enc(u_pad), "grads": [enc(t.grad) for t in seqs]}
+
+    x = det([5, 3, 2], 0.75).requires_grad_(True)
+    lengths = [3, 5, 1]
+    packed = pack_padded_sequence(x, torch.tensor(lengths), enforce_sorted=False)
+    lstm = torch.nn.LSTM(2, 3, dtype=torch.float64)
+    with torch.no_grad():
+        for k, (_, p) in enumerate(lstm.named_parameters()):
+            p.copy_(0.5 * det(p.shape, 1.0 + k))
+    out_p, (h_n, c_n) = lstm(packed)
+    unpacked, out_lengths = pad_packed_sequence(out_p, total_length=6)
+    u_data = det(list(out_p.data.shape), 8.0)
+    ((out_p.data * u_data).sum() + h_n.sum()).backward()
+    lstm_case = {
+        "name": "lstm_on_packed", "input": enc(x), "lengths": lengths, "stateDict": {k: enc(v) for k, v in lstm.state_dict().items()},
+        "packedInputData": enc(packed.data), "batchSizes": packed.batch_sizes.tolist(),
+        "sortedIndices": packed.sorted_indices.tolist(), "unsortedIndices": packed.unsorted_indices.tolist(),
+        "packedOutputData": enc(out_p.data), "hN": enc(h_n), "cN": enc(c_n), "padded6": enc(unpacked),
+        "outLengths": out_lengths.tolist(), "upstreamData": enc(u_data), "inputGrad": enc(x.grad),
+    }
+    return [pad_case, lstm_case]
+
+
 FILES = {
     "rnn_tanh": lambda: cases_for("RNN", {"nl": "tanh"}),
     "rnn_relu": lambda: cases_for("RNN", {"nl": "relu"}),
@@ -138,14 +168,15 @@ FILES = {
     "rnn_lstm_proj": lambda: cases_for("LSTM", {"proj": 3}),
     "rnn_gru": lambda: cases_for("GRU"),
 }
+CUSTOM = {"rnn_packed": packed_cases}
 
 
 def main(names):
     if not torch.__version__.startswith(EXPECTED_TORCH):
         sys.exit(f"gen_rnn_fixtures.py: needs torch {EXPECTED_TORCH}.x (Debian python3-torch), found {torch.__version__}")
     os.makedirs(OUT_DIR, exist_ok=True)
-    for fname in names or sorted(FILES):
-        cases = [run_case(n, c, **kw) for n, c, kw in FILES[fname]()]
+    for fname in names or sorted([*FILES, *CUSTOM]):
+        cases = CUSTOM[fname]() if fname in CUSTOM else [run_case(n, c, **kw) for n, c, kw in FILES[fname]()]
         doc = {"generator": "scripts/reference/gen_rnn_fixtures.py", "torch": torch.__version__, "dtype": "float64",
                "cases": cases}
         path = os.path.join(OUT_DIR, f"{fname}.json")

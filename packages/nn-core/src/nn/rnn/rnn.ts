@@ -2,6 +2,7 @@
  * Elman RNN, LSTM and GRU layers. Each only picks its cell; `RNNBase` runs the layers.
  */
 import type { Tensor } from '../../autograd/tensor.js';
+import type { PackedSequence } from './packed.js';
 import { RNNBase, type RNNBaseOptions, type RNNForwardOptions } from './rnn_base.js';
 
 export interface RNNOptions extends RNNBaseOptions {
@@ -27,8 +28,10 @@ export class RNN extends RNNBase {
     this.nonlinearity = nl;
   }
 
-  forward(input: Tensor, h0?: Tensor | null, options: RNNForwardOptions = {}): [Tensor, Tensor] {
-    const [out, hN] = this.run(input, h0 ?? null, null, options);
+  forward(input: Tensor, h0?: Tensor | null, options?: RNNForwardOptions): [Tensor, Tensor];
+  forward(input: PackedSequence, h0?: Tensor | null): [PackedSequence, Tensor];
+  forward(input: Tensor | PackedSequence, h0?: Tensor | null, options: RNNForwardOptions = {}): [Tensor | PackedSequence, Tensor] {
+    const [out, hN] = this.runAny(input, h0 ?? null, null, options);
     return [out, hN];
   }
 }
@@ -54,11 +57,17 @@ export class LSTM extends RNNBase {
     super('LSTM', inputSize, hiddenSize, options);
   }
 
-  forward(input: Tensor, hx?: [Tensor, Tensor] | null, options: RNNForwardOptions = {}): [Tensor, [Tensor, Tensor]] {
+  forward(input: Tensor, hx?: [Tensor, Tensor] | null, options?: RNNForwardOptions): [Tensor, [Tensor, Tensor]];
+  forward(input: PackedSequence, hx?: [Tensor, Tensor] | null): [PackedSequence, [Tensor, Tensor]];
+  forward(
+    input: Tensor | PackedSequence,
+    hx?: [Tensor, Tensor] | null,
+    options: RNNForwardOptions = {},
+  ): [Tensor | PackedSequence, [Tensor, Tensor]] {
     if (hx !== undefined && hx !== null && (!Array.isArray(hx) || hx.length !== 2)) {
       throw new TypeError('LSTM: hx must be a pair [h0, c0] (or omitted for zeros)');
     }
-    const [out, hN, cN] = this.run(input, hx?.[0] ?? null, hx?.[1] ?? null, options);
+    const [out, hN, cN] = this.runAny(input, hx?.[0] ?? null, hx?.[1] ?? null, options);
     return [out, [hN, cN!]];
   }
 }
@@ -75,8 +84,10 @@ export class GRU extends RNNBase {
     super('GRU', inputSize, hiddenSize, options);
   }
 
-  forward(input: Tensor, h0?: Tensor | null, options: RNNForwardOptions = {}): [Tensor, Tensor] {
-    const [out, hN] = this.run(input, h0 ?? null, null, options);
+  forward(input: Tensor, h0?: Tensor | null, options?: RNNForwardOptions): [Tensor, Tensor];
+  forward(input: PackedSequence, h0?: Tensor | null): [PackedSequence, Tensor];
+  forward(input: Tensor | PackedSequence, h0?: Tensor | null, options: RNNForwardOptions = {}): [Tensor | PackedSequence, Tensor] {
+    const [out, hN] = this.runAny(input, h0 ?? null, null, options);
     return [out, hN];
   }
 }

@@ -17,6 +17,7 @@ import { Module, moduleDtype, type ModuleOptions } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { gatesOf } from '../../kernels/cpu/rnn_cells.js';
 import { checkLengths, type Lengths } from './lengths.js';
+import { PackedSequence, packPaddedSequence, padPackedSequence } from './packed.js';
 
 export interface RNNBaseOptions extends ModuleOptions {
   numLayers?: number;
@@ -171,6 +172,27 @@ export class RNNBase extends Module {
       cOut = cOut === null ? null : squeeze(cOut, 1);
     }
     return [output, hOut, cOut];
+  }
+
+  /**
+   * `run` for a padded tensor or a PackedSequence. A packed input is unpacked to a padded batch with its lengths,
+   * run, and the output packed again in the same order (PyTorch returns a PackedSequence for a packed input;
+   * hN/cN are in the original batch order either way).
+   */
+  protected runAny(
+    input: Tensor | PackedSequence,
+    h0: Tensor | null,
+    c0: Tensor | null,
+    options: RNNForwardOptions,
+  ): [Tensor | PackedSequence, Tensor, Tensor | null] {
+    if (!(input instanceof PackedSequence)) return this.run(input, h0, c0, options);
+    if (options.lengths !== undefined) {
+      throw new TypeError(`${this.name}: pass either a PackedSequence or the lengths option, not both`);
+    }
+    const [padded, lengths] = padPackedSequence(input, { batchFirst: this.batchFirst });
+    const [out, hN, cN] = this.run(padded, h0, c0, { lengths });
+    const packed = packPaddedSequence(out, lengths, { batchFirst: this.batchFirst, enforceSorted: false });
+    return [new PackedSequence(packed.data, packed.batchSizes, input.sortedIndices, input.unsortedIndices), hN, cN];
   }
 
   /** Checks rank, features and dtype; returns whether the input is batched. */

@@ -3,3 +3,4 @@
  * are added.
  */
 export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from '../clip_grad.js';
+export * as rnn from '../rnn/packed.js';
