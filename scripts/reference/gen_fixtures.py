@@ -64,6 +64,9 @@ FIXTURE_DIR = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__fi
                                             "fixtures"))
 
 
+MAX_BYTES = 300_000
+
+
 def dumps(v):
     return json.dumps(v, sort_keys=True, separators=(",", ":"), allow_nan=False, ensure_ascii=True)
 
@@ -100,6 +103,9 @@ def main(argv):
         fn, description = FIXTURES[name]
         text = render(name, description, check_unique(fn()))
         json.loads(text)  # must parse back
+        if len(text.encode()) > MAX_BYTES:
+            sys.exit(f"gen_fixtures.py: {name}.json would be {len(text.encode())} bytes, over the {MAX_BYTES}-byte limit; "
+                     "use smaller shapes or split the file")
         path = os.path.join(FIXTURE_DIR, f"{name}.json")
         with open(path, "w", encoding="ascii", newline="\n") as f:
             f.write(text)

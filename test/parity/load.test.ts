@@ -1,4 +1,6 @@
 /** The fixture loader and the agreement criterion: the comparisons used by every parity test can fail. */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exp, tanh, tensor } from '../../packages/nn-core/src/index.js';
 import { agrees, checkOpCase, decode, loadFixture, mismatches, one, toTensor, type OpCase } from './load.js';
@@ -48,4 +50,19 @@ describe('parity fixture loader', () => {
     const perturbed: OpCase = { ...c, grads: { x: { ...grad, data: grad.data.map((v, i) => (i === 5 ? v + 1e-9 : v)) } } };
     expect(() => checkOpCase(perturbed, (inputs) => tanh(one(inputs, 'x')))).toThrow(/grad x\[5\]/);
   });
+});
+
+describe('committed fixtures from scripts/reference/gen_fixtures.py', () => {
+  const files = ['unary', 'binary', 'reduce', 'matmul', 'softmax', 'where', 'cast', 'shape', 'linear_embedding', 'loss',
+    'clip_grad_norm', 'optim'];
+  for (const file of files) {
+    it(`${file}.json: torch 1.13, under 300 KB, unique case names`, () => {
+      const fx = loadFixture<{ name: string }>(file);
+      expect(fx.torch).toMatch(/^1\.13\./);
+      expect(fx.file).toBe(file);
+      expect(statSync(join(import.meta.dirname, 'fixtures', `${file}.json`)).size).toBeLessThan(300_000);
+      const names = fx.cases.map((c) => c.name);
+      expect(new Set(names).size).toBe(names.length);
+    });
+  }
 });
