@@ -1,4 +1,5 @@
 export * from './autograd/index.js';
+import './tensor.js';
 export * from './creation.js';
 export * from './dtype.js';
 export * from './shape.js';
