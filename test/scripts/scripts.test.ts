@@ -43,6 +43,13 @@ const expectedLines: Record<string, string[]> = {
     'target word scores [4, 6, 80]',
     'per-frame class scores [4, 15, 5]',
   ],
+  '03_gate_equations.ts': [
+    'nn.LSTM: x [3, 2, 5] → output [3, 2, 4], hN [1, 2, 4], cN [1, 2, 4]',
+    'ok: LSTM step 2 by hand equals nn.LSTM to 1e-6',
+    'ok: the last h and c by hand equal hN and cN',
+    'nn.GRU: x [3, 2, 5] → output [3, 2, 4], hN [1, 2, 4]',
+    'ok: GRU step 2 by hand equals nn.GRU to 1e-6',
+  ],
 };
 
 /** The scripts the issue asks for; deleting one must fail this test. */
