@@ -26,3 +26,4 @@ export { dropout } from './ops/dropout.js';
 export { toDtype, clone } from './ops/cast.js';
 export * from './io/index.js';
 export * as F from './nn/functional.js';
+export * as optim from './optim/index.js';
