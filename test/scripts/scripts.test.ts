@@ -50,6 +50,12 @@ const expectedLines: Record<string, string[]> = {
     'nn.GRU: x [3, 2, 5] → output [3, 2, 4], hN [1, 2, 4]',
     'ok: GRU step 2 by hand equals nn.GRU to 1e-6',
   ],
+  '04_cross_entropy.ts': [
+    'ok: crossEntropy equals nllLoss(logSoftmax(x)) (|diff| < 1e-7)',
+    'ok: the weighted versions agree too',
+    'ok: backward matches the closed form',
+    'ok: the loss at least halves in 30 steps',
+  ],
 };
 
 /** The scripts the issue asks for; deleting one must fail this test. */
