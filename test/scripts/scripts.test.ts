@@ -56,6 +56,15 @@ const expectedLines: Record<string, string[]> = {
     'ok: backward matches the closed form',
     'ok: the loss at least halves in 30 steps',
   ],
+  '05_data_cube_and_lengths.ts': [
+    'batchFirst: true  input [3, 7, 3] → output [3, 7, 4]  hN [1, 3, 4]  cN [1, 3, 4]',
+    'LSTM: h0 has shape [3, 1, 4], expected [1, 3, 4]',
+    'padSequence(sequences) → [5, 3, 3]  (L_max, N, F);  with batchFirst: true → [3, 5, 3]',
+    'output [5, 3, 8] (L, N, 2H)  hN [2, 3, 4]  cN [2, 3, 4]',
+    'ok: sequence 1: forward half at step 1 = hN[0], backward half at step 0 = hN[1]',
+    'ok: output is zero at padded steps',
+    'ok: the lengths option gives exactly the packed result',
+  ],
 };
 
 /** The scripts the issue asks for; deleting one must fail this test. */
