@@ -1,0 +1,210 @@
+/**
+ * `TextClassifier`: a many-to-one recurrent text classifier.
+ *
+ * ```
+ * ids (N, L) ─ embedding ─► (N, L, E) ─ dropout ─ rnn ─► (N, L, D·H), hN (numLayers·D, N, H)
+ *   ─ pool over the valid steps ─► (N, D·H) ─ dropout ─ fc ─► (N, C) ─ logSoftmax ─► log-probabilities
+ * ```
+ * Trained with `F.nllLoss` on these log-probabilities (`logSoftmax` + `nllLoss` = cross entropy, kept as two
+ * visible steps by design).
+ *
+ * Pooling (masked by `lengths`, so padding never contributes):
+ * - `last`: the final hidden states of the last layer from hN, forward direction (state after the last valid
+ *   step) then backward direction (state after reading back to step 0), concatenated;
+ * - `mean`: the mean of the outputs over the valid steps;
+ * - `max`: the element-wise max of the outputs over the valid steps.
+ *
+ * State-dict keys are those of this PyTorch module (attributes `embedding`, `rnn`, `fc`; dropout has no state):
+ * ```
+ * embedding.weight                               (V, E)        row 0 (<pad>) is zero and gets no gradient
+ * rnn.weight_ih_l{k}[_reverse]                   (G·H, E or D·H)
+ * rnn.weight_hh_l{k}[_reverse]                   (G·H, H)
+ * rnn.bias_ih_l{k}[_reverse], rnn.bias_hh_l{k}[_reverse]   (G·H)
+ * fc.weight                                      (C, D·H)
+ * fc.bias                                        (C)
+ * ```
+ * with G = 1 (RNN), 3 (GRU), 4 (LSTM) and PyTorch's gate order, so the weights load into
+ * `nn.Embedding(V, E, padding_idx=0)`, `nn.LSTM(E, H, num_layers, batch_first=True, bidirectional=…)` and
+ * `nn.Linear(D·H, C)`.
+ */
+import { F, Tensor, cat, div, max, maskedFill, nn, select, sum, tensor, type FloatDType } from '@recurrent/nn-core';
+
+export type CellType = 'lstm' | 'gru' | 'rnn';
+export type Pooling = 'last' | 'mean' | 'max';
+
+/** The architecture; everything needed to rebuild the module (stored in config.json). */
+export interface TextClassifierConfig {
+  /** V: vocabulary size (row 0 is `<pad>`). */
+  vocabSize: number;
+  /** C: number of classes. */
+  numClasses: number;
+  /** E. */
+  embeddingDim: number;
+  /** H. */
+  hiddenSize: number;
+  numLayers: number;
+  bidirectional: boolean;
+  cell: CellType;
+  pooling: Pooling;
+  /** Dropout on the embeddings (0 = none). */
+  embeddingDropout: number;
+  /** Dropout between recurrent layers (PyTorch's `dropout` argument; only with numLayers > 1). */
+  rnnDropout: number;
+  /** Dropout on the pooled features, before `fc`. */
+  dropout: number;
+}
+
+export type TextClassifierOptions = Pick<TextClassifierConfig, 'vocabSize' | 'numClasses'> & Partial<TextClassifierConfig>;
+
+/** Defaults of the optional architecture settings (the default recipe's model). */
+export const DEFAULT_ARCHITECTURE = {
+  embeddingDim: 128,
+  hiddenSize: 128,
+  numLayers: 1,
+  bidirectional: true,
+  cell: 'lstm',
+  pooling: 'max',
+  embeddingDropout: 0.5,
+  rnnDropout: 0,
+  dropout: 0.5,
+} as const satisfies Omit<TextClassifierConfig, 'vocabSize' | 'numClasses'>;
+
+type Recurrent = nn.LSTM | nn.GRU | nn.RNN;
+
+export class TextClassifier extends nn.Module {
+  readonly config: TextClassifierConfig;
+  readonly embedding: nn.Embedding;
+  readonly rnn: Recurrent;
+  readonly fc: nn.Linear;
+  private readonly embeddingDropout: nn.Dropout;
+  private readonly dropout: nn.Dropout;
+
+  /** Builds a freshly initialized model (weights from the global generator: call `manualSeed` first). */
+  constructor(options: TextClassifierOptions, moduleOptions: { dtype?: FloatDType } = {}) {
+    super();
+    const cfg = resolveConfig(options);
+    this.config = cfg;
+    const dtype = moduleOptions.dtype;
+    const E = cfg.embeddingDim;
+    const H = cfg.hiddenSize;
+    this.embedding = this.registerModule('embedding', new nn.Embedding(cfg.vocabSize, E, { paddingIdx: 0, dtype }));
+    const rnnOptions = { numLayers: cfg.numLayers, bidirectional: cfg.bidirectional, dropout: cfg.rnnDropout, batchFirst: true, dtype };
+    const rnn = cfg.cell === 'lstm' ? new nn.LSTM(E, H, rnnOptions) : cfg.cell === 'gru' ? new nn.GRU(E, H, rnnOptions) : new nn.RNN(E, H, rnnOptions);
+    this.rnn = this.registerModule('rnn', rnn);
+    this.embeddingDropout = this.registerModule('embedding_dropout', new nn.Dropout(cfg.embeddingDropout));
+    this.dropout = this.registerModule('dropout', new nn.Dropout(cfg.dropout));
+    this.fc = this.registerModule('fc', new nn.Linear(this.featureSize, cfg.numClasses, { dtype }));
+  }
+
+  /** D·H: size of the pooled features. */
+  get featureSize(): number {
+    return (this.config.bidirectional ? 2 : 1) * this.config.hiddenSize;
+  }
+
+  /**
+   * Log-probabilities of the classes.
+   * @param ids - `(N, L)` int32 token ids, `<pad>` (0) after each sequence's end
+   * @param lengths - `(N)` valid steps of each row, 1..L
+   * @returns `(N, C)` log-probabilities (rows sum to 1 after exp)
+   */
+  forward(ids: Tensor, lengths: Int32Array | readonly number[]): Tensor {
+    const logits = this.logits(ids, lengths);
+    return F.logSoftmax(logits, 1);
+  }
+
+  /**
+   * Unnormalized class scores (everything but the final `logSoftmax`).
+   * @param ids - `(N, L)` int32
+   * @param lengths - `(N)`
+   * @returns `(N, C)`
+   */
+  logits(ids: Tensor, lengths: Int32Array | readonly number[]): Tensor {
+    if (ids.ndim !== 2) throw new RangeError(`TextClassifier: ids must be 2-D (N, L), got shape [${ids.shape.join(', ')}]`);
+    const [N] = ids.shape;
+    if (lengths.length !== N) throw new RangeError(`TextClassifier: lengths has ${lengths.length} entries, expected N=${N}`);
+    const x = this.embeddingDropout.forward(this.embedding.forward(ids)); // (N, L, E)
+    const [out, hN] = this.runRnn(x, lengths); // (N, L, D·H), (numLayers·D, N, H)
+    const pooled = this.pool(out, hN, lengths); // (N, D·H)
+    return this.fc.forward(this.dropout.forward(pooled));
+  }
+
+  private runRnn(x: Tensor, lengths: Int32Array | readonly number[]): [Tensor, Tensor] {
+    const rnn = this.rnn;
+    if (rnn instanceof nn.LSTM) {
+      const [out, [hN]] = rnn.forward(x, null, { lengths });
+      return [out, hN];
+    }
+    return rnn.forward(x, null, { lengths });
+  }
+
+  /**
+   * Pools the outputs over the valid steps.
+   * @param out - `(N, L, D·H)`
+   * @param hN - `(numLayers·D, N, H)`
+   * @returns `(N, D·H)`
+   */
+  private pool(out: Tensor, hN: Tensor, lengths: Int32Array | readonly number[]): Tensor {
+    const { pooling, numLayers } = this.config;
+    const D = this.config.bidirectional ? 2 : 1;
+    if (pooling === 'last') {
+      const last = Array.from({ length: D }, (_, d) => select(hN, 0, (numLayers - 1) * D + d));
+      return last.length === 1 ? last[0] : cat(last, 1);
+    }
+    const [N, L] = out.shape;
+    const pad = padMask(lengths, N, L); // (N, L, 1): 1 at padded steps
+    if (pooling === 'max') return max(maskedFill(out, pad, -Infinity), 1)[0];
+    const summed = sum(maskedFill(out, pad, 0), 1); // (N, D·H)
+    const len = tensor(Array.from(lengths, (l) => [l]), undefined, { dtype: out.dtype }); // (N, 1)
+    return div(summed, len);
+  }
+
+  override extraRepr(): string {
+    const c = this.config;
+    return `cell=${c.cell}, pooling=${c.pooling}, classes=${c.numClasses}`;
+  }
+}
+
+/** `(N, L, 1)` mask, 1 where step t ≥ lengths[n] (padding). */
+function padMask(lengths: Int32Array | readonly number[], N: number, L: number): Tensor {
+  const m = new Int32Array(N * L);
+  for (let n = 0; n < N; n++) m.fill(1, n * L + lengths[n], (n + 1) * L);
+  return new Tensor(m, [N, L, 1]);
+}
+
+const CELLS: readonly CellType[] = ['lstm', 'gru', 'rnn'];
+const POOLINGS: readonly Pooling[] = ['last', 'mean', 'max'];
+
+/** Fills defaults and checks every field; throws a RangeError naming the bad value. */
+export function resolveConfig(options: TextClassifierOptions): TextClassifierConfig {
+  const cfg: TextClassifierConfig = {
+    vocabSize: options.vocabSize,
+    numClasses: options.numClasses,
+    embeddingDim: options.embeddingDim ?? DEFAULT_ARCHITECTURE.embeddingDim,
+    hiddenSize: options.hiddenSize ?? DEFAULT_ARCHITECTURE.hiddenSize,
+    numLayers: options.numLayers ?? DEFAULT_ARCHITECTURE.numLayers,
+    bidirectional: options.bidirectional ?? DEFAULT_ARCHITECTURE.bidirectional,
+    cell: options.cell ?? DEFAULT_ARCHITECTURE.cell,
+    pooling: options.pooling ?? DEFAULT_ARCHITECTURE.pooling,
+    embeddingDropout: options.embeddingDropout ?? DEFAULT_ARCHITECTURE.embeddingDropout,
+    rnnDropout: options.rnnDropout ?? DEFAULT_ARCHITECTURE.rnnDropout,
+    dropout: options.dropout ?? DEFAULT_ARCHITECTURE.dropout,
+  };
+  const positive = (k: 'vocabSize' | 'numClasses' | 'embeddingDim' | 'hiddenSize' | 'numLayers', min = 1): void => {
+    if (!Number.isInteger(cfg[k]) || cfg[k] < min) throw new RangeError(`TextClassifier: ${k} must be an integer ≥ ${min}, got ${cfg[k]}`);
+  };
+  positive('vocabSize', 2);
+  positive('numClasses', 2);
+  positive('embeddingDim');
+  positive('hiddenSize');
+  positive('numLayers');
+  if (typeof cfg.bidirectional !== 'boolean') throw new TypeError(`TextClassifier: bidirectional must be a boolean, got ${String(cfg.bidirectional)}`);
+  if (!CELLS.includes(cfg.cell)) throw new RangeError(`TextClassifier: cell must be one of ${CELLS.join(', ')}, got '${String(cfg.cell)}'`);
+  if (!POOLINGS.includes(cfg.pooling)) throw new RangeError(`TextClassifier: pooling must be one of ${POOLINGS.join(', ')}, got '${String(cfg.pooling)}'`);
+  for (const k of ['embeddingDropout', 'rnnDropout', 'dropout'] as const) {
+    if (typeof cfg[k] !== 'number' || !(cfg[k] >= 0 && cfg[k] < 1)) throw new RangeError(`TextClassifier: ${k} must be in [0, 1), got ${cfg[k]}`);
+  }
+  if (cfg.rnnDropout > 0 && cfg.numLayers === 1) {
+    throw new RangeError(`TextClassifier: rnnDropout (${cfg.rnnDropout}) acts between recurrent layers, so it needs numLayers > 1`);
+  }
+  return cfg;
+}
