@@ -4,7 +4,7 @@
  * somewhere (06 writes an SVG plot) get a temporary path.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +65,14 @@ const expectedLines: Record<string, string[]> = {
     'ok: output is zero at padded steps',
     'ok: the lengths option gives exactly the packed result',
   ],
+  '06_reg_lstm.ts': [
+    'training input x [24, 28, 1] (L, N, E=1), target y [24, 28, 1]',
+    'model(x) → [24, 28, 1]',
+    'epoch  1  loss ',
+    'epoch 60  loss ',
+    'ok: the training loss falls at least 5×',
+    'wrote ',
+  ],
 };
 
 /** The scripts the issue asks for; deleting one must fail this test. */
@@ -115,6 +123,16 @@ describe('scripts/0*.ts', () => {
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
     expect(r.stdout.length).toBeGreaterThan(0);
     for (const line of expectedLines[script] ?? []) expect(r.stdout).toContain(line);
+  });
+
+  it('06_reg_lstm.ts writes its SVG plot to the path given in argv', async () => {
+    expect((await runs.get('06_reg_lstm.ts')!).code).toBe(0);
+    const svg = readFileSync(join(outDir, 'reg_lstm.svg'), 'utf8');
+    // Two polylines (truth and prediction) in one small, well-formed SVG document.
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    expect(svg.match(/<polyline /g)?.length).toBe(2);
+    expect(svg.length).toBeLessThan(20_000);
   });
 
   it('type-check (tsx does not)', async () => {
