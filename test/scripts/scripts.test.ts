@@ -73,6 +73,14 @@ const expectedLines: Record<string, string[]> = {
     'ok: the training loss falls at least 5×',
     'wrote ',
   ],
+  '07_rnn_1027.ts': [
+    'X [35, 2, 1027]',
+    'Y [35, 2, 256]  len(stateNew) 1  stateNew [1, 2, 256]',
+    "nn.RNN(1027, 256, { nonlinearity: 'relu' }): Y [35, 2, 256]  state [1, 2, 256]",
+    'ok: relu step 0 by hand equals nn.RNN',
+    'nn.GRU:  Y [35, 2, 256]  len(state) 1  state [1, 2, 256]',
+    'nn.LSTM: Y [35, 2, 256]  len(state) 2  h [1, 2, 256]  c [1, 2, 256]',
+  ],
 };
 
 /** The scripts the issue asks for; deleting one must fail this test. */
