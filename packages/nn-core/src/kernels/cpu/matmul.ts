@@ -8,10 +8,16 @@
  * tensors need no layout argument; pass `lda`/`ldb`/`ldc` to address a block of a wider matrix.
  * With beta = 0, C is written without being read (NaN in C does not leak), as in BLAS.
  *
- * `gemm` is the fast one (4×4 register tiles, products accumulated in double precision); `gemmNaive` is its
- * reference twin, kept for the randomized test.
+ * `gemm` dispatches: float32 products of at least WASM_MIN_WORK multiply-adds go to the WebAssembly SIMD sgemm
+ * (gemm_wasm.ts; float32 accumulation, blocked summation order) when it is available, everything else (all float64,
+ * so float64 results never depend on the backend) to `gemmJs`, 4×4 register tiles with products accumulated in
+ * double precision. `gemmNaive` is the reference twin of both, kept for the randomized tests.
  */
 import type { TypedArray } from '../../dtype.js';
+import { sgemmWasm } from './gemm_wasm.js';
+
+/** Below this many multiply-adds (M·N·K) the copies into WebAssembly memory cost more than they save. */
+export const WASM_MIN_WORK = 4096;
 
 /** Row strides of the stored matrices (elements between consecutive stored rows). */
 export interface GemmLayout {
@@ -66,6 +72,29 @@ function put(C: TypedArray, at: number, s: number, alpha: number, beta: number):
 
 /** C ← alpha · op(A) · op(B) + beta · C (row-major; see the module doc). */
 export function gemm(
+  transA: boolean,
+  transB: boolean,
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  A: TypedArray,
+  B: TypedArray,
+  beta: number,
+  C: TypedArray,
+  layout: GemmLayout = {},
+): void {
+  if (C instanceof Float32Array && A instanceof Float32Array && B instanceof Float32Array && M * N * K >= WASM_MIN_WORK) {
+    strides(transA, transB, M, N, K, A, B, C, layout);
+    const lda = layout.lda ?? (transA ? M : K);
+    const ldb = layout.ldb ?? (transB ? K : N);
+    if (sgemmWasm(transA, transB, M, N, K, alpha, A, B, beta, C, lda, ldb, layout.ldc ?? N)) return;
+  }
+  gemmJs(transA, transB, M, N, K, alpha, A, B, beta, C, layout);
+}
+
+/** The JavaScript gemm (4×4 register tiles, double-precision accumulation), whatever the dtype. */
+export function gemmJs(
   transA: boolean,
   transB: boolean,
   M: number,

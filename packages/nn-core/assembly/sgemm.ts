@@ -1,0 +1,234 @@
+// Single-precision GEMM for WebAssembly SIMD (128-bit), compiled by AssemblyScript at install time
+// (scripts/build-wasm.mjs) and driven by src/kernels/cpu/gemm_wasm.ts, which owns the linear memory layout.
+//
+//   C ← alpha · op(A) · op(B) + beta · C,   op(A) (M, K), op(B) (K, N), C (M, N), all row-major
+//
+// A and B sit in linear memory exactly as the caller stores them (leading dims lda/ldb); C is compact (ldc = N).
+// Blocking as in GotoBLAS / BLIS: B is packed in KC × NC blocks of NR-wide column panels, A in MC × KC blocks of
+// MR-tall row panels (both zero-padded at the edges), and a 4 × 8 register tile (8 f32x4 accumulators) runs over
+// a micro-panel pair. Summation order is fixed (k ascending within a KC block, blocks ascending), so results are
+// identical run to run.
+
+const MR: i32 = 4;
+const NR: i32 = 8;
+const KC: i32 = 256;
+const MC: i32 = 64;
+const NC: i32 = 512;
+
+/** Bytes of scratch the caller reserves at `work`: packed B block, packed A block, one edge tile. */
+export function workBytes(): i32 {
+  return (KC * NC + MC * KC + MR * NR) * 4;
+}
+
+/** First free byte after static data (the caller places its regions from here on). */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/** 1 when built with relaxed SIMD (fused multiply-add where the engine offers it). */
+export function relaxed(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
+}
+
+// @ts-ignore: decorator
+@inline
+function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
+/** Packs op(B)[pc:pc+kc, jc:jc+nc] into NR-wide panels: panel p holds kc rows of NR floats (zero beyond nc). */
+function packB(transB: i32, b: usize, ldb: i32, pc: i32, jc: i32, kc: i32, nc: i32, dst: usize): void {
+  for (let jr = 0; jr < nc; jr += NR) {
+    const nr = min(NR, nc - jr);
+    if (!transB) {
+      let src = b + (<usize>pc * <usize>ldb + <usize>(jc + jr)) * 4;
+      if (nr == NR) {
+        for (let k = 0; k < kc; k++) {
+          v128.store(dst, v128.load(src));
+          v128.store(dst, v128.load(src, 16), 16);
+          src += <usize>ldb * 4;
+          dst += NR * 4;
+        }
+      } else {
+        for (let k = 0; k < kc; k++) {
+          for (let j = 0; j < NR; j++) store<f32>(dst + j * 4, j < nr ? load<f32>(src + j * 4) : 0);
+          src += <usize>ldb * 4;
+          dst += NR * 4;
+        }
+      }
+    } else {
+      // op(B)[k, j] = B[j, k]: column j of the panel is a contiguous run of row jc+jr+j of B.
+      for (let j = 0; j < NR; j++) {
+        const out = dst + j * 4;
+        if (j < nr) {
+          const src = b + (<usize>(jc + jr + j) * <usize>ldb + <usize>pc) * 4;
+          for (let k = 0; k < kc; k++) store<f32>(out + k * NR * 4, load<f32>(src + k * 4));
+        } else {
+          for (let k = 0; k < kc; k++) store<f32>(out + k * NR * 4, 0);
+        }
+      }
+      dst += <usize>kc * NR * 4;
+    }
+  }
+}
+
+/** Packs op(A)[ic:ic+mc, pc:pc+kc] into MR-tall panels: panel p holds kc columns of MR floats (zero beyond mc). */
+function packA(transA: i32, a: usize, lda: i32, ic: i32, pc: i32, mc: i32, kc: i32, dst: usize): void {
+  for (let ir = 0; ir < mc; ir += MR) {
+    const mr = min(MR, mc - ir);
+    if (transA) {
+      // op(A)[i, k] = A[k, i]: the MR values of step k are contiguous in row pc+k of A.
+      let src = a + (<usize>pc * <usize>lda + <usize>(ic + ir)) * 4;
+      if (mr == MR) {
+        for (let k = 0; k < kc; k++) {
+          v128.store(dst, v128.load(src));
+          src += <usize>lda * 4;
+          dst += MR * 4;
+        }
+      } else {
+        for (let k = 0; k < kc; k++) {
+          for (let i = 0; i < MR; i++) store<f32>(dst + i * 4, i < mr ? load<f32>(src + i * 4) : 0);
+          src += <usize>lda * 4;
+          dst += MR * 4;
+        }
+      }
+    } else {
+      for (let i = 0; i < MR; i++) {
+        const out = dst + i * 4;
+        if (i < mr) {
+          const src = a + (<usize>(ic + ir + i) * <usize>lda + <usize>pc) * 4;
+          for (let k = 0; k < kc; k++) store<f32>(out + k * MR * 4, load<f32>(src + k * 4));
+        } else {
+          for (let k = 0; k < kc; k++) store<f32>(out + k * MR * 4, 0);
+        }
+      }
+      dst += <usize>kc * MR * 4;
+    }
+  }
+}
+
+/**
+ * One MR × NR tile: acc = Ap · Bp over kc steps, then C ← alpha·acc + beta·C (C not read when beta = 0).
+ * Partial tiles (mr < MR or nr < NR) go through the edge buffer so nothing outside C is touched.
+ */
+function kernel(
+  kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr: i32, alpha: f32, beta: f32, edge: usize,
+): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = madd(a, b0, c00);
+    c01 = madd(a, b1, c01);
+    a = v128.load32_splat(pa, 4);
+    c10 = madd(a, b0, c10);
+    c11 = madd(a, b1, c11);
+    a = v128.load32_splat(pa, 8);
+    c20 = madd(a, b0, c20);
+    c21 = madd(a, b1, c21);
+    a = v128.load32_splat(pa, 12);
+    c30 = madd(a, b0, c30);
+    c31 = madd(a, b1, c31);
+    pa += MR * 4;
+    pb += NR * 4;
+  }
+  const va = f32x4.splat(alpha);
+  if (mr == MR && nr == NR) {
+    const row = <usize>ldc * 4;
+    if (beta == 0) {
+      v128.store(c, f32x4.mul(va, c00));
+      v128.store(c, f32x4.mul(va, c01), 16);
+      v128.store(c + row, f32x4.mul(va, c10));
+      v128.store(c + row, f32x4.mul(va, c11), 16);
+      v128.store(c + 2 * row, f32x4.mul(va, c20));
+      v128.store(c + 2 * row, f32x4.mul(va, c21), 16);
+      v128.store(c + 3 * row, f32x4.mul(va, c30));
+      v128.store(c + 3 * row, f32x4.mul(va, c31), 16);
+    } else {
+      const vb = f32x4.splat(beta);
+      update(c, c00, va, vb);
+      update(c + 16, c01, va, vb);
+      update(c + row, c10, va, vb);
+      update(c + row + 16, c11, va, vb);
+      update(c + 2 * row, c20, va, vb);
+      update(c + 2 * row + 16, c21, va, vb);
+      update(c + 3 * row, c30, va, vb);
+      update(c + 3 * row + 16, c31, va, vb);
+    }
+    return;
+  }
+  v128.store(edge, c00);
+  v128.store(edge, c01, 16);
+  v128.store(edge, c10, 32);
+  v128.store(edge, c11, 48);
+  v128.store(edge, c20, 64);
+  v128.store(edge, c21, 80);
+  v128.store(edge, c30, 96);
+  v128.store(edge, c31, 112);
+  for (let i = 0; i < mr; i++) {
+    for (let j = 0; j < nr; j++) {
+      const at = c + (<usize>i * <usize>ldc + <usize>j) * 4;
+      const s = alpha * load<f32>(edge + (i * NR + j) * 4);
+      store<f32>(at, beta == 0 ? s : s + beta * load<f32>(at));
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function update(at: usize, acc: v128, va: v128, vb: v128): void {
+  v128.store(at, f32x4.add(f32x4.mul(va, acc), f32x4.mul(vb, v128.load(at))));
+}
+
+/** C ← beta · C (C not read when beta = 0): the whole product when K = 0 or alpha = 0. */
+function scale(M: i32, N: i32, beta: f32, c: usize): void {
+  const n = <usize>M * <usize>N;
+  for (let i: usize = 0; i < n; i++) {
+    const at = c + i * 4;
+    store<f32>(at, beta == 0 ? 0 : beta * load<f32>(at));
+  }
+}
+
+/**
+ * C ← alpha · op(A) · op(B) + beta · C. Byte offsets a, b, c, work; C compact (ldc = N); `work` has workBytes().
+ */
+export function sgemm(
+  transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
+  a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, work: usize,
+): void {
+  if (M == 0 || N == 0) return;
+  if (K == 0 || alpha == 0) {
+    scale(M, N, beta, c);
+    return;
+  }
+  const bp = work;
+  const ap = bp + <usize>(KC * NC) * 4;
+  const edge = ap + <usize>(MC * KC) * 4;
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = min(NC, N - jc);
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = min(KC, K - pc);
+      // The first K block applies beta; later ones add to what the earlier ones wrote.
+      const bet: f32 = pc == 0 ? beta : 1;
+      packB(transB, b, ldb, pc, jc, kc, nc, bp);
+      for (let ic = 0; ic < M; ic += MC) {
+        const mc = min(MC, M - ic);
+        packA(transA, a, lda, ic, pc, mc, kc, ap);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const pb = bp + <usize>jr * <usize>kc * 4;
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = min(MR, mc - ir);
+            const cc = c + (<usize>(ic + ir) * <usize>N + <usize>(jc + jr)) * 4;
+            kernel(kc, ap + <usize>ir * <usize>kc * 4, pb, cc, N, mr, nr, alpha, bet, edge);
+          }
+        }
+      }
+    }
+  }
+}

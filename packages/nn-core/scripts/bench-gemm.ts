@@ -1,0 +1,68 @@
+/**
+ * sgemm micro-benchmark: GFLOPS of the JavaScript gemm vs the WebAssembly SIMD gemm on float32, at square sizes
+ * and at the shapes of an LSTM training step (E 128, H 128, batch 64, length 64: input projection 4096×512×128,
+ * recurrent step 64×512×128, and the backward's weight gradients).
+ *
+ *   pnpm tsx packages/nn-core/scripts/bench-gemm.ts
+ */
+import { gemmJs } from '../src/kernels/cpu/matmul.js';
+import { gemmBackend, sgemmWasm } from '../src/kernels/cpu/gemm_wasm.js';
+
+interface Shape {
+  name: string;
+  transA: boolean;
+  transB: boolean;
+  M: number;
+  N: number;
+  K: number;
+}
+
+const shapes: Shape[] = [
+  { name: '256³', transA: false, transB: false, M: 256, N: 256, K: 256 },
+  { name: '1024³', transA: false, transB: false, M: 1024, N: 1024, K: 1024 },
+  { name: '64×256×512 (M×K×N)', transA: false, transB: false, M: 64, N: 512, K: 256 },
+  { name: 'xp = x·W_ihᵀ 4096×128→512', transA: false, transB: true, M: 4096, N: 512, K: 128 },
+  { name: 'hp = h·W_hhᵀ 64×128→512', transA: false, transB: true, M: 64, N: 512, K: 128 },
+  { name: 'dh = dg·W_hh 64×512→128', transA: false, transB: false, M: 64, N: 128, K: 512 },
+  { name: 'dW = dgᵀ·x 512×4096→128', transA: true, transB: false, M: 512, N: 128, K: 4096 },
+  { name: 'dx = dg·W_ih 4096×512→128', transA: false, transB: false, M: 4096, N: 128, K: 512 },
+];
+
+function rand(n: number): Float32Array {
+  const a = new Float32Array(n);
+  let s = 12345;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    a[i] = s / 2 ** 32 - 0.5;
+  }
+  return a;
+}
+
+/** Median GFLOPS over repeated runs of about 0.3 s in total (at least 3). */
+function gflops(run: () => void, flop: number): number {
+  run();
+  const times: number[] = [];
+  const start = performance.now();
+  while (times.length < 3 || (performance.now() - start < 300 && times.length < 200)) {
+    const t0 = performance.now();
+    run();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return flop / (times[times.length >> 1] * 1e6);
+}
+
+console.log(`backend: ${gemmBackend()}`);
+console.log('| shape | js GFLOPS | wasm GFLOPS | speed-up |');
+console.log('|---|---|---|---|');
+for (const { name, transA, transB, M, N, K } of shapes) {
+  const A = rand(M * K);
+  const B = rand(K * N);
+  const C = new Float32Array(M * N);
+  const flop = 2 * M * N * K;
+  const js = gflops(() => gemmJs(transA, transB, M, N, K, 1, A, B, 0, C), flop);
+  const wasm = gflops(() => {
+    sgemmWasm(transA, transB, M, N, K, 1, A, B, 0, C, transA ? M : K, transB ? K : N, N);
+  }, flop);
+  console.log(`| ${name} | ${js.toFixed(2)} | ${wasm.toFixed(2)} | ${(wasm / js).toFixed(1)}× |`);
+}

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { Generator } from '../../random.js';
+import { gemmBackend, sgemmWasm } from './gemm_wasm.js';
+import { gemm, gemmNaive, WASM_MIN_WORK } from './matmul.js';
+
+/** Values in [-1, 1) that are exact in float32, so both sides multiply the same numbers. */
+function randomF32(g: Generator, n: number): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = g.random() * 2 - 1;
+  return a;
+}
+
+interface Case {
+  transA: boolean;
+  transB: boolean;
+  M: number;
+  N: number;
+  K: number;
+  alpha: number;
+  beta: number;
+  lda: number;
+  ldb: number;
+  ldc: number;
+}
+
+/**
+ * Runs the WebAssembly sgemm and gemmNaive in float64 on the same float32 inputs and checks every element of C
+ * (gaps of a wider ldc included) against the float32 rounding bound of a K-term dot product:
+ *   |wasm − naive| ≤ (K + 3)·2⁻²³ · (|alpha|·Σ_k |a_ik·b_kj| + |beta·c_ij|)
+ * (γ_K for the sum, one rounding each for alpha, beta and the final add). A wrong index or a missed block
+ * is off by O(1), far above this.
+ */
+function check(g: Generator, k: Case): void {
+  const { transA, transB, M, N, K, alpha, beta, lda, ldb, ldc } = k;
+  const A = randomF32(g, (transA ? K : M) * lda);
+  const B = randomF32(g, (transB ? N : K) * ldb);
+  const C0 = randomF32(g, M * ldc);
+  if (beta === 0) C0.fill(NaN, 0, Math.min(C0.length, 3)); // beta = 0 must not read C
+  const fast = C0.slice();
+  const slow = Float64Array.from(C0);
+  const layout = { lda, ldb, ldc };
+  expect(sgemmWasm(transA, transB, M, N, K, alpha, A, B, beta, fast, lda, ldb, ldc)).toBe(true);
+  gemmNaive(transA, transB, M, N, K, alpha, Float64Array.from(A), Float64Array.from(B), beta, slow, layout);
+  const absA = Float64Array.from(A, Math.abs);
+  const absB = Float64Array.from(B, Math.abs);
+  const mag = new Float64Array(M * ldc);
+  gemmNaive(transA, transB, M, N, K, Math.abs(alpha), absA, absB, 0, mag, layout);
+  const u = 2 ** -23;
+  let worst = 0;
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < ldc; j++) {
+      const at = i * ldc + j;
+      if (j >= N) {
+        expect(Object.is(fast[at], C0[at]), `C gap (${i}, ${j}) changed in ${JSON.stringify(k)}`).toBe(true);
+        continue;
+      }
+      const bound = (K + 3) * u * (mag[at] + (beta === 0 ? 0 : Math.abs(beta * C0[at])));
+      worst = Math.max(worst, Math.abs(fast[at] - slow[at]) - bound);
+    }
+  }
+  expect(worst, JSON.stringify(k)).toBeLessThanOrEqual(0);
+}
+
+describe('sgemmWasm', () => {
+  it('is the float32 backend: the module is built at install time (RECURRENT_KERNELS=js opts out)', () => {
+    const expected = process.env.RECURRENT_KERNELS === 'js' ? ['js'] : ['wasm-simd', 'wasm-relaxed-simd'];
+    expect(expected).toContain(gemmBackend());
+  });
+
+  it('matches gemmNaive within the float32 bound on odd sizes, all transposes, alpha/beta, K = 0, M or N = 1', () => {
+    const g = new Generator(21);
+    // Not multiples of the 4×8 tile; 70×530×300 crosses the MC = 64, NC = 512 and KC = 256 block edges.
+    const sizes: [number, number, number][] = [
+      [7, 13, 5], [1, 1, 1], [1, 37, 19], [29, 1, 19], [33, 17, 65], [4, 8, 4], [6, 10, 0], [70, 530, 300], [64, 512, 128],
+    ];
+    for (const [M, N, K] of sizes) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          for (const [alpha, beta] of [[1, 0], [0.5, 1], [-2, 0.25]]) {
+            const lda = transA ? M : K;
+            const ldb = transB ? K : N;
+            check(g, { transA, transB, M, N, K, alpha, beta, lda, ldb, ldc: N });
+          }
+        }
+      }
+    }
+  });
+
+  it('addresses blocks of wider matrices through leading dims and leaves the gaps of C untouched', () => {
+    const g = new Generator(22);
+    for (const [M, N, K] of [[5, 6, 7], [67, 19, 260]] as const) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          const lda = (transA ? M : K) + 3;
+          const ldb = (transB ? K : N) + 5;
+          check(g, { transA, transB, M, N, K, alpha: 1.5, beta: 0.5, lda, ldb, ldc: N + 2 });
+          check(g, { transA, transB, M, N, K, alpha: 1, beta: 0, lda, ldb, ldc: N + 1 });
+        }
+      }
+    }
+  });
+
+  it('gives identical bits on a repeated call (fixed summation order, memory reused between calls)', () => {
+    const g = new Generator(23);
+    const [M, N, K] = [37, 45, 300];
+    const A = randomF32(g, M * K);
+    const B = randomF32(g, K * N);
+    const first = new Float32Array(M * N);
+    const second = new Float32Array(M * N);
+    sgemmWasm(false, true, M, N, K, 1, A, B, 0, first, K, K, N);
+    sgemmWasm(true, false, 3, 3, 3, 1, A, B, 0, new Float32Array(9), 3, 3, 3); // something else in between
+    sgemmWasm(false, true, M, N, K, 1, A, B, 0, second, K, K, N);
+    expect(Array.from(second)).toEqual(Array.from(first));
+  });
+});
+
+describe('gemm dispatch', () => {
+  it('sends big float32 products to WebAssembly: result equals sgemmWasm bit for bit', () => {
+    const g = new Generator(24);
+    const [M, N, K] = [16, 24, 32]; // 12288 ≥ WASM_MIN_WORK multiply-adds
+    expect(M * N * K).toBeGreaterThanOrEqual(WASM_MIN_WORK);
+    const A = randomF32(g, M * K);
+    const B = randomF32(g, K * N);
+    const viaGemm = new Float32Array(M * N);
+    const direct = new Float32Array(M * N);
+    gemm(false, false, M, N, K, 1, A, B, 0, viaGemm);
+    sgemmWasm(false, false, M, N, K, 1, A, B, 0, direct, K, N, N);
+    expect(Array.from(viaGemm)).toEqual(Array.from(direct));
+  });
+
+  it('keeps float64 on the JavaScript path: equal to gemmNaive within 1e-12 (same double-precision sums)', () => {
+    const g = new Generator(25);
+    const [M, N, K] = [20, 30, 40];
+    const A = Float64Array.from(randomF32(g, M * K));
+    const B = Float64Array.from(randomF32(g, K * N));
+    const fast = new Float64Array(M * N);
+    const slow = new Float64Array(M * N);
+    gemm(false, false, M, N, K, 1, A, B, 0, fast);
+    gemmNaive(false, false, M, N, K, 1, A, B, 0, slow);
+    for (let i = 0; i < fast.length; i++) expect(Math.abs(fast[i] - slow[i])).toBeLessThan(1e-12);
+  });
+});

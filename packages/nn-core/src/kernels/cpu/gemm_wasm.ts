@@ -1,0 +1,142 @@
+/**
+ * The WebAssembly SIMD sgemm (source: assembly/sgemm.ts, compiled by scripts/build-wasm.mjs at install time into
+ * build/sgemm.wasm) and the JavaScript side that feeds it.
+ *
+ * The module has its own linear memory, laid out as
+ *
+ *   [static data][work: packed B block | packed A block | edge tile][A as stored][B as stored][C compact (M, N)]
+ *
+ * Each call copies A and B in (one `set` each: the span from the first to the last stored element, gaps of a
+ * wider leading dim included), and C when beta ≠ 0; the module packs and multiplies; C is copied out row by row
+ * into the caller's layout. The memory grows on demand and is reused between calls.
+ *
+ * Loading is synchronous and lazy (first float32 gemm big enough to use it). If the file is missing, the engine
+ * lacks SIMD, or the environment variable `RECURRENT_KERNELS=js` is set, every call stays on the JavaScript gemm.
+ * A relaxed-SIMD build (fused multiply-add) is preferred when the engine validates it (Node 20 does only with
+ * `--experimental-wasm-relaxed-simd`).
+ */
+import { readFileSync } from 'node:fs';
+
+/** Which kernel float32 `gemm` calls of more than a few thousand multiply-adds use. */
+export type GemmBackend = 'wasm-relaxed-simd' | 'wasm-simd' | 'js';
+
+interface SgemmExports {
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  workBytes(): number;
+  heapBase(): number;
+  sgemm(
+    transA: number, transB: number, M: number, N: number, K: number, alpha: number,
+    a: number, lda: number, b: number, ldb: number, beta: number, c: number, work: number,
+  ): void;
+}
+
+/** The part of the WebAssembly JS API used here (the global is not in this package's type libs). */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+
+interface Loaded {
+  backend: GemmBackend;
+  exports: SgemmExports | null;
+  /** Byte offset of the work area, and of the first byte after it. */
+  work: number;
+  free: number;
+  view: Float32Array;
+}
+
+let loaded: Loaded | null = null;
+
+const PAGE = 65536;
+const align = (n: number, to: number): number => Math.ceil(n / to) * to;
+
+/** Reads the opt-out variable without assuming a Node `process` global (browsers have none). */
+function optedOut(): boolean {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.RECURRENT_KERNELS === 'js';
+}
+
+function instantiate(api: WasmApi, file: string): SgemmExports | null {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(new URL(`../../../build/${file}`, import.meta.url));
+  } catch {
+    return null; // not built (e.g. install scripts were skipped): the JavaScript gemm serves
+  }
+  if (!api.validate(bytes)) return null;
+  const instance = new api.Instance(new api.Module(bytes), {});
+  return instance.exports as SgemmExports;
+}
+
+function load(): Loaded {
+  const none: Loaded = { backend: 'js', exports: null, work: 0, free: 0, view: new Float32Array(0) };
+  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (optedOut() || api === undefined) return none;
+  let backend: GemmBackend = 'wasm-relaxed-simd';
+  let exports = instantiate(api, 'sgemm_relaxed.wasm');
+  if (exports === null) {
+    backend = 'wasm-simd';
+    exports = instantiate(api, 'sgemm.wasm');
+  }
+  if (exports === null) return none;
+  const work = align(exports.heapBase(), 64);
+  const free = align(work + exports.workBytes(), 64);
+  return { backend, exports, work, free, view: new Float32Array(exports.memory.buffer) };
+}
+
+/** The backend float32 gemm uses on this machine: 'wasm-relaxed-simd', 'wasm-simd', or 'js' (fallback or opt-out). */
+export function gemmBackend(): GemmBackend {
+  loaded ??= load();
+  return loaded.backend;
+}
+
+/** Grows the module memory to at least `bytes` and returns a current view of it. */
+function reserve(m: Loaded, ex: SgemmExports, bytes: number): Float32Array {
+  const have = ex.memory.buffer.byteLength;
+  if (bytes > have) ex.memory.grow(Math.ceil((bytes - have) / PAGE));
+  if (m.view.buffer !== ex.memory.buffer) m.view = new Float32Array(ex.memory.buffer);
+  return m.view;
+}
+
+/**
+ * C ← alpha · op(A) · op(B) + beta · C in WebAssembly, for arguments already checked by `gemm` (row-major,
+ * leading dims as in GemmLayout). Returns false, doing nothing, when the WebAssembly backend is not available.
+ */
+export function sgemmWasm(
+  transA: boolean,
+  transB: boolean,
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  A: Float32Array,
+  B: Float32Array,
+  beta: number,
+  C: Float32Array,
+  lda: number,
+  ldb: number,
+  ldc: number,
+): boolean {
+  loaded ??= load();
+  const ex = loaded.exports;
+  if (ex === null) return false;
+  if (M === 0 || N === 0) return true;
+  const spanA = K === 0 ? 0 : ((transA ? K : M) - 1) * lda + (transA ? M : K);
+  const spanB = K === 0 ? 0 : ((transB ? N : K) - 1) * ldb + (transB ? K : N);
+  const offA = loaded.free;
+  const offB = align(offA + spanA * 4, 64);
+  const offC = align(offB + spanB * 4, 64);
+  const mem = reserve(loaded, ex, offC + M * N * 4);
+  if (spanA > 0) mem.set(A.subarray(0, spanA), offA >> 2);
+  if (spanB > 0) mem.set(B.subarray(0, spanB), offB >> 2);
+  const c0 = offC >> 2;
+  if (beta !== 0) {
+    if (ldc === N) mem.set(C.subarray(0, M * N), c0);
+    else for (let i = 0; i < M; i++) mem.set(C.subarray(i * ldc, i * ldc + N), c0 + i * N);
+  }
+  ex.sgemm(transA ? 1 : 0, transB ? 1 : 0, M, N, K, alpha, offA, lda, offB, ldb, beta, offC, loaded.work);
+  if (ldc === N) C.set(mem.subarray(c0, c0 + M * N));
+  else for (let i = 0; i < M; i++) C.set(mem.subarray(c0 + i * N, c0 + (i + 1) * N), i * ldc);
+  return true;
+}
