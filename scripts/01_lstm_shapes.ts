@@ -46,6 +46,7 @@ const cases: Case[] = [
   { title: 'dropout: 0.5, numLayers: 2', options: { dropout: 0.5, numLayers: 2 }, note: 'dropout on the outputs of every layer but the last (training only)' },
   { title: 'bidirectional: true', options: { bidirectional: true }, note: 'output has 2H features; hN/cN have 2 rows per layer' },
   { title: 'projSize: 4', options: { projSize: 4 }, note: 'h (and output) projected to 4 features; c keeps H' },
+  { title: "dtype: 'float64'", options: { dtype: 'float64' }, note: "PyTorch's dtype argument; input and states must match" },
   {
     title: 'all together',
     options: { numLayers: 2, bias: true, batchFirst: true, dropout: 0.1, bidirectional: true, projSize: 4 },
@@ -57,15 +58,22 @@ for (const c of cases) {
   const lstm = new nn.LSTM(E, H, c.options);
   const D = lstm.numDirections;
   const Hout = lstm.outputHiddenSize;
-  const x = randn(lstm.batchFirst ? [N, L, E] : [L, N, E]);
-  const h0 = zeros([D * lstm.numLayers, N, Hout]);
-  const c0 = zeros([D * lstm.numLayers, N, H]);
+  const dtype = lstm.stateDict().weight_ih_l0.dtype;
+  const x = randn(lstm.batchFirst ? [N, L, E] : [L, N, E], { dtype });
+  const h0 = zeros([D * lstm.numLayers, N, Hout], { dtype });
+  const c0 = zeros([D * lstm.numLayers, N, H], { dtype });
   const [output, [hN, cN]] = lstm.forward(x, [h0, c0]);
   console.log(`\n### ${c.title}  (${c.note})`);
   console.log(`  input ${fmt(x)}  h0 ${fmt(h0)}  c0 ${fmt(c0)}`);
-  console.log(`  output ${fmt(output)}  hN ${fmt(hN)}  cN ${fmt(cN)}`);
+  console.log(`  output ${fmt(output)}  hN ${fmt(hN)}  cN ${fmt(cN)}${dtype === 'float32' ? '' : `  (${output.dtype})`}`);
   console.log(`  parameters: ${lstm.namedParameters().map(([k, p]) => `${k} ${fmt(p)}`).join(', ')}`);
 }
+
+// Unbatched input, as in PyTorch: (L, E) → output (L, H), states (D·numLayers, H).
+const single = new nn.LSTM(E, H);
+const xu = randn([L, E]);
+const [outU, [hU, cU]] = single.forward(xu);
+console.log(`\n### unbatched input (no N dim)\n  input ${fmt(xu)}  →  output ${fmt(outU)}  hN ${fmt(hU)}  cN ${fmt(cU)}`);
 
 cell('3. dropout acts between layers, in training mode only');
 // Post 001 says the dropout is applied to "the last layer"; it is the opposite: every layer's output except

@@ -38,7 +38,9 @@ check(maxAbsDiff(transpose(outTM, 0, 1), outBF) === 0 && maxAbsDiff(hTM, hBF) ==
 cell('2. Post 002 is wrong about h0/c0/hN/cN with batch_first');
 console.log(`The post says that with batch_first=True, h0/c0 and ht/ct become (batch, num_layers·num_directions, hidden).
 In PyTorch (and here) batch_first changes ONLY input and output; states are always (num_layers·num_directions, batch, H):
-hN ${fmt(hBF)} above is (1, N=${cities}, H=${H}).`);
+hN ${fmt(hBF)} above is (1, N=${cities}, H=${H}).
+Also: "output" is not "the last state's output" but the LAST LAYER's h at EVERY step; hN holds EVERY LAYER's h at
+the LAST step, and cN (the cell state, not "the forget gate value") likewise.`);
 try {
   lstmBF.forward(cube, [zeros([cities, 1, H]), zeros([cities, 1, H])]); // the post's batch-first h0
   throw new Error('a batch-first h0 was accepted');

@@ -26,6 +26,8 @@ const expectedLines: Record<string, string[]> = {
     'output [5, 3, 32]  hN [2, 3, 16]  cN [2, 3, 16]',
     'output [5, 3, 4]  hN [1, 3, 4]  cN [1, 3, 16]',
     'output [3, 5, 8]  hN [4, 3, 4]  cN [4, 3, 16]',
+    'output [5, 3, 16]  hN [1, 3, 16]  cN [1, 3, 16]  (float64)',
+    'input [5, 8]  →  output [5, 16]  hN [1, 16]  cN [1, 16]',
     'UserWarning: LSTM: dropout adds dropout after all but the last recurrent layer',
     'ok: omitted h0/c0 give exactly the zero-state result',
     'x.unsqueeze(0) [1, 4, 50]',
