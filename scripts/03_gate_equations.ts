@@ -93,6 +93,7 @@ for (let step = 0; step < L; step++) {
 check(maxAbsDiff(hg, select(gHN, 0, 0)) < TOL, 'the last h by hand equals hN');
 
 cell('3. Notes on post 003');
-console.log(`- "nonlinearity" belongs to nn.RNN only (tanh or relu); LSTM and GRU gates are fixed to σ and tanh.
+console.log(`- "nonlinearity" belongs to nn.RNN only (tanh or relu); LSTM and GRU gates are fixed to σ and tanh
+  (PyTorch raises TypeError for nn.LSTM(..., nonlinearity=...); here LSTMOptions has no such key, so tsc rejects it).
 - proj_size (projSize here) adds h_t = W_hr (o_t ⊙ tanh(c_t)), shrinking h to projSize; see script 01.
 - h_0 and c_0 default to zeros when omitted (checked in script 01).`);
