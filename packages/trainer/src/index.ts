@@ -4,3 +4,26 @@ export { sortLabels, encodeLabels } from './data/labels.js';
 export { DataLoader, makeBatch, PAD_ID, type Batch, type EncodedData, type LoaderOptions } from './data/loader.js';
 export { TextClassifier, resolveConfig, DEFAULT_ARCHITECTURE, type TextClassifierConfig, type TextClassifierOptions, type CellType, type Pooling } from './model.js';
 export { accuracy, confusionMatrix, classificationMetrics, metricsFromConfusion, type Metrics, type ClassMetrics } from './metrics.js';
+export { train, DEFAULT_TRAIN_OPTIONS, type TrainOptions, type TrainCallbacks, type TrainResult, type BatchEndInfo, type EpochEndInfo, type EpochRecord, type LrSchedule } from './train.js';
+export { prepareData, type DataOptions, type PreparedData, type SavedVocabulary } from './prepare.js';
+export { buildPipeline, pipelineFromJson, type TextPipeline, type PipelineOptions } from './pipeline.js';
+export { predictEncoded, evaluateEncoded, type Predictions, type Evaluation } from './evaluate.js';
+export {
+  saveModel,
+  loadModel,
+  loadWeights,
+  checkConfig,
+  saveTrainingState,
+  loadTrainingState,
+  readJson,
+  writeJson,
+  FORMAT_VERSION,
+  MODEL_FILES,
+  type Json,
+  type ModelConfigFile,
+  type SaveModelInput,
+  type LoadedModel,
+  type TrainingState,
+  type SavedTraining,
+} from './checkpoint.js';
+export { trainingCurveSvg, type CurvePoint } from './chart.js';

@@ -96,6 +96,17 @@ export class TextClassifier extends nn.Module {
     this.fc = this.registerModule('fc', new nn.Linear(this.featureSize, cfg.numClasses, { dtype }));
   }
 
+  /**
+   * Loads a model directory written by `train` or `saveModel` (see `checkpoint.ts`), validating config.json
+   * (format version, architecture, labels) and the weights' keys and shapes; returns the module in eval mode.
+   * Use `loadModel(dir)` to also get the labels, vocabulary and tokenizer settings.
+   */
+  static async load(dir: string): Promise<TextClassifier> {
+    // Imported lazily: checkpoint.ts builds TextClassifiers, so a static import would be circular.
+    const { loadModel } = await import('./checkpoint.js');
+    return (await loadModel(dir)).model;
+  }
+
   /** D·H: size of the pooled features. */
   get featureSize(): number {
     return (this.config.bidirectional ? 2 : 1) * this.config.hiddenSize;

@@ -1,0 +1,75 @@
+/**
+ * From files (or already-read datasets) to encoded training data: read, fix the label set, build (or reuse)
+ * the vocabulary, encode.
+ */
+import type { Json, ModelConfigFile } from './checkpoint.js';
+import { encodeLabels, sortLabels } from './data/labels.js';
+import type { EncodedData } from './data/loader.js';
+import { readDataset, type BadRow, type Dataset, type ReadOptions } from './data/read.js';
+import { buildPipeline, pipelineFromJson, type TextPipeline } from './pipeline.js';
+
+export interface DataOptions {
+  /** Training data: a file path (TSV/CSV/JSONL) or a dataset from `readDataset`. */
+  train: string | Dataset;
+  /** Dev data for validation and early stopping; null or absent trains without. */
+  dev?: string | Dataset | null;
+  /** How to read the files (columns/keys, `skipBadRows`). */
+  read?: ReadOptions;
+  /** Vocabulary: minimum count in the training texts. Default 1. */
+  minFreq?: number;
+  /** Vocabulary: at most this many tokens (most frequent first), or null. */
+  maxVocab?: number | null;
+  /** Keep only the first maxLength tokens of each text, or null for all. */
+  maxLength?: number | null;
+  /** Display names of labels, e.g. `{ '0': 'negative', '1': 'positive' }` (stored in config.json). */
+  labelNames?: Record<string, string> | null;
+}
+
+export interface PreparedData {
+  pipeline: TextPipeline;
+  /** In class-index order. */
+  labels: string[];
+  labelNames: string[] | null;
+  train: EncodedData;
+  dev: EncodedData | null;
+  trainFile: string;
+  devFile: string | null;
+  /** Rows left out under `read.skipBadRows`. */
+  skipped: { train: BadRow[]; dev: BadRow[] };
+}
+
+/** A saved model's config and vocabulary, reused when resuming. */
+export interface SavedVocabulary {
+  config: ModelConfigFile;
+  vocab: Json;
+  file: string;
+}
+
+export async function prepareData(o: DataOptions, saved: SavedVocabulary | null = null): Promise<PreparedData> {
+  const train = typeof o.train === 'string' ? await readDataset(o.train, o.read) : o.train;
+  const dev = o.dev === undefined || o.dev === null ? null : typeof o.dev === 'string' ? await readDataset(o.dev, o.read) : o.dev;
+  const labels = saved?.config.labels ?? sortLabels(train.examples.map((e) => e.label));
+  const pipeline =
+    saved === null
+      ? buildPipeline(
+          train.examples.map((e) => e.text),
+          { minFreq: o.minFreq, maxVocab: o.maxVocab, maxLength: o.maxLength },
+        )
+      : pipelineFromJson(saved.config.tokenizer, saved.vocab, saved.config.maxLength, saved.file);
+  const names = o.labelNames ?? null;
+  const labelNames = saved !== null ? saved.config.labelNames : names === null ? null : labels.map((l) => names[l] ?? l);
+  const encode = (d: Dataset): EncodedData => ({
+    ids: d.examples.map((e) => pipeline.encode(e.text)),
+    labels: encodeLabels(d.examples, labels, d.file),
+  });
+  return {
+    pipeline,
+    labels,
+    labelNames,
+    train: encode(train),
+    dev: dev === null ? null : encode(dev),
+    trainFile: train.file,
+    devFile: dev?.file ?? null,
+    skipped: { train: train.skipped, dev: dev?.skipped ?? [] },
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * `SentimentClassifier`: a trained model directory behind a text-in, label-out API.
+ *
+ * ```ts
+ * const clf = await SentimentClassifier.load();        // the SST-2 model shipped in this package
+ * clf.predict('a gorgeous, witty, seductive movie.');  // { label: 'positive', probs: { negative: 0.03, positive: 0.97 } }
+ * clf.predictBatch(texts);                             // same, for many texts, in input order
+ * ```
+ * Labels are the model's display names (`labelNames` in config.json) when it has them, else its labels.
+ */
+import { fileURLToPath } from 'node:url';
+import { exp, noGrad, Tensor } from '@recurrent/nn-core';
+import { loadModel, MODEL_FILES, type ModelConfigFile } from './checkpoint.js';
+import { predictEncoded } from './evaluate.js';
+import type { TextClassifier } from './model.js';
+import { pipelineFromJson, type TextPipeline } from './pipeline.js';
+import { join } from 'node:path';
+
+/** The directory of the SST-2 model shipped with the package (`packages/trainer/model/sst2`). */
+export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../model/sst2', import.meta.url));
+
+export interface Prediction {
+  label: string;
+  /** Probability of each label (display names), summing to 1. */
+  probs: Record<string, number>;
+}
+
+export class SentimentClassifier {
+  /** Display names in class-index order. */
+  readonly labels: readonly string[];
+
+  private constructor(
+    readonly model: TextClassifier,
+    readonly pipeline: TextPipeline,
+    readonly config: ModelConfigFile,
+  ) {
+    this.labels = config.labelNames ?? config.labels;
+  }
+
+  /** Loads a model directory (default: the shipped SST-2 model); throws `ModelFormatError` for a bad one. */
+  static async load(dir: string = DEFAULT_MODEL_DIR): Promise<SentimentClassifier> {
+    const loaded = await loadModel(dir);
+    const pipeline = pipelineFromJson(loaded.config.tokenizer, loaded.vocab, loaded.config.maxLength, join(dir, MODEL_FILES.vocab));
+    if (pipeline.vocabSize !== loaded.config.architecture.vocabSize) {
+      const { ModelFormatError } = await import('./errors.js');
+      throw new ModelFormatError(
+        'shape-mismatch',
+        join(dir, MODEL_FILES.vocab),
+        `the vocabulary has ${pipeline.vocabSize} tokens but the architecture says vocabSize=${loaded.config.architecture.vocabSize}`,
+      );
+    }
+    return new SentimentClassifier(loaded.model, pipeline, loaded.config);
+  }
+
+  /** The label and label probabilities of one text. */
+  predict(text: string): Prediction {
+    if (typeof text !== 'string') throw new TypeError(`predict: text must be a string, got ${typeof text}`);
+    const ids = this.pipeline.encode(text);
+    const L = Math.max(1, ids.length);
+    const x = new Tensor(ids.length === 0 ? new Int32Array(1) : ids, [1, L]);
+    const p = noGrad(() => exp(this.model.forward(x, [L])).data);
+    return this.toPrediction(p, 0);
+  }
+
+  /** Predictions for many texts, batched over texts sorted by length; results are in input order. */
+  predictBatch(texts: readonly string[], options: { batchSize?: number } = {}): Prediction[] {
+    texts.forEach((t, i) => {
+      if (typeof t !== 'string') throw new TypeError(`predictBatch: texts[${i}] must be a string, got ${typeof t}`);
+    });
+    if (texts.length === 0) return [];
+    const { probs } = predictEncoded(this.model, texts.map((t) => this.pipeline.encode(t)), undefined, options.batchSize ?? 256);
+    return texts.map((_, i) => this.toPrediction(probs, i));
+  }
+
+  private toPrediction(p: ArrayLike<number>, row: number): Prediction {
+    const C = this.labels.length;
+    const probs: Record<string, number> = {};
+    let best = 0;
+    for (let c = 0; c < C; c++) {
+      probs[this.labels[c]] = p[row * C + c];
+      if (p[row * C + c] > p[row * C + best]) best = c;
+    }
+    return { label: this.labels[best], probs };
+  }
+}
