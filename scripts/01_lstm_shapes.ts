@@ -3,18 +3,8 @@
 //
 // Glossary: L sequence length, N batch, E input features, H hidden size, D directions (1 or 2).
 import { manualSeed, nn, onWarning, randn, select, squeeze, unsqueeze, zeros, type Tensor } from '@recurrent/nn-core';
+import { fmt, cell, maxAbsDiff, check } from './lib/notebook.js';
 
-const fmt = (t: Tensor): string => `[${t.shape.join(', ')}]`;
-const cell = (title: string): void => console.log(`\n## ${title}`);
-function maxAbsDiff(a: Tensor, b: Tensor): number {
-  let m = 0;
-  for (let i = 0; i < a.data.length; i++) m = Math.max(m, Math.abs(a.data[i] - b.data[i]));
-  return m;
-}
-function check(ok: boolean, what: string): void {
-  if (!ok) throw new Error(`check failed: ${what}`);
-  console.log(`ok: ${what}`);
-}
 
 manualSeed(0);
 // The library never prints; this handler shows its warnings (the dropout one below) like Python would.

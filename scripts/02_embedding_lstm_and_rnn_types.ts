@@ -3,9 +3,8 @@
 //
 // Glossary: N batch, L sequence length, E embedding size, H hidden size, V vocabulary, C classes.
 import { argmax, manualSeed, nn, randint, randn, select, stack, zeros, type Tensor } from '@recurrent/nn-core';
+import { fmt, cell } from './lib/notebook.js';
 
-const fmt = (t: Tensor): string => `[${t.shape.join(', ')}]`;
-const cell = (title: string): void => console.log(`\n## ${title}`);
 const head = (t: Tensor, n = 5): string => Array.from(t.data.slice(0, n), (v) => v.toFixed(4)).join(', ');
 function check(ok: boolean, what: string): void {
   if (!ok) throw new Error(`check failed: ${what}`);

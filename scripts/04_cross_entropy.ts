@@ -3,13 +3,8 @@
 //
 // Glossary: N batch, C classes, E input features.
 import { argmax, F, gather, log, manualSeed, matmul, mean, neg, nn, optim, randn, softmax, squeeze, tensor, unsqueeze, type Tensor } from '@recurrent/nn-core';
+import { fmt, cell, check } from './lib/notebook.js';
 
-const fmt = (x: Tensor): string => `[${x.shape.join(', ')}]`;
-const cell = (title: string): void => console.log(`\n## ${title}`);
-function check(ok: boolean, what: string): void {
-  if (!ok) throw new Error(`check failed: ${what}`);
-  console.log(`ok: ${what}`);
-}
 
 manualSeed(0);
 

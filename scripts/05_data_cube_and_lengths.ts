@@ -3,18 +3,8 @@
 //
 // Glossary: N batch (samples), L (= T) time steps, E (= F) features, H hidden size, D directions.
 import { manualSeed, narrow, nn, randn, select, transpose, zeros, type Tensor } from '@recurrent/nn-core';
+import { fmt, cell, maxAbsDiff, check } from './lib/notebook.js';
 
-const fmt = (x: Tensor): string => `[${x.shape.join(', ')}]`;
-const cell = (title: string): void => console.log(`\n## ${title}`);
-function maxAbsDiff(a: Tensor, b: Tensor): number {
-  let m = 0;
-  for (let i = 0; i < a.data.length; i++) m = Math.max(m, Math.abs(a.data[i] - b.data[i]));
-  return m;
-}
-function check(ok: boolean, what: string): void {
-  if (!ok) throw new Error(`check failed: ${what}`);
-  console.log(`ok: ${what}`);
-}
 
 manualSeed(0);
 

@@ -6,13 +6,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Generator, manualSeed, mean, nn, noGrad, optim, tensor, type Tensor } from '@recurrent/nn-core';
+import { fmt, cell, check } from './lib/notebook.js';
 
-const fmt = (x: Tensor): string => `[${x.shape.join(', ')}]`;
-const cell = (title: string): void => console.log(`\n## ${title}`);
-function check(ok: boolean, what: string): void {
-  if (!ok) throw new Error(`check failed: ${what}`);
-  console.log(`ok: ${what}`);
-}
 
 manualSeed(0);
 const outPath = process.argv[2] ?? 'runs/reg_lstm.svg';
