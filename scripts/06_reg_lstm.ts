@@ -64,14 +64,14 @@ console.log(`model(x) → ${fmt(model.forward(x))}`);
 console.log('(nn.Linear also accepts (L, N, H) directly and maps the last dim; the view round trip is the post\'s way.)');
 
 cell('3. Training: mean squared error at every step, Adam');
-// MSE is spelled out: the library has no F.mseLoss / nn.MSELoss yet.
-const mseLoss = (pred: Tensor, target: Tensor): Tensor => mean(pred.sub(target).pow(2));
+// The post's nn.MSELoss() criterion, as in PyTorch.
+const criterion = new nn.MSELoss();
 const optimizer = new optim.Adam(model.parameters(), { lr: 0.02 });
 const epochs = 60;
 const losses: number[] = [];
 for (let epoch = 1; epoch <= epochs; epoch++) {
   optimizer.zeroGrad();
-  const loss = mseLoss(model.forward(x), y);
+  const loss = criterion.forward(model.forward(x), y);
   loss.backward();
   optimizer.step();
   losses.push(loss.item());

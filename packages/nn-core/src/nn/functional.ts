@@ -5,10 +5,10 @@
 import { Tensor } from '../autograd/tensor.js';
 import { tensor } from '../creation.js';
 import { fmtShape, shapesEqual, ShapeError } from '../shape.js';
-import { add, div, mul } from '../ops/binary.js';
+import { add, div, mul, sub } from '../ops/binary.js';
 import { logSoftmax } from '../ops/log_softmax.js';
-import { labelSmoothingLoss, nllLoss, type NllLossOptions, type Target } from '../ops/nll_loss.js';
-import { sum } from '../ops/reduce.js';
+import { labelSmoothingLoss, nllLoss, type NllLossOptions, type Reduction, type Target } from '../ops/nll_loss.js';
+import { mean, sum } from '../ops/reduce.js';
 import { neg } from '../ops/unary.js';
 
 export { linear } from '../ops/linear.js';
@@ -90,4 +90,28 @@ function probabilityTarget(logp: Tensor, target: Tensor, classDim: number, eps: 
   if (reduction === 'sum') return total;
   if (reduction !== 'mean') throw new TypeError(`crossEntropy: reduction is ${String(reduction)}, expected 'none', 'mean' or 'sum'`);
   return div(total, logp.numel() / C);
+}
+
+export interface MseLossOptions {
+  reduction?: Reduction;
+}
+
+/**
+ * Mean squared error (input − target)², composed from sub/mul/mean so autograd derives the gradient.
+ * @param input - any shape
+ * @param target - the same shape as `input`
+ * @returns 0-d for 'mean' / 'sum', the input's shape for 'none'
+ * @see https://pytorch.org/docs/stable/generated/torch.nn.functional.mse_loss.html
+ */
+export function mseLoss(input: Tensor, target: Tensor, options: MseLossOptions = {}): Tensor {
+  const reduction = options.reduction ?? 'mean';
+  if (!shapesEqual(input.shape, target.shape)) {
+    throw new ShapeError(`mseLoss: input has shape ${fmtShape(input.shape)} but target has ${fmtShape(target.shape)}, expected the same shape`);
+  }
+  const d = sub(input, target);
+  const sq = mul(d, d);
+  if (reduction === 'none') return sq;
+  if (reduction === 'sum') return sum(sq);
+  if (reduction === 'mean') return mean(sq);
+  throw new RangeError(`mseLoss: reduction is '${String(reduction)}', expected 'mean', 'sum' or 'none'`);
 }

@@ -17,3 +17,4 @@ export * as init from './init.js';
 export * as utils from './utils/index.js';
 export * as functional from './functional.js';
 export * from './rnn/index.js';
+export { NLLLoss, CrossEntropyLoss, MSELoss } from './loss.js';

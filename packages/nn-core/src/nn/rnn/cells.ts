@@ -76,6 +76,11 @@ abstract class CellBase extends Module {
     this.resetParameters();
   }
 
+  /** `LSTMCell(10, 20)` (plus `bias=false` when set). */
+  override extraRepr(): string {
+    return `${this.inputSize}, ${this.hiddenSize}${this.bias ? '' : ', bias=false'}`;
+  }
+
   /** Every weight ~ U(−1/√H, 1/√H). */
   resetParameters(): void {
     const bound = 1 / Math.sqrt(this.hiddenSize);

@@ -182,6 +182,15 @@ describe('errors name the dims', () => {
     expect(() => new GRU(3, 4, { dropout: 1.5 })).toThrow(/dropout must be a number in \[0, 1\]/);
     expect(() => new RNN(3, 4, { nonlinearity: 'sigmoid' as 'tanh' })).toThrow("RNN: nonlinearity must be 'tanh' or 'relu', got 'sigmoid'");
   });
+  it('rejects options the layer does not have, as PyTorch rejects unknown keyword arguments', () => {
+    expect(() => new LSTM(3, 4, { nonlinearity: 'relu' } as object)).toThrow(
+      "LSTM: unknown option 'nonlinearity', expected one of numLayers, bias, batchFirst, dropout, bidirectional, dtype, projSize",
+    );
+  });
+  it('prints like PyTorch, showing the arguments that differ from the defaults', () => {
+    expect(new LSTM(10, 20, { numLayers: 2, batchFirst: true }).toString()).toBe('LSTM(10, 20, numLayers=2, batchFirst=true)');
+    expect(new RNN(3, 4, { nonlinearity: 'relu' }).toString()).toBe("RNN(3, 4, nonlinearity='relu')");
+  });
   it('warns (does not fail) for dropout with one layer, as PyTorch does', () => {
     clearRecentWarnings();
     new LSTM(3, 4, { dropout: 0.5 });

@@ -80,6 +80,19 @@ export class RNNBase extends Module {
     this.resetParameters();
   }
 
+  /** `LSTM(10, 20, numLayers=2, batchFirst=true)`: the arguments that differ from the defaults (PyTorch's extra_repr). */
+  override extraRepr(): string {
+    const parts = [`${this.inputSize}`, `${this.hiddenSize}`];
+    if (this.projSize > 0) parts.push(`projSize=${this.projSize}`);
+    if (this.numLayers !== 1) parts.push(`numLayers=${this.numLayers}`);
+    if (this.mode === 'RNN_RELU') parts.push("nonlinearity='relu'");
+    if (!this.bias) parts.push('bias=false');
+    if (this.batchFirst) parts.push('batchFirst=true');
+    if (this.dropout !== 0) parts.push(`dropout=${this.dropout}`);
+    if (this.bidirectional) parts.push('bidirectional=true');
+    return parts.join(', ');
+  }
+
   /** Number of directions D (1 or 2). */
   get numDirections(): number {
     return this.bidirectional ? 2 : 1;
@@ -234,6 +247,13 @@ function resolveConfig(
   hiddenSize: number,
   o: RNNBaseOptions & { projSize?: number },
 ): RNNConfig {
+  // JavaScript cannot reject unknown keyword arguments the way Python does, so check the option names.
+  const allowed = ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional', 'dtype'];
+  if (mode === 'LSTM') allowed.push('projSize');
+  if (mode === 'RNN_TANH' || mode === 'RNN_RELU') allowed.push('nonlinearity');
+  for (const key of Object.keys(o)) {
+    if (!allowed.includes(key)) throw new TypeError(`${name}: unknown option '${key}', expected one of ${allowed.join(', ')}`);
+  }
   const positiveInt = (v: number, what: string): number => {
     if (!Number.isInteger(v) || v <= 0) throw new RangeError(`${name}: ${what} must be a positive integer, got ${v}`);
     return v;
