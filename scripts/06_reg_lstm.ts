@@ -5,7 +5,7 @@
 // Glossary: L sequence length, N batch, E input features, H hidden size.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Generator, manualSeed, mean, nn, noGrad, optim, tensor, type Tensor } from '@recurrent/nn-core';
+import { Generator, manualSeed, nn, noGrad, optim, tensor, type Tensor } from '@recurrent/nn-core';
 import { fmt, cell, check } from './lib/notebook.js';
 
 
