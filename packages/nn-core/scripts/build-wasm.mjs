@@ -1,6 +1,6 @@
 // Compiles the WebAssembly kernels from source (assembly/*.ts, AssemblyScript) into build/*.wasm.
 // Runs from this package's `prepare` script, so `pnpm install` on a fresh clone produces them; no binary is committed.
-// Two variants of sgemm: plain 128-bit SIMD (loaded everywhere) and relaxed SIMD (fused multiply-add, loaded only
+// Two variants: plain 128-bit SIMD (loaded everywhere) and relaxed SIMD (sgemm with fused multiply-add, loaded only
 // where the engine validates it). The loader (src/kernels/cpu/gemm_wasm.ts) falls back to JavaScript without them.
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,8 +12,8 @@ mkdirSync(join(root, 'build'), { recursive: true });
 
 const common = ['--runtime', 'stub', '--use', 'abort=', '-O3', '--noAssert', '--initialMemory', '1', '--enable', 'simd'];
 const targets = [
-  { src: 'assembly/sgemm.ts', out: 'build/sgemm.wasm', flags: [] },
-  { src: 'assembly/sgemm.ts', out: 'build/sgemm_relaxed.wasm', flags: ['--enable', 'relaxed-simd'] },
+  { src: 'assembly/index.ts', out: 'build/kernels.wasm', flags: [] },
+  { src: 'assembly/index.ts', out: 'build/kernels_relaxed.wasm', flags: ['--enable', 'relaxed-simd'] },
 ];
 for (const t of targets) {
   const { error, stderr } = await asc.main([join(root, t.src), '--outFile', join(root, t.out), ...common, ...t.flags]);

@@ -1,6 +1,6 @@
 /**
- * The WebAssembly SIMD sgemm (source: assembly/sgemm.ts, compiled by scripts/build-wasm.mjs at install time into
- * build/sgemm.wasm) and the JavaScript side that feeds it.
+ * The WebAssembly kernels module (source: assembly/*.ts, compiled by scripts/build-wasm.mjs at install time into
+ * build/kernels.wasm): its loader, and the JavaScript side of its SIMD sgemm.
  *
  * The module has its own linear memory, laid out as
  *
@@ -20,13 +20,19 @@ import { readFileSync } from 'node:fs';
 /** Which kernel float32 `gemm` calls of more than a few thousand multiply-adds use. */
 export type GemmBackend = 'wasm-relaxed-simd' | 'wasm-simd' | 'js';
 
-interface SgemmExports {
+/** What the module exports (assembly/index.ts); offsets are in bytes. */
+export interface KernelExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   workBytes(): number;
   heapBase(): number;
   sgemm(
     transA: number, transB: number, M: number, N: number, K: number, alpha: number,
     a: number, lda: number, b: number, ldb: number, beta: number, c: number, work: number,
+  ): void;
+  cellScratchBytes(): number;
+  lstmCellForward(N: number, H: number, xp: number, hp: number, cPrev: number, acts: number, c: number, h: number, tmp: number): void;
+  lstmCellBackward(
+    N: number, H: number, acts: number, cPrev: number, c: number, dh: number, dc: number, dxp: number, dcPrev: number, tmp: number,
   ): void;
 }
 
@@ -37,10 +43,10 @@ interface WasmApi {
   Instance: new (module: object, imports: object) => { exports: unknown };
 }
 
-interface Loaded {
+/** The loaded module: the sgemm work area at `work`, free for per-call data from `free` on. */
+export interface Loaded {
   backend: GemmBackend;
-  exports: SgemmExports | null;
-  /** Byte offset of the work area, and of the first byte after it. */
+  exports: KernelExports | null;
   work: number;
   free: number;
   view: Float32Array;
@@ -57,7 +63,7 @@ function optedOut(): boolean {
   return env?.RECURRENT_KERNELS === 'js';
 }
 
-function instantiate(api: WasmApi, file: string): SgemmExports | null {
+function instantiate(api: WasmApi, file: string): KernelExports | null {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(new URL(`../../../build/${file}`, import.meta.url));
@@ -66,7 +72,7 @@ function instantiate(api: WasmApi, file: string): SgemmExports | null {
   }
   if (!api.validate(bytes)) return null;
   const instance = new api.Instance(new api.Module(bytes), {});
-  return instance.exports as SgemmExports;
+  return instance.exports as KernelExports;
 }
 
 function load(): Loaded {
@@ -74,14 +80,14 @@ function load(): Loaded {
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   if (optedOut() || api === undefined) return none;
   let backend: GemmBackend = 'wasm-relaxed-simd';
-  let exports = instantiate(api, 'sgemm_relaxed.wasm');
+  let exports = instantiate(api, 'kernels_relaxed.wasm');
   if (exports === null) {
     backend = 'wasm-simd';
-    exports = instantiate(api, 'sgemm.wasm');
+    exports = instantiate(api, 'kernels.wasm');
   }
   if (exports === null) return none;
   const work = align(exports.heapBase(), 64);
-  const free = align(work + exports.workBytes(), 64);
+  const free = align(work + Math.max(exports.workBytes(), exports.cellScratchBytes()), 64);
   return { backend, exports, work, free, view: new Float32Array(exports.memory.buffer) };
 }
 
@@ -91,8 +97,14 @@ export function gemmBackend(): GemmBackend {
   return loaded.backend;
 }
 
+/** The kernels module, loaded at first use (backend 'js' and no exports when unavailable or opted out). */
+export function wasmKernels(): Loaded {
+  loaded ??= load();
+  return loaded;
+}
+
 /** Grows the module memory to at least `bytes` and returns a current view of it. */
-function reserve(m: Loaded, ex: SgemmExports, bytes: number): Float32Array {
+export function reserve(m: Loaded, ex: KernelExports, bytes: number): Float32Array {
   const have = ex.memory.buffer.byteLength;
   if (bytes > have) ex.memory.grow(Math.ceil((bytes - have) / PAGE));
   if (m.view.buffer !== ex.memory.buffer) m.view = new Float32Array(ex.memory.buffer);

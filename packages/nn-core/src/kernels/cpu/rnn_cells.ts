@@ -6,6 +6,7 @@
  * Buffers are row-major: `xp`, `hp` are `(N, G·H)` (gate blocks of H in PyTorch's order), states `(N, H)`.
  */
 import type { FloatArray } from '../../dtype.js';
+import { lstmCellBackwardWasm, lstmCellForwardWasm } from './rnn_cells_wasm.js';
 
 export type CellMode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
 
@@ -35,9 +36,16 @@ const sigmoid = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.e
 
 /**
  * i, f, g, o = σ, σ, tanh, σ of (xp + hp); c = f⊙c_prev + i⊙g; h = o⊙tanh(c).
+ * Float32 runs in WebAssembly SIMD when available (rnn_cells_wasm.ts), float64 always in `lstmCellForwardJs`.
  * @see https://pytorch.org/docs/stable/generated/torch.nn.LSTM.html
  */
 export function lstmCellForward(s: StepIO): void {
+  if (s.xp instanceof Float32Array && lstmCellForwardWasm(s)) return;
+  lstmCellForwardJs(s);
+}
+
+/** The LSTM forward step in JavaScript with double-precision Math (and the WebAssembly step's reference twin). */
+export function lstmCellForwardJs(s: StepIO): void {
   const { N, H, xp, hp, cPrev, acts, h, c } = s;
   const G = 4 * H;
   for (let n = 0; n < N; n++) {
@@ -116,9 +124,15 @@ export interface StepGrad {
 
 /**
  * do = dh⊙tanh(c); dc_t = dc + dh⊙o⊙(1 − tanh²c); di = dc_t⊙g; df = dc_t⊙c_prev; dg = dc_t⊙i; dc_prev = dc_t⊙f;
- * pre-activations: σ' = s(1 − s), tanh' = 1 − t².
+ * pre-activations: σ' = s(1 − s), tanh' = 1 − t². Float32 runs in WebAssembly SIMD when available.
  */
 export function lstmCellBackward(s: StepGrad): void {
+  if (s.acts instanceof Float32Array && lstmCellBackwardWasm(s)) return;
+  lstmCellBackwardJs(s);
+}
+
+/** The LSTM backward step in JavaScript with double-precision Math (and the WebAssembly step's reference twin). */
+export function lstmCellBackwardJs(s: StepGrad): void {
   const { N, H, acts, cPrev, c, dh, dc, dxp, dcPrev, dhPrevDirect } = s;
   const G = 4 * H;
   for (let n = 0; n < N; n++) {

@@ -1,0 +1,167 @@
+// Pointwise LSTM step, forward and backward, in f32x4 lanes (driven by src/kernels/cpu/rnn_cells_wasm.ts).
+// Same equations and buffer layout as src/kernels/cpu/rnn_cells.ts (gate blocks i, f, g, o of H per row), with
+// float32 exp/sigmoid/tanh after Cephes' expf and tanhf (max relative error a few float32 ulps) instead of
+// double-precision Math. Rows whose H is not a multiple of 4 finish through a 4-lane scratch copy, so every
+// element goes through the same instructions.
+
+// @ts-ignore: decorator
+@inline
+function splat(v: f32): v128 {
+  return f32x4.splat(v);
+}
+
+/** e^x for x clamped to [−87, 88] (float32 normal range), Cephes expf: n = round(x·log2 e), degree-5 e^r. */
+// @ts-ignore: decorator
+@inline
+function expV(x: v128): v128 {
+  x = f32x4.min(f32x4.max(x, splat(-87.0)), splat(88.0));
+  const n = f32x4.nearest(f32x4.mul(x, splat(1.44269504088896341)));
+  let r = f32x4.sub(x, f32x4.mul(n, splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(n, splat(-2.12194440e-4)));
+  const z = f32x4.mul(r, r);
+  let p = splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, r), splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), splat(5.0000001201e-1));
+  p = f32x4.add(f32x4.add(f32x4.mul(p, z), r), splat(1));
+  const pow2n = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(p, pow2n);
+}
+
+// @ts-ignore: decorator
+@inline
+function sigmoidV(x: v128): v128 {
+  return f32x4.div(splat(1), f32x4.add(splat(1), expV(f32x4.neg(x))));
+}
+
+/** Cephes tanhf: odd polynomial below |x| = 0.625, else sign(x)·(1 − 2 / (e^{2|x|} + 1)). */
+// @ts-ignore: decorator
+@inline
+function tanhV(x: v128): v128 {
+  const ax = f32x4.abs(x);
+  const e = expV(f32x4.add(ax, ax));
+  let big = f32x4.sub(splat(1), f32x4.div(splat(2), f32x4.add(e, splat(1))));
+  big = v128.or(big, v128.and(x, i32x4.splat(<i32>0x80000000)));
+  const z = f32x4.mul(x, x);
+  let p = splat(-5.70498872745e-3);
+  p = f32x4.add(f32x4.mul(p, z), splat(2.06390887954e-2));
+  p = f32x4.add(f32x4.mul(p, z), splat(-5.37397155531e-2));
+  p = f32x4.add(f32x4.mul(p, z), splat(1.33314422036e-1));
+  p = f32x4.add(f32x4.mul(p, z), splat(-3.33332819422e-1));
+  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
+  return v128.bitselect(small, big, f32x4.lt(ax, splat(0.625)));
+}
+
+/** Four lanes of the forward step; `xp`, `hp`, `acts` point at gate i, the others at the same column. */
+// @ts-ignore: decorator
+@inline
+function forward4(xp: usize, hp: usize, gs: usize, cPrev: usize, acts: usize, as: usize, c: usize, h: usize): void {
+  const i = sigmoidV(f32x4.add(v128.load(xp), v128.load(hp)));
+  const f = sigmoidV(f32x4.add(v128.load(xp + gs), v128.load(hp + gs)));
+  const g = tanhV(f32x4.add(v128.load(xp + 2 * gs), v128.load(hp + 2 * gs)));
+  const o = sigmoidV(f32x4.add(v128.load(xp + 3 * gs), v128.load(hp + 3 * gs)));
+  v128.store(acts, i);
+  v128.store(acts + as, f);
+  v128.store(acts + 2 * as, g);
+  v128.store(acts + 3 * as, o);
+  const cj = f32x4.add(f32x4.mul(f, v128.load(cPrev)), f32x4.mul(i, g));
+  v128.store(c, cj);
+  v128.store(h, f32x4.mul(o, tanhV(cj)));
+}
+
+/** Copies `n` < 4 floats of each gate block (stride `gs` bytes) into 4-lane slots at `dst` (stride 16). */
+function gather(src: usize, gs: usize, gates: i32, n: i32, dst: usize): void {
+  for (let k = 0; k < gates; k++) {
+    for (let l = 0; l < 4; l++) store<f32>(dst + k * 16 + l * 4, l < n ? load<f32>(src + k * gs + l * 4) : 0);
+  }
+}
+
+function scatter(src: usize, gates: i32, n: i32, dst: usize, gs: usize): void {
+  for (let k = 0; k < gates; k++) {
+    for (let l = 0; l < n; l++) store<f32>(dst + k * gs + l * 4, load<f32>(src + k * 16 + l * 4));
+  }
+}
+
+/** Bytes of scratch the cell kernels need at `tmp`. */
+export function cellScratchBytes(): i32 {
+  return 16 * 32;
+}
+
+/**
+ * i, f, g, o = σ, σ, tanh, σ of (xp + hp); c = f⊙c_prev + i⊙g; h = o⊙tanh(c).
+ * xp, hp, acts `(N, 4H)`; cPrev, c, h `(N, H)`; byte offsets, `tmp` has cellScratchBytes().
+ */
+export function lstmCellForward(N: i32, H: i32, xp: usize, hp: usize, cPrev: usize, acts: usize, c: usize, h: usize, tmp: usize): void {
+  const gs = <usize>H * 4;
+  const H4 = H & ~3;
+  for (let n = 0; n < N; n++) {
+    const r = <usize>n * 4 * gs;
+    const s = <usize>n * gs;
+    for (let j = 0; j < H4; j += 4) {
+      const o = <usize>j * 4;
+      forward4(xp + r + o, hp + r + o, gs, cPrev + s + o, acts + r + o, gs, c + s + o, h + s + o);
+    }
+    if (H4 < H) {
+      const o = <usize>H4 * 4;
+      const t = H - H4;
+      gather(xp + r + o, gs, 4, t, tmp);
+      gather(hp + r + o, gs, 4, t, tmp + 64);
+      gather(cPrev + s + o, 0, 1, t, tmp + 128);
+      forward4(tmp, tmp + 64, 16, tmp + 128, tmp + 144, 16, tmp + 208, tmp + 224);
+      scatter(tmp + 144, 4, t, acts + r + o, gs);
+      scatter(tmp + 208, 1, t, c + s + o, 0);
+      scatter(tmp + 224, 1, t, h + s + o, 0);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function backward4(acts: usize, as: usize, cPrev: usize, c: usize, dh: usize, dc: usize, dxp: usize, dcPrev: usize): void {
+  const one = splat(1);
+  const i = v128.load(acts);
+  const f = v128.load(acts + as);
+  const g = v128.load(acts + 2 * as);
+  const o = v128.load(acts + 3 * as);
+  const tc = tanhV(v128.load(c));
+  const dhv = v128.load(dh);
+  const dct = f32x4.add(v128.load(dc), f32x4.mul(f32x4.mul(dhv, o), f32x4.sub(one, f32x4.mul(tc, tc))));
+  v128.store(dxp, f32x4.mul(f32x4.mul(f32x4.mul(dct, g), i), f32x4.sub(one, i)));
+  v128.store(dxp + as, f32x4.mul(f32x4.mul(f32x4.mul(dct, v128.load(cPrev)), f), f32x4.sub(one, f)));
+  v128.store(dxp + 2 * as, f32x4.mul(f32x4.mul(dct, i), f32x4.sub(one, f32x4.mul(g, g))));
+  v128.store(dxp + 3 * as, f32x4.mul(f32x4.mul(f32x4.mul(dhv, tc), o), f32x4.sub(one, o)));
+  v128.store(dcPrev, f32x4.mul(dct, f));
+}
+
+/**
+ * do = dh⊙tanh(c); dc_t = dc + dh⊙o⊙(1 − tanh²c); di = dc_t⊙g; df = dc_t⊙c_prev; dg = dc_t⊙i; dc_prev = dc_t⊙f,
+ * times σ' = s(1 − s), tanh' = 1 − t². acts, dxp `(N, 4H)`; cPrev, c, dh, dc, dcPrev `(N, H)`.
+ */
+export function lstmCellBackward(
+  N: i32, H: i32, acts: usize, cPrev: usize, c: usize, dh: usize, dc: usize, dxp: usize, dcPrev: usize, tmp: usize,
+): void {
+  const gs = <usize>H * 4;
+  const H4 = H & ~3;
+  for (let n = 0; n < N; n++) {
+    const r = <usize>n * 4 * gs;
+    const s = <usize>n * gs;
+    for (let j = 0; j < H4; j += 4) {
+      const o = <usize>j * 4;
+      backward4(acts + r + o, gs, cPrev + s + o, c + s + o, dh + s + o, dc + s + o, dxp + r + o, dcPrev + s + o);
+    }
+    if (H4 < H) {
+      const o = <usize>H4 * 4;
+      const t = H - H4;
+      gather(acts + r + o, gs, 4, t, tmp);
+      gather(cPrev + s + o, 0, 1, t, tmp + 64);
+      gather(c + s + o, 0, 1, t, tmp + 80);
+      gather(dh + s + o, 0, 1, t, tmp + 96);
+      gather(dc + s + o, 0, 1, t, tmp + 112);
+      backward4(tmp, 16, tmp + 64, tmp + 80, tmp + 96, tmp + 112, tmp + 128, tmp + 192);
+      scatter(tmp + 128, 4, t, dxp + r + o, gs);
+      scatter(tmp + 192, 1, t, dcPrev + s + o, 0);
+    }
+  }
+}
