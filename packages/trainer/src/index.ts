@@ -27,3 +27,4 @@ export {
   type SavedTraining,
 } from './checkpoint.js';
 export { trainingCurveSvg, type CurvePoint } from './chart.js';
+export { SentimentClassifier, DEFAULT_MODEL_DIR, type Prediction } from './sentiment.js';

@@ -1,90 +1,87 @@
 /**
- * Text → token ids: the tokenizer plus the vocabulary, as one object the trainer and the classifier use.
- * `<pad>` is id 0 (the embedding's padding row) and `<unk>` id 1.
+ * Text → token ids: `@recurrent/tokenizer`'s `Tokenizer` (normalize → pre-tokenize → post-process) and `Vocab`,
+ * as one object the trainer and the classifier use. `<pad>` is id 0 (the embedding's padding row) and `<unk>`
+ * id 1, the `Vocab` defaults.
  */
+import { Tokenizer, TokenizerFormatError, Vocab, type TokenizerOptions } from '@recurrent/tokenizer';
 import type { Json } from './checkpoint.js';
+import { PAD_ID } from './data/loader.js';
 import { ModelFormatError } from './errors.js';
 
 export interface TextPipeline {
+  readonly tokenizer: Tokenizer;
+  readonly vocab: Vocab;
   /** V, including `<pad>` and `<unk>`. */
   readonly vocabSize: number;
   /** Token limit (longer texts keep their first `maxLength` tokens), or null. */
   readonly maxLength: number | null;
   /** The tokens of a text. */
   tokenize(text: string): string[];
-  /** Token ids of a text, cut to `maxLength`. */
+  /** Token ids of a text, cut to `maxLength` (unknown tokens → `<unk>`). */
   encode(text: string): Int32Array;
-  /** Tokenizer settings for config.json. */
+  /** Tokenizer settings for config.json (`Tokenizer.toJSON()`). */
   tokenizerJson(): Json;
-  /** The vocabulary for vocab.json. */
+  /** The vocabulary for vocab.json (`Vocab.toJSON()`). */
   vocabJson(): Json;
 }
 
 export interface PipelineOptions {
+  /** Tokenizer settings. Default: the tokenizer's defaults (NFKC, lowercase, PTB-style splitting). */
+  tokenizer?: TokenizerOptions;
   /** Keep tokens seen at least this often in the training texts. Default 1. */
   minFreq?: number;
-  /** Keep at most this many tokens (most frequent first), besides the specials; null for all. */
+  /** Largest vocabulary size V (specials included); null for no limit. */
   maxVocab?: number | null;
   maxLength?: number | null;
 }
 
-const PAD = '<pad>';
-const UNK = '<unk>';
-
-/** Lower-cases and splits on whitespace (the texts of SST-2 are already PTB-tokenized). */
-function tokenize(text: string): string[] {
-  return text.toLowerCase().split(/\s+/u).filter((t) => t !== '');
-}
-
-class WhitespacePipeline implements TextPipeline {
-  private readonly index: Map<string, number>;
+class TokenizerPipeline implements TextPipeline {
   constructor(
-    private readonly tokens: readonly string[],
+    readonly tokenizer: Tokenizer,
+    readonly vocab: Vocab,
     readonly maxLength: number | null,
-  ) {
-    this.index = new Map(tokens.map((t, i) => [t, i]));
-  }
+  ) {}
   get vocabSize(): number {
-    return this.tokens.length;
+    return this.vocab.size;
   }
   tokenize(text: string): string[] {
-    return tokenize(text);
+    return this.tokenizer.tokenize(text);
   }
   encode(text: string): Int32Array {
-    let toks = tokenize(text);
+    let toks = this.tokenizer.tokenize(text);
     if (this.maxLength !== null && toks.length > this.maxLength) toks = toks.slice(0, this.maxLength);
-    return Int32Array.from(toks, (t) => this.index.get(t) ?? 1);
+    return Int32Array.from(this.vocab.encode(toks));
   }
   tokenizerJson(): Json {
-    return { type: 'whitespace', lowercase: true };
+    return this.tokenizer.toJSON() as unknown as Json;
   }
   vocabJson(): Json {
-    return { tokens: [...this.tokens] };
+    return this.vocab.toJSON() as unknown as Json;
   }
 }
 
 /**
- * Builds the vocabulary from training texts. Deterministic: tokens sorted by descending count, ties by the
- * token string.
+ * Tokenizes the training texts and builds the vocabulary (deterministic: by descending count, ties by first
+ * occurrence, see `Vocab.build`).
  */
 export function buildPipeline(texts: Iterable<string>, options: PipelineOptions = {}): TextPipeline {
-  const minFreq = options.minFreq ?? 1;
-  const counts = new Map<string, number>();
-  for (const text of texts) for (const t of tokenize(text)) counts.set(t, (counts.get(t) ?? 0) + 1);
-  let kept = [...counts].filter(([t, c]) => c >= minFreq && t !== PAD && t !== UNK);
-  kept.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  if (options.maxVocab !== undefined && options.maxVocab !== null) kept = kept.slice(0, options.maxVocab);
-  return new WhitespacePipeline([PAD, UNK, ...kept.map(([t]) => t)], options.maxLength ?? null);
+  const tokenizer = new Tokenizer(options.tokenizer ?? {});
+  const lists = Array.from(texts, (t) => tokenizer.tokenize(t));
+  const vocab = Vocab.build(lists, { minFreq: options.minFreq ?? 1, maxSize: options.maxVocab ?? undefined });
+  return new TokenizerPipeline(tokenizer, vocab, options.maxLength ?? null);
 }
 
-/** The pipeline of a saved model (config.json's tokenizer settings and vocab.json). */
+/** The pipeline of a saved model (config.json's tokenizer settings and vocab.json); `file` names vocab.json in errors. */
 export function pipelineFromJson(tokenizer: Json, vocab: Json, maxLength: number | null, file: string): TextPipeline {
-  const tokens = (vocab as { tokens?: unknown } | null)?.tokens;
-  if (!Array.isArray(tokens) || !tokens.every((t) => typeof t === 'string') || tokens[0] !== PAD || tokens[1] !== UNK) {
-    throw new ModelFormatError('bad-config', file, `expected { tokens: [...] } starting with ${PAD}, ${UNK}`);
+  let t: Tokenizer;
+  let v: Vocab;
+  try {
+    t = Tokenizer.fromJSON(tokenizer);
+    v = Vocab.fromJSON(vocab);
+  } catch (err) {
+    if (err instanceof TokenizerFormatError) throw new ModelFormatError('bad-config', file, err.message);
+    throw err;
   }
-  if ((tokenizer as { type?: unknown } | null)?.type !== 'whitespace') {
-    throw new ModelFormatError('bad-config', file, `unknown tokenizer settings ${JSON.stringify(tokenizer)}`);
-  }
-  return new WhitespacePipeline(tokens as string[], maxLength);
+  if (v.padId !== PAD_ID) throw new ModelFormatError('bad-config', file, `the padding token has id ${v.padId}, expected ${PAD_ID}`);
+  return new TokenizerPipeline(t, v, maxLength);
 }

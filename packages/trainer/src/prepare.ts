@@ -2,6 +2,7 @@
  * From files (or already-read datasets) to encoded training data: read, fix the label set, build (or reuse)
  * the vocabulary, encode.
  */
+import type { TokenizerOptions } from '@recurrent/tokenizer';
 import type { Json, ModelConfigFile } from './checkpoint.js';
 import { encodeLabels, sortLabels } from './data/labels.js';
 import type { EncodedData } from './data/loader.js';
@@ -15,9 +16,11 @@ export interface DataOptions {
   dev?: string | Dataset | null;
   /** How to read the files (columns/keys, `skipBadRows`). */
   read?: ReadOptions;
+  /** Tokenizer settings (stored in config.json). Default: the tokenizer's defaults. */
+  tokenizer?: TokenizerOptions;
   /** Vocabulary: minimum count in the training texts. Default 1. */
   minFreq?: number;
-  /** Vocabulary: at most this many tokens (most frequent first), or null. */
+  /** Vocabulary: largest size V (specials included, most frequent tokens kept), or null. */
   maxVocab?: number | null;
   /** Keep only the first maxLength tokens of each text, or null for all. */
   maxLength?: number | null;
@@ -53,7 +56,7 @@ export async function prepareData(o: DataOptions, saved: SavedVocabulary | null 
     saved === null
       ? buildPipeline(
           train.examples.map((e) => e.text),
-          { minFreq: o.minFreq, maxVocab: o.maxVocab, maxLength: o.maxLength },
+          { tokenizer: o.tokenizer, minFreq: o.minFreq, maxVocab: o.maxVocab, maxLength: o.maxLength },
         )
       : pipelineFromJson(saved.config.tokenizer, saved.vocab, saved.config.maxLength, saved.file);
   const names = o.labelNames ?? null;
