@@ -57,8 +57,14 @@ function packB(transB: i32, b: usize, ldb: i32, pc: i32, jc: i32, kc: i32, nc: i
           dst += NR * 4;
         }
       }
+    } else if (nr == NR) {
+      // op(B)[k, j] = B[j, k]: rows jc+jr .. +7 of B, transposed 4 × 4 at a time.
+      const src = b + (<usize>(jc + jr) * <usize>ldb + <usize>pc) * 4;
+      const ld = <usize>ldb * 4;
+      transpose4(src, ld, kc, dst, NR * 4);
+      transpose4(src + 4 * ld, ld, kc, dst + 16, NR * 4);
+      dst += <usize>kc * NR * 4;
     } else {
-      // op(B)[k, j] = B[j, k]: column j of the panel is a contiguous run of row jc+jr+j of B.
       for (let j = 0; j < NR; j++) {
         const out = dst + j * 4;
         if (j < nr) {
@@ -70,6 +76,33 @@ function packB(transB: i32, b: usize, ldb: i32, pc: i32, jc: i32, kc: i32, nc: i
       }
       dst += <usize>kc * NR * 4;
     }
+  }
+}
+
+/**
+ * Four rows of `n` floats at `src` (row stride `ld` bytes) → `n` groups of four at `dst` (stride `step` bytes):
+ * dst[k][r] = src[r][k], four k at a time with 4 × 4 lane transposes, the last n mod 4 one by one.
+ */
+function transpose4(src: usize, ld: usize, n: i32, dst: usize, step: usize): void {
+  const n4 = n & ~3;
+  for (let k = 0; k < n4; k += 4) {
+    const at = src + <usize>k * 4;
+    const r0 = v128.load(at);
+    const r1 = v128.load(at + ld);
+    const r2 = v128.load(at + 2 * ld);
+    const r3 = v128.load(at + 3 * ld);
+    const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+    const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+    const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+    const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+    const out = dst + <usize>k * step;
+    v128.store(out, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+    v128.store(out + step, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+    v128.store(out + 2 * step, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+    v128.store(out + 3 * step, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+  }
+  for (let k = n4; k < n; k++) {
+    for (let r = 0; r < 4; r++) store<f32>(dst + <usize>k * step + r * 4, load<f32>(src + <usize>r * ld + <usize>k * 4));
   }
 }
 
@@ -93,6 +126,10 @@ function packA(transA: i32, a: usize, lda: i32, ic: i32, pc: i32, mc: i32, kc: i
           dst += MR * 4;
         }
       }
+    } else if (mr == MR) {
+      // op(A)[i, k] = A[i, k]: rows ic+ir .. +3 of A, transposed 4 × 4 at a time.
+      transpose4(a + (<usize>(ic + ir) * <usize>lda + <usize>pc) * 4, <usize>lda * 4, kc, dst, MR * 4);
+      dst += <usize>kc * MR * 4;
     } else {
       for (let i = 0; i < MR; i++) {
         const out = dst + i * 4;
