@@ -144,16 +144,10 @@ function weightGrads(
     dWhr = make(Hout * H);
     gemm(true, false, Hout, H, R, 1, dhTot, saved.hcell!, 0, dWhr);
   }
-  return {
-    dx,
-    dh0,
-    dc0,
-    dWih,
-    dWhh,
-    dbIh: w.bIh === null ? null : columnSums(dxp, R, GH, make),
-    dbHh: w.bHh === null ? null : columnSums(dhp, R, GH, make),
-    dWhr,
-  };
+  const dbIh = w.bIh === null ? null : columnSums(dxp, R, GH, make);
+  // Except for GRU the two biases see the same pre-activation gradient (dhp is dxp): sum it once.
+  const dbHh = w.bHh === null ? null : dhp === dxp && dbIh !== null ? dbIh.slice() : columnSums(dhp, R, GH, make);
+  return { dx, dh0, dc0, dWih, dWhh, dbIh, dbHh, dWhr };
 }
 
 function columnSums(a: FloatArray, rows: number, cols: number, make: (n: number) => FloatArray): FloatArray {
