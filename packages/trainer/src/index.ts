@@ -28,3 +28,4 @@ export {
 } from './checkpoint.js';
 export { trainingCurveSvg, type CurvePoint } from './chart.js';
 export { SentimentClassifier, DEFAULT_MODEL_DIR, type Prediction } from './sentiment.js';
+export { defaultRecipe, SST2_DIR, SST2_LABEL_NAMES } from './recipe.js';

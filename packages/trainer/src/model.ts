@@ -46,6 +46,12 @@ export interface TextClassifierConfig {
   bidirectional: boolean;
   cell: CellType;
   pooling: Pooling;
+  /**
+   * Embedding initialization: null keeps PyTorch's N(0, 1); a number r draws U(−r, r) (the `<pad>` row stays
+   * zero). A small range trains much faster on SST-2 (in PyTorch too: one epoch reached 81.8 % dev accuracy with
+   * U(−0.1, 0.1) against 75.9 % with N(0, 1), E = H = 64).
+   */
+  embeddingInitRange: number | null;
   /** Dropout on the embeddings (0 = none). */
   embeddingDropout: number;
   /** Dropout between recurrent layers (PyTorch's `dropout` argument; only with numLayers > 1). */
@@ -58,12 +64,13 @@ export type TextClassifierOptions = Pick<TextClassifierConfig, 'vocabSize' | 'nu
 
 /** Defaults of the optional architecture settings (the default recipe's model). */
 export const DEFAULT_ARCHITECTURE = {
-  embeddingDim: 128,
-  hiddenSize: 128,
+  embeddingDim: 64,
+  hiddenSize: 64,
   numLayers: 1,
   bidirectional: true,
   cell: 'lstm',
   pooling: 'max',
+  embeddingInitRange: 0.1,
   embeddingDropout: 0.5,
   rnnDropout: 0,
   dropout: 0.5,
@@ -88,6 +95,10 @@ export class TextClassifier extends nn.Module {
     const E = cfg.embeddingDim;
     const H = cfg.hiddenSize;
     this.embedding = this.registerModule('embedding', new nn.Embedding(cfg.vocabSize, E, { paddingIdx: 0, dtype }));
+    if (cfg.embeddingInitRange !== null) {
+      nn.init.uniform_(this.embedding.weight, -cfg.embeddingInitRange, cfg.embeddingInitRange);
+      this.embedding.weight.data.fill(0, 0, E); // the <pad> row
+    }
     const rnnOptions = { numLayers: cfg.numLayers, bidirectional: cfg.bidirectional, dropout: cfg.rnnDropout, batchFirst: true, dtype };
     const rnn = cfg.cell === 'lstm' ? new nn.LSTM(E, H, rnnOptions) : cfg.cell === 'gru' ? new nn.GRU(E, H, rnnOptions) : new nn.RNN(E, H, rnnOptions);
     this.rnn = this.registerModule('rnn', rnn);
@@ -196,6 +207,7 @@ export function resolveConfig(options: TextClassifierOptions): TextClassifierCon
     bidirectional: options.bidirectional ?? DEFAULT_ARCHITECTURE.bidirectional,
     cell: options.cell ?? DEFAULT_ARCHITECTURE.cell,
     pooling: options.pooling ?? DEFAULT_ARCHITECTURE.pooling,
+    embeddingInitRange: options.embeddingInitRange === undefined ? DEFAULT_ARCHITECTURE.embeddingInitRange : options.embeddingInitRange,
     embeddingDropout: options.embeddingDropout ?? DEFAULT_ARCHITECTURE.embeddingDropout,
     rnnDropout: options.rnnDropout ?? DEFAULT_ARCHITECTURE.rnnDropout,
     dropout: options.dropout ?? DEFAULT_ARCHITECTURE.dropout,
@@ -213,6 +225,10 @@ export function resolveConfig(options: TextClassifierOptions): TextClassifierCon
   if (!POOLINGS.includes(cfg.pooling)) throw new RangeError(`TextClassifier: pooling must be one of ${POOLINGS.join(', ')}, got '${String(cfg.pooling)}'`);
   for (const k of ['embeddingDropout', 'rnnDropout', 'dropout'] as const) {
     if (typeof cfg[k] !== 'number' || !(cfg[k] >= 0 && cfg[k] < 1)) throw new RangeError(`TextClassifier: ${k} must be in [0, 1), got ${cfg[k]}`);
+  }
+  const r = cfg.embeddingInitRange;
+  if (r !== null && !(typeof r === 'number' && r > 0 && Number.isFinite(r))) {
+    throw new RangeError(`TextClassifier: embeddingInitRange must be null or a positive number, got ${String(r)}`);
   }
   if (cfg.rnnDropout > 0 && cfg.numLayers === 1) {
     throw new RangeError(`TextClassifier: rnnDropout (${cfg.rnnDropout}) acts between recurrent layers, so it needs numLayers > 1`);

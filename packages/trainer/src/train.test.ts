@@ -103,14 +103,14 @@ describe('train (seeded end to end)', () => {
   });
 
   it('early stopping with patience 1 stops after the first worse epoch and restores the best weights', async () => {
-    const r = await train(tiny({ epochs: 6, patience: 1, lr: 0.05 }));
-    // Regression values of this run: dev accuracy 19/32 after epoch 1, 15/32 after epoch 2 → stop, keep epoch 1.
-    expect(r.history.map((h) => h.devAccuracy)).toEqual([19 / 32, 15 / 32]);
+    const r = await train(tiny({ epochs: 6, patience: 1, lr: 0.1 }));
+    // Regression values of this run: dev accuracy 18/32 after epoch 1, 14/32 after epoch 2 → stop, keep epoch 1.
+    expect(r.history.map((h) => h.devAccuracy)).toEqual([18 / 32, 14 / 32]);
     expect(r.stoppedEarly).toBe(true);
     expect(r.bestEpoch).toBe(1);
     // The returned weights are epoch 1's: re-evaluating them gives epoch 1's accuracy, not the last one.
-    expect(evaluateEncoded(r.model, r.data.dev!, r.data.labels).metrics.accuracy).toBe(19 / 32);
+    expect(evaluateEncoded(r.model, r.data.dev!, r.data.labels).metrics.accuracy).toBe(18 / 32);
   });
 });
 
-const FIRST_LOSSES = [0.6286448240280151, 0.6572696566581726, 0.7049872279167175, 0.7410699129104614, 0.6527714133262634];
+const FIRST_LOSSES = [0.7512258887290955, 0.7077798247337341, 0.6974065899848938, 0.6986886858940125, 0.722612202167511];

@@ -347,8 +347,8 @@ function makeScheduler(o: Resolved, optimizer: optim.Optimizer<optim.BaseOptions
 }
 
 function pickArchitecture(o: TrainOptions): Partial<TextClassifierConfig> {
-  const { embeddingDim, hiddenSize, numLayers, bidirectional, cell, pooling, embeddingDropout, rnnDropout, dropout } = o;
-  return { embeddingDim, hiddenSize, numLayers, bidirectional, cell, pooling, embeddingDropout, rnnDropout, dropout };
+  const { embeddingDim, hiddenSize, numLayers, bidirectional, cell, pooling, embeddingInitRange, embeddingDropout, rnnDropout, dropout } = o;
+  return { embeddingDim, hiddenSize, numLayers, bidirectional, cell, pooling, embeddingInitRange, embeddingDropout, rnnDropout, dropout };
 }
 
 function resolveOptions(options: TrainOptions): Resolved {

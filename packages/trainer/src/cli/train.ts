@@ -1,0 +1,327 @@
+#!/usr/bin/env node
+/**
+ * `pnpm train [options]`: trains a text classifier with the library's `train()`; with no options, the default
+ * recipe on the bundled SST-2 into runs/sst2-lstm.
+ *
+ * Every argument and input file is checked before anything is created: a bad value, a missing, empty,
+ * non-UTF-8 or malformed file, a label of the dev set unseen in training, or an --out that already holds a
+ * model (without --resume or --force) exits with code 2 and one sentence, and writes nothing.
+ */
+import { stat } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { readJson, checkConfig, MODEL_FILES, type Json, type ModelConfigFile } from '../checkpoint.js';
+import { DEFAULT_ARCHITECTURE, resolveConfig, type CellType, type Pooling, type TextClassifierConfig } from '../model.js';
+import { defaultRecipe, SST2_DIR, SST2_LABEL_NAMES } from '../recipe.js';
+import { DEFAULT_TRAIN_OPTIONS, train, type LrSchedule, type TrainOptions } from '../train.js';
+import type { Dataset } from '../data/read.js';
+import {
+  parseCliArgs,
+  readChoice,
+  readFlag,
+  readInt,
+  readIntOrNone,
+  readLabelNames,
+  readNumber,
+  readNumberOrNone,
+  readString,
+  UsageError,
+  type ParsedArgs,
+} from './args.js';
+import { exists, readDataFile } from './files.js';
+import { duration, int, pct } from './format.js';
+import { TrainingProgress } from './progress.js';
+import { EXIT_INTERRUPTED, runCli } from './run.js';
+
+const A = DEFAULT_ARCHITECTURE;
+const T = DEFAULT_TRAIN_OPTIONS;
+
+const USAGE = `Usage: pnpm train [options]
+
+Trains a recurrent text classifier. With no options: the default recipe on the bundled SST-2
+(data/sst2/train.tsv, validated on data/sst2/dev.tsv), saved to runs/sst2-lstm.
+
+Data:
+  --train FILE             training data: .tsv or .csv with a header row, or .jsonl (default: bundled SST-2)
+  --dev FILE               validation data, for the best epoch and early stopping
+                           (default: SST-2 dev.tsv when --train is not given, else none)
+  --text-col NAME          text column or JSON key (default: sentence, then text)
+  --label-col NAME         label column or JSON key (default: label)
+  --label-names L=NAME,..  display names of the labels, e.g. 0=negative,1=positive (SST-2's by default)
+  --skip-bad-rows          leave malformed rows out and report them, instead of stopping at the first one
+  --max-length N           keep the first N tokens of each text (default: all)
+  --min-freq N             vocabulary: tokens seen at least N times in the training texts (default 1)
+  --max-vocab N            vocabulary: at most N entries, the most frequent (default: no limit)
+Model:
+  --cell lstm|gru|rnn      recurrent cell (default ${A.cell})
+  --embedding-dim N        E (default ${A.embeddingDim})
+  --hidden-size N          H (default ${A.hiddenSize})
+  --num-layers N           stacked recurrent layers (default ${A.numLayers})
+  --bidirectional, --no-bidirectional   (default ${A.bidirectional ? 'bidirectional' : 'one direction'})
+  --pooling last|mean|max  how the outputs become one vector (default ${A.pooling})
+  --dropout P              dropout before the output layer, 0 ≤ P < 1 (default ${A.dropout})
+  --embedding-dropout P    dropout on the embeddings (default ${A.embeddingDropout})
+  --rnn-dropout P          dropout between recurrent layers, needs --num-layers > 1 (default ${A.rnnDropout})
+Training:
+  --epochs N               (default ${T.epochs}; with --resume, the total to reach)
+  --batch-size N           (default ${T.batchSize})
+  --lr X                   learning rate (default ${T.lr})
+  --optimizer adam|adamw   (default ${T.optimizer})
+  --weight-decay X         (default 0 for adam, 0.01 for adamw)
+  --lr-schedule none|cosine|step|plateau   (default ${T.lrSchedule})
+  --clip-grad-norm X|none  max gradient norm (default ${T.clipGradNorm})
+  --patience N|none        epochs without dev improvement before stopping (default ${T.patience})
+  --seed N                 (default ${T.seed})
+Output:
+  --out DIR                model directory (default: runs/<data>-<cell>, e.g. runs/sst2-lstm)
+  --resume                 continue the run saved in --out (options not given are taken from it)
+  --force                  overwrite a model already in --out
+  --verbose                list every skipped row; print stack traces with errors
+  -h, --help               show this help
+
+Exit codes: 0 success; 1 unexpected error; 2 bad arguments or input (one sentence on stderr, nothing
+written); 130 interrupted (the last finished epoch stays saved: continue with --resume).`;
+
+const OPTIONS = {
+  train: { type: 'string' },
+  dev: { type: 'string' },
+  'text-col': { type: 'string' },
+  'label-col': { type: 'string' },
+  'label-names': { type: 'string' },
+  'skip-bad-rows': { type: 'boolean' },
+  'max-length': { type: 'string' },
+  'min-freq': { type: 'string' },
+  'max-vocab': { type: 'string' },
+  cell: { type: 'string' },
+  'embedding-dim': { type: 'string' },
+  'hidden-size': { type: 'string' },
+  'num-layers': { type: 'string' },
+  bidirectional: { type: 'boolean' },
+  pooling: { type: 'string' },
+  dropout: { type: 'string' },
+  'embedding-dropout': { type: 'string' },
+  'rnn-dropout': { type: 'string' },
+  epochs: { type: 'string' },
+  'batch-size': { type: 'string' },
+  lr: { type: 'string' },
+  optimizer: { type: 'string' },
+  'weight-decay': { type: 'string' },
+  'lr-schedule': { type: 'string' },
+  'clip-grad-norm': { type: 'string' },
+  patience: { type: 'string' },
+  seed: { type: 'string' },
+  out: { type: 'string' },
+  resume: { type: 'boolean' },
+  force: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Architecture = Partial<Omit<TextClassifierConfig, 'vocabSize' | 'numClasses'>>;
+
+/** The flag of each architecture field, for messages. */
+const ARCH_FLAGS: Partial<Record<keyof Architecture, string>> = {
+  cell: '--cell',
+  embeddingDim: '--embedding-dim',
+  hiddenSize: '--hidden-size',
+  numLayers: '--num-layers',
+  bidirectional: '--bidirectional',
+  pooling: '--pooling',
+  dropout: '--dropout',
+  embeddingDropout: '--embedding-dropout',
+  rnnDropout: '--rnn-dropout',
+};
+
+const probability = { min: 0, maxExclusive: 1, expected: 'a probability from 0 up to (not including) 1' };
+
+function readArchitecture(v: ParsedArgs['values']): Architecture {
+  const arch: Architecture = {
+    cell: readChoice<CellType>(v, 'cell', ['lstm', 'gru', 'rnn']),
+    embeddingDim: readInt(v, 'embedding-dim', 1),
+    hiddenSize: readInt(v, 'hidden-size', 1),
+    numLayers: readInt(v, 'num-layers', 1),
+    bidirectional: readFlag(v, 'bidirectional'),
+    pooling: readChoice<Pooling>(v, 'pooling', ['last', 'mean', 'max']),
+    dropout: readNumber(v, 'dropout', probability),
+    embeddingDropout: readNumber(v, 'embedding-dropout', probability),
+    rnnDropout: readNumber(v, 'rnn-dropout', probability),
+  };
+  if ((arch.rnnDropout ?? 0) > 0 && (arch.numLayers ?? A.numLayers) === 1) {
+    throw new UsageError(`--rnn-dropout ${arch.rnnDropout} acts between recurrent layers, so it needs --num-layers 2 or more`);
+  }
+  try {
+    resolveConfig({ vocabSize: 2, numClasses: 2, ...arch }); // the library's own check, before any work
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  return arch;
+}
+
+/** Training options from the flags (undefined = not given). */
+function readTraining(v: ParsedArgs['values']): Partial<TrainOptions> {
+  return {
+    epochs: readInt(v, 'epochs', 1),
+    batchSize: readInt(v, 'batch-size', 1),
+    lr: readNumber(v, 'lr', { min: 0, minExclusive: true, expected: 'a positive number' }),
+    optimizer: readChoice(v, 'optimizer', ['adam', 'adamw'] as const),
+    weightDecay: readNumber(v, 'weight-decay', { min: 0, expected: 'a number ≥ 0' }),
+    lrSchedule: readChoice<LrSchedule>(v, 'lr-schedule', ['none', 'cosine', 'step', 'plateau']),
+    clipGradNorm: readNumberOrNone(v, 'clip-grad-norm', { min: 0, minExclusive: true, expected: "a positive number or 'none'" }),
+    patience: readIntOrNone(v, 'patience', 1),
+    seed: readInt(v, 'seed', Number.MIN_SAFE_INTEGER),
+  };
+}
+
+/** Without --resume: --out must not hold a model already, unless --force. */
+async function checkFreshOut(out: string, force: boolean): Promise<void> {
+  const s = await stat(out).catch(() => null);
+  if (s === null) return;
+  if (!s.isDirectory()) throw new UsageError(`--out ${out} is a file, expected a directory (or a path that does not exist yet)`);
+  const held = (await exists(join(out, MODEL_FILES.config))) || (await exists(join(out, MODEL_FILES.state)));
+  if (held && !force) {
+    throw new UsageError(`--out ${out} already holds a model; pass --resume to continue it, --force to overwrite it, or choose another --out`);
+  }
+}
+
+interface SavedRun {
+  config: ModelConfigFile;
+  /** The saved run's training options (its `runSignature`). */
+  options: Record<string, Json>;
+  epoch: number;
+  stopped: boolean;
+}
+
+/** With --resume: the saved run in --out (its state and config), checked against the flags given now. */
+async function readSavedRun(out: string, arch: Architecture, epochs: number | undefined): Promise<SavedRun> {
+  const statePath = join(out, MODEL_FILES.state);
+  if (!(await exists(statePath))) throw new UsageError(`--resume: ${out} has no saved run to continue (no ${MODEL_FILES.state})`);
+  const raw = await readJson(statePath);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`${statePath} is not a training state (expected a JSON object)`);
+  const configPath = join(out, MODEL_FILES.config);
+  const config = checkConfig(await readJson(configPath), configPath);
+  for (const [key, flag] of Object.entries(ARCH_FLAGS) as [keyof Architecture, string][]) {
+    const given = arch[key];
+    if (given !== undefined && given !== config.architecture[key]) {
+      throw new UsageError(`${flag} ${String(given)} differs from the saved run's ${key} ${String(config.architecture[key])}; a resumed run keeps its architecture`);
+    }
+  }
+  const saved: SavedRun = {
+    config,
+    options: (raw.options ?? {}) as Record<string, Json>,
+    epoch: typeof raw.epoch === 'number' ? raw.epoch : 0,
+    stopped: raw.stopped === true,
+  };
+  if (saved.stopped) throw new UsageError(`the run in ${out} stopped early after epoch ${saved.epoch} (no dev improvement); there is nothing to resume`);
+  const total = epochs ?? T.epochs;
+  if (saved.epoch >= total) throw new UsageError(`the run in ${out} already finished ${saved.epoch} epochs; pass --epochs with more than ${saved.epoch} to continue it`);
+  return saved;
+}
+
+/** Training options of the saved run, for the flags not given now (so `--resume` alone continues as before). */
+function savedTrainingOptions(saved: SavedRun, given: Partial<TrainOptions>): Partial<TrainOptions> {
+  const o = saved.options;
+  const pick = <K extends keyof TrainOptions>(k: K): TrainOptions[K] | undefined => (given[k] !== undefined ? given[k] : ((o[k] ?? undefined) as TrainOptions[K] | undefined));
+  return {
+    batchSize: pick('batchSize'),
+    lr: pick('lr'),
+    optimizer: pick('optimizer'),
+    weightDecay: pick('weightDecay'),
+    lrSchedule: pick('lrSchedule'),
+    lrStepSize: pick('lrStepSize'),
+    lrGamma: pick('lrGamma'),
+    clipGradNorm: given.clipGradNorm !== undefined ? given.clipGradNorm : ((o.clipGradNorm ?? null) as number | null),
+    classWeights: (o.classWeights ?? undefined) as TrainOptions['classWeights'],
+    patience: given.patience !== undefined ? given.patience : ((o.patience ?? null) as number | null),
+    seed: pick('seed'),
+    bucketBatches: pick('bucketBatches'),
+  };
+}
+
+function reportSkipped(d: Dataset, verbose: boolean): void {
+  if (d.skipped.length === 0) return;
+  const shown = verbose ? d.skipped : d.skipped.slice(0, 3);
+  const list = shown.map((r) => `line ${r.line}: ${r.reason}`).join('; ');
+  const more = shown.length < d.skipped.length ? `; … (--verbose lists all ${d.skipped.length})` : '';
+  process.stderr.write(`warning: skipped ${d.skipped.length} malformed row${d.skipped.length === 1 ? '' : 's'} of ${d.file} (${list}${more})\n`);
+}
+
+function describeModel(a: Architecture & Pick<TextClassifierConfig, 'cell'>): string {
+  const r = { ...A, ...Object.fromEntries(Object.entries(a).filter(([, x]) => x !== undefined)) } as typeof A & Architecture;
+  const dir = r.bidirectional ? 'bidirectional ' : '';
+  return `${dir}${r.cell.toUpperCase()}, ${r.numLayers} layer${r.numLayers === 1 ? '' : 's'}, E=${r.embeddingDim}, H=${r.hiddenSize}, ${r.pooling} pooling, dropout ${r.dropout}`;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values: v } = parseCliArgs(argv, OPTIONS);
+  const verbose = v.verbose === true;
+  // 1. Every flag's value.
+  const trainFile = readString(v, 'train');
+  const devFlag = readString(v, 'dev');
+  const read = { textColumn: readString(v, 'text-col'), labelColumn: readString(v, 'label-col'), skipBadRows: v['skip-bad-rows'] === true };
+  const labelNames = readLabelNames(v, 'label-names');
+  const data = { maxLength: readInt(v, 'max-length', 1), minFreq: readInt(v, 'min-freq', 1), maxVocab: readInt(v, 'max-vocab', 3) };
+  const arch = readArchitecture(v);
+  const given = readTraining(v);
+  const resume = v.resume === true;
+  if (resume && v.force === true) throw new UsageError('--resume and --force cannot be used together: --resume continues the run in --out, --force replaces it');
+  const sst2 = trainFile === undefined;
+  const trainPath = trainFile ?? join(SST2_DIR, 'train.tsv');
+  const devPath = devFlag ?? (sst2 ? join(SST2_DIR, 'dev.tsv') : null);
+  const name = sst2 ? 'sst2' : basename(trainPath, extname(trainPath));
+  // 2. The output directory (and, with --resume, the saved run).
+  const saved = resume ? await readSavedRun(readString(v, 'out') ?? join('runs', `${name}-${arch.cell ?? A.cell}`), arch, given.epochs) : null;
+  const out = readString(v, 'out') ?? join('runs', `${name}-${saved?.config.architecture.cell ?? arch.cell ?? A.cell}`);
+  if (saved === null) await checkFreshOut(out, v.force === true);
+  // 3. The data files (read fully and checked here; the library gets the parsed datasets).
+  if (sst2 && !(await exists(trainPath))) throw new UsageError(`the bundled SST-2 data is missing (${trainPath}); pass --train FILE`);
+  const trainSet = await readDataFile(trainPath, '--train', read);
+  const devSet = devPath === null ? null : await readDataFile(devPath, '--dev', read);
+  reportSkipped(trainSet, verbose);
+  if (devSet !== null) reportSkipped(devSet, verbose);
+
+  const training = saved === null ? given : savedTrainingOptions(saved, given);
+  const options: TrainOptions = {
+    ...(sst2 ? defaultRecipe() : {}),
+    ...arch,
+    ...training,
+    ...data,
+    train: trainSet,
+    dev: devSet,
+    read,
+    labelNames: labelNames ?? (sst2 ? { ...SST2_LABEL_NAMES } : null),
+    epochs: given.epochs ?? T.epochs,
+    out,
+    resume,
+  };
+  const epochs = options.epochs ?? T.epochs;
+  const modelText = describeModel(saved?.config.architecture ?? { ...arch, cell: arch.cell ?? A.cell });
+  process.stdout.write(
+    `${resume ? `resuming ${out} after epoch ${saved?.epoch}` : `training into ${out}`}: ${modelText}\n` +
+      `data: ${int(trainSet.examples.length)} training examples from ${trainSet.file}` +
+      `${devSet === null ? ', no dev set (the last epoch is kept)' : `, ${int(devSet.examples.length)} dev examples from ${devSet.file}`}\n`,
+  );
+
+  const progress = new TrainingProgress({ epochs, hasDev: devSet !== null });
+  process.once('SIGINT', () => {
+    progress.stop();
+    process.stderr.write(`\ninterrupted: the last finished epoch is saved in ${out}; continue with --out ${out} --resume\n`);
+    process.exit(EXIT_INTERRUPTED);
+  });
+  const t0 = performance.now();
+  let result;
+  try {
+    result = await train(options, progress.callbacks());
+  } finally {
+    progress.stop();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const best = result.bestEpoch === null ? `kept the last epoch (${result.history.length === 0 ? 0 : result.history[result.history.length - 1].epoch})` : `best epoch ${result.bestEpoch}`;
+  const dev = result.devMetrics === null ? '' : ` (dev accuracy ${pct(result.devMetrics.accuracy)}, macro-F1 ${pct(result.devMetrics.macroF1)})`;
+  const early = result.stoppedEarly ? '; stopped early (no dev improvement)' : '';
+  process.stdout.write(
+    `done in ${duration(seconds)}: ${best}${dev}${early}; vocabulary ${int(result.data.pipeline.vocabSize)} tokens, labels ${result.data.labels.join(', ')}\n` +
+      `saved ${out} (${MODEL_FILES.weights}, ${MODEL_FILES.config}, ${MODEL_FILES.vocab}, ${MODEL_FILES.metrics}, ${MODEL_FILES.curve}, training state)\n` +
+      `next: pnpm eval --model ${out} --data ${devSet?.file ?? trainSet.file}\n`,
+  );
+}
+
+await runCli(USAGE, main);

@@ -1,0 +1,30 @@
+/**
+ * The default recipe: what `pnpm train` runs with no arguments, and how the shipped model was trained.
+ *
+ * Data: bundled SST-2 (`data/sst2/train.tsv`, 67,349 phrases and sentences; validation on `dev.tsv`, 872
+ * sentences), labels `0`/`1` shown as `negative`/`positive`. No pretrained vectors.
+ * Text: the tokenizer's defaults (NFKC, lowercase, PTB-style splitting), vocabulary of every training token
+ * (minFreq 1), no length limit (the longest SST-2 text has 56 tokens).
+ * Model: `DEFAULT_ARCHITECTURE` in model.ts.
+ * Training: `DEFAULT_TRAIN_OPTIONS` in train.ts — Adam, batch 64 with length bucketing, gradient-norm clip 5,
+ * early stopping on dev accuracy (patience 2) keeping the best epoch, seed 0.
+ */
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import type { TrainOptions } from './train.js';
+
+/** The bundled SST-2 directory of the repository (`data/sst2`), resolved from this module's location. */
+export const SST2_DIR = fileURLToPath(new URL('../../../data/sst2/', import.meta.url));
+
+/** Display names of SST-2's labels. */
+export const SST2_LABEL_NAMES: Readonly<Record<string, string>> = { '0': 'negative', '1': 'positive' };
+
+/** Options of the default recipe (SST-2 train → dev), with `overrides` applied on top. */
+export function defaultRecipe(overrides: Partial<TrainOptions> = {}): TrainOptions {
+  return {
+    train: join(SST2_DIR, 'train.tsv'),
+    dev: join(SST2_DIR, 'dev.tsv'),
+    labelNames: { ...SST2_LABEL_NAMES },
+    ...overrides,
+  };
+}
