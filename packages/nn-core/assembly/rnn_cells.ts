@@ -1,5 +1,6 @@
-// Pointwise LSTM step, forward and backward, in f32x4 lanes (driven by src/kernels/cpu/rnn_cells_wasm.ts).
-// Same equations and buffer layout as src/kernels/cpu/rnn_cells.ts (gate blocks i, f, g, o of H per row), with
+// Pointwise recurrent steps in f32x4 lanes (driven by src/kernels/cpu/rnn_cells_wasm.ts): LSTM forward and
+// backward, GRU and tanh-RNN forward (their backward steps have no exp/tanh and stay in JavaScript).
+// Same equations and buffer layout as src/kernels/cpu/rnn_cells.ts (gate blocks of H per row), with
 // float32 exp/sigmoid/tanh after Cephes' expf and tanhf (max relative error a few float32 ulps) instead of
 // double-precision Math. Rows whose H is not a multiple of 4 finish through a 4-lane scratch copy, so every
 // element goes through the same instructions.
@@ -163,5 +164,67 @@ export function lstmCellBackward(
       scatter(tmp + 128, 4, t, dxp + r + o, gs);
       scatter(tmp + 192, 1, t, dcPrev + s + o, 0);
     }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function gruForward4(xp: usize, hp: usize, gs: usize, hPrev: usize, acts: usize, as: usize, hn: usize, h: usize): void {
+  const r = sigmoidV(f32x4.add(v128.load(xp), v128.load(hp)));
+  const z = sigmoidV(f32x4.add(v128.load(xp + gs), v128.load(hp + gs)));
+  const hnj = v128.load(hp + 2 * gs);
+  const n = tanhV(f32x4.add(v128.load(xp + 2 * gs), f32x4.mul(r, hnj)));
+  v128.store(acts, r);
+  v128.store(acts + as, z);
+  v128.store(acts + 2 * as, n);
+  v128.store(hn, hnj);
+  v128.store(h, f32x4.add(f32x4.mul(f32x4.sub(splat(1), z), n), f32x4.mul(z, v128.load(hPrev))));
+}
+
+/**
+ * r = σ(xp_r + hp_r), z = σ(xp_z + hp_z), n = tanh(xp_n + r⊙hp_n), h = (1 − z)⊙n + z⊙h_prev; hn = hp_n.
+ * xp, hp, acts `(N, 3H)`; hPrev, hn, h `(N, H)`.
+ */
+export function gruCellForward(N: i32, H: i32, xp: usize, hp: usize, hPrev: usize, acts: usize, hn: usize, h: usize, tmp: usize): void {
+  const gs = <usize>H * 4;
+  const H4 = H & ~3;
+  for (let n = 0; n < N; n++) {
+    const r = <usize>n * 3 * gs;
+    const s = <usize>n * gs;
+    for (let j = 0; j < H4; j += 4) {
+      const o = <usize>j * 4;
+      gruForward4(xp + r + o, hp + r + o, gs, hPrev + s + o, acts + r + o, gs, hn + s + o, h + s + o);
+    }
+    if (H4 < H) {
+      const o = <usize>H4 * 4;
+      const t = H - H4;
+      gather(xp + r + o, gs, 3, t, tmp);
+      gather(hp + r + o, gs, 3, t, tmp + 48);
+      gather(hPrev + s + o, 0, 1, t, tmp + 96);
+      gruForward4(tmp, tmp + 48, 16, tmp + 96, tmp + 112, 16, tmp + 160, tmp + 176);
+      scatter(tmp + 112, 3, t, acts + r + o, gs);
+      scatter(tmp + 160, 1, t, hn + s + o, 0);
+      scatter(tmp + 176, 1, t, h + s + o, 0);
+    }
+  }
+}
+
+/** h = acts = tanh(xp + hp) over `n` contiguous elements (a tanh RNN step). */
+export function rnnTanhCellForward(n: i32, xp: usize, hp: usize, acts: usize, h: usize, tmp: usize): void {
+  const n4 = n & ~3;
+  for (let k = 0; k < n4; k += 4) {
+    const o = <usize>k * 4;
+    const v = tanhV(f32x4.add(v128.load(xp + o), v128.load(hp + o)));
+    v128.store(acts + o, v);
+    v128.store(h + o, v);
+  }
+  if (n4 < n) {
+    const o = <usize>n4 * 4;
+    const t = n - n4;
+    gather(xp + o, 0, 1, t, tmp);
+    gather(hp + o, 0, 1, t, tmp + 16);
+    v128.store(tmp + 32, tanhV(f32x4.add(v128.load(tmp), v128.load(tmp + 16))));
+    scatter(tmp + 32, 1, t, acts + o, 0);
+    scatter(tmp + 32, 1, t, h + o, 0);
   }
 }

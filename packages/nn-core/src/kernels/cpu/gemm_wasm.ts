@@ -34,6 +34,8 @@ export interface KernelExports {
   lstmCellBackward(
     N: number, H: number, acts: number, cPrev: number, c: number, dh: number, dc: number, dxp: number, dcPrev: number, tmp: number,
   ): void;
+  gruCellForward(N: number, H: number, xp: number, hp: number, hPrev: number, acts: number, hn: number, h: number, tmp: number): void;
+  rnnTanhCellForward(n: number, xp: number, hp: number, acts: number, h: number, tmp: number): void;
 }
 
 /** The part of the WebAssembly JS API used here (the global is not in this package's type libs). */

@@ -6,7 +6,7 @@
  * Buffers are row-major: `xp`, `hp` are `(N, G·H)` (gate blocks of H in PyTorch's order), states `(N, H)`.
  */
 import type { FloatArray } from '../../dtype.js';
-import { lstmCellBackwardWasm, lstmCellForwardWasm } from './rnn_cells_wasm.js';
+import { gruCellForwardWasm, lstmCellBackwardWasm, lstmCellForwardWasm, rnnTanhCellForwardWasm } from './rnn_cells_wasm.js';
 
 export type CellMode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
 
@@ -68,9 +68,16 @@ export function lstmCellForwardJs(s: StepIO): void {
 
 /**
  * r = σ(xp_r + hp_r), z = σ(xp_z + hp_z), n = tanh(xp_n + r⊙hp_n), h = (1 − z)⊙n + z⊙h_prev.
+ * Float32 runs in WebAssembly SIMD when available (rnn_cells_wasm.ts), float64 always in `gruCellForwardJs`.
  * @see https://pytorch.org/docs/stable/generated/torch.nn.GRU.html
  */
 export function gruCellForward(s: StepIO): void {
+  if (s.xp instanceof Float32Array && gruCellForwardWasm(s)) return;
+  gruCellForwardJs(s);
+}
+
+/** The GRU forward step in JavaScript with double-precision Math (and the WebAssembly step's reference twin). */
+export function gruCellForwardJs(s: StepIO): void {
   const { N, H, xp, hp, hPrev, acts, h, hn } = s;
   const G = 3 * H;
   for (let n = 0; n < N; n++) {
@@ -89,8 +96,14 @@ export function gruCellForward(s: StepIO): void {
   }
 }
 
-/** h = tanh(xp + hp) or relu(xp + hp). */
+/** h = tanh(xp + hp) or relu(xp + hp). Float32 tanh runs in WebAssembly SIMD when available. */
 export function rnnCellForward(s: StepIO, relu: boolean): void {
+  if (!relu && s.xp instanceof Float32Array && rnnTanhCellForwardWasm(s)) return;
+  rnnCellForwardJs(s, relu);
+}
+
+/** The RNN forward step in JavaScript with double-precision Math (and the WebAssembly step's reference twin). */
+export function rnnCellForwardJs(s: StepIO, relu: boolean): void {
   const { N, H, xp, hp, acts, h } = s;
   for (let k = 0; k < N * H; k++) {
     const a = xp[k] + hp[k];

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Generator } from '../../random.js';
 import { gemmBackend } from './gemm_wasm.js';
-import { lstmCellBackwardJs, lstmCellForwardJs, type StepGrad, type StepIO } from './rnn_cells.js';
-import { lstmCellBackwardWasm, lstmCellForwardWasm } from './rnn_cells_wasm.js';
+import { gruCellForwardJs, lstmCellBackwardJs, lstmCellForwardJs, rnnCellForwardJs, type StepGrad, type StepIO } from './rnn_cells.js';
+import { gruCellForwardWasm, lstmCellBackwardWasm, lstmCellForwardWasm, rnnTanhCellForwardWasm } from './rnn_cells_wasm.js';
 
 function uniform(g: Generator, n: number, scale: number): Float32Array {
   const a = new Float32Array(n);
@@ -23,7 +23,7 @@ function excess(fast: Float32Array, ref: Float32Array, tol: number): number {
 
 const TOL = 2e-6;
 
-describe('LSTM cell in WebAssembly', () => {
+describe('recurrent cells in WebAssembly', () => {
   it('is available: build/kernels.wasm is built by `pnpm install` (these tests do not run with RECURRENT_KERNELS=js)', () => {
     expect(gemmBackend()).not.toBe('js');
   });
@@ -69,6 +69,37 @@ describe('LSTM cell in WebAssembly', () => {
       expect(excess(a.dcPrev as Float32Array, b.dcPrev as Float32Array, TOL)).toBeLessThanOrEqual(0);
       // the direct part of dh_prev is zero for LSTM (it all goes through W_hh)
       expect(Array.from(a.dhPrevDirect)).toEqual(new Array(N * H).fill(0));
+    });
+  }
+
+  for (const [N, H, scale] of [[3, 8, 3], [2, 7, 30], [1, 2, 0.5]] as const) {
+    it(`GRU forward matches gruCellForwardJs within ${TOL}·(1 + |ref|) for N=${N}, H=${H}, |pre-activation| ≤ ${scale}`, () => {
+      const g = new Generator(51 + H);
+      const make = (): StepIO => ({
+        N, H, xp: uniform(g, N * 3 * H, scale), hp: uniform(g, N * 3 * H, scale), hPrev: uniform(g, N * H, 1),
+        cPrev: null, acts: new Float32Array(N * 3 * H), h: new Float32Array(N * H), c: null, hn: new Float32Array(N * H),
+      });
+      const a = make();
+      const b: StepIO = { ...a, acts: new Float32Array(N * 3 * H), h: new Float32Array(N * H), hn: new Float32Array(N * H) };
+      expect(gruCellForwardWasm(a)).toBe(true);
+      gruCellForwardJs(b);
+      expect(excess(a.acts as Float32Array, b.acts as Float32Array, TOL)).toBeLessThanOrEqual(0);
+      expect(excess(a.h as Float32Array, b.h as Float32Array, TOL)).toBeLessThanOrEqual(0);
+      expect(Array.from(a.hn!)).toEqual(Array.from(b.hn!)); // a copy of hp_n, exact
+    });
+
+    it(`tanh-RNN forward matches rnnCellForwardJs within ${TOL}·(1 + |ref|) for N=${N}, H=${H}, |pre-activation| ≤ ${scale}`, () => {
+      const g = new Generator(61 + H);
+      const make = (): StepIO => ({
+        N, H, xp: uniform(g, N * H, scale), hp: uniform(g, N * H, scale), hPrev: new Float32Array(N * H),
+        cPrev: null, acts: new Float32Array(N * H), h: new Float32Array(N * H), c: null, hn: null,
+      });
+      const a = make();
+      const b: StepIO = { ...a, acts: new Float32Array(N * H), h: new Float32Array(N * H) };
+      expect(rnnTanhCellForwardWasm(a)).toBe(true);
+      rnnCellForwardJs(b, false);
+      expect(excess(a.h as Float32Array, b.h as Float32Array, TOL)).toBeLessThanOrEqual(0);
+      expect(Array.from(a.acts)).toEqual(Array.from(a.h)); // the activation is the output
     });
   }
 
