@@ -133,4 +133,16 @@ describe('SentimentClassifier', () => {
     });
     expect(clf.predictBatch([])).toEqual([]);
   });
+
+  it('evaluate: metrics on a labelled file by display name; an unseen label names file and line', async () => {
+    const clf = await SentimentClassifier.load(dir);
+    const f = join(dir, '..', `${Date.now()}-eval.tsv`);
+    await writeFile(f, 'sentence\tlabel\ngood fun .\t1\ndull .\t0\nmeh\t1\n');
+    const e = await clf.evaluate(f);
+    expect(e.metrics.n).toBe(3);
+    expect(e.metrics.labels).toEqual(['negative', 'positive']);
+    expect(e.metrics.confusion.flat().reduce((a, b) => a + b)).toBe(3);
+    await writeFile(f, 'sentence\tlabel\ngood fun .\t1\ndull .\t2\n');
+    await expect(clf.evaluate(f)).rejects.toThrow(`${f}:3: the label '2' is not one the model knows ('0', '1')`);
+  });
 });

@@ -11,7 +11,9 @@
 import { fileURLToPath } from 'node:url';
 import { exp, noGrad, Tensor } from '@recurrent/nn-core';
 import { loadModel, MODEL_FILES, type ModelConfigFile } from './checkpoint.js';
-import { predictEncoded } from './evaluate.js';
+import { encodeLabels } from './data/labels.js';
+import { readDataset, type Dataset, type ReadOptions } from './data/read.js';
+import { evaluateEncoded, predictEncoded, type Evaluation } from './evaluate.js';
 import type { TextClassifier } from './model.js';
 import { pipelineFromJson, type TextPipeline } from './pipeline.js';
 import { join } from 'node:path';
@@ -70,6 +72,16 @@ export class SentimentClassifier {
     if (texts.length === 0) return [];
     const { probs } = predictEncoded(this.model, texts.map((t) => this.pipeline.encode(t)), undefined, options.batchSize ?? 256);
     return texts.map((_, i) => this.toPrediction(probs, i));
+  }
+
+  /**
+   * Metrics on a labelled file (or dataset): labels in the data are matched against the model's labels
+   * (an unknown one is a `DataFormatError` naming file and line); the metrics name the classes by display name.
+   */
+  async evaluate(data: string | Dataset, options: ReadOptions & { batchSize?: number } = {}): Promise<Evaluation> {
+    const d = typeof data === 'string' ? await readDataset(data, options) : data;
+    const encoded = { ids: d.examples.map((e) => this.pipeline.encode(e.text)), labels: encodeLabels(d.examples, this.config.labels, d.file) };
+    return evaluateEncoded(this.model, encoded, this.labels, options.batchSize ?? 256);
   }
 
   private toPrediction(p: ArrayLike<number>, row: number): Prediction {

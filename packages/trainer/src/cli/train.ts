@@ -13,6 +13,7 @@ import { readJson, checkConfig, MODEL_FILES, type Json, type ModelConfigFile } f
 import { DEFAULT_ARCHITECTURE, resolveConfig, type CellType, type Pooling, type TextClassifierConfig } from '../model.js';
 import { defaultRecipe, SST2_DIR, SST2_LABEL_NAMES } from '../recipe.js';
 import { DEFAULT_TRAIN_OPTIONS, train, type LrSchedule, type TrainOptions } from '../train.js';
+import { encodeLabels, sortLabels } from '../data/labels.js';
 import type { Dataset } from '../data/read.js';
 import {
   parseCliArgs,
@@ -277,6 +278,11 @@ async function main(argv: string[]): Promise<void> {
   const devSet = devPath === null ? null : await readDataFile(devPath, '--dev', read);
   reportSkipped(trainSet, verbose);
   if (devSet !== null) reportSkipped(devSet, verbose);
+  // A label the model will not know is a DataFormatError naming file and line (the library checks it too, but
+  // checking here keeps the output to that one sentence).
+  const labels = saved?.config.labels ?? sortLabels(trainSet.examples.map((e) => e.label));
+  if (saved !== null) encodeLabels(trainSet.examples, labels, trainSet.file);
+  if (devSet !== null) encodeLabels(devSet.examples, labels, devSet.file);
 
   const training = saved === null ? given : savedTrainingOptions(saved, given);
   const options: TrainOptions = {
