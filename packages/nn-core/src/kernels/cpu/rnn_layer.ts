@@ -68,13 +68,21 @@ export interface LayerForwardResult {
 const timeAt = (spec: LayerSpec, s: number): number => (spec.reverse ? spec.L - 1 - s : s);
 const valid = (spec: LayerSpec, t: number, n: number): boolean => spec.lengths === null || t < spec.lengths[n];
 
-/** dst[r, :] += bias for every row r of an `(rows, cols)` buffer. */
-function addRowBias(dst: FloatArray, bias: FloatArray | null, rows: number, cols: number): void {
-  if (bias === null) return;
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    for (let j = 0; j < cols; j++) dst[o + j] += bias[j];
-  }
+/**
+ * dst (rows, cols) = a (rows, k) · bᵀ + bias: each row starts as the bias and the GEMM adds into it (beta = 1),
+ * which in float64 rounds exactly like adding the bias after the product (the JavaScript gemm sums in double).
+ */
+function productPlusBias(
+  a: FloatArray,
+  b: FloatArray,
+  bias: FloatArray | null,
+  dst: FloatArray,
+  rows: number,
+  cols: number,
+  k: number,
+): void {
+  if (bias !== null) for (let r = 0; r < rows; r++) dst.set(bias, r * cols);
+  gemm(false, true, rows, cols, k, 1, a, b, bias === null ? 0 : 1, dst);
 }
 
 /**
@@ -94,8 +102,7 @@ export function recurrentLayerForward(
   const GH = gatesOf(mode) * H;
   const make = (n: number): FloatArray => allocate(x instanceof Float64Array ? 'float64' : 'float32', n) as FloatArray;
   const xp = make(L * N * GH);
-  gemm(false, true, L * N, GH, In, 1, x, w.wIh, 0, xp);
-  addRowBias(xp, w.bIh, L * N, GH);
+  productPlusBias(x, w.wIh, w.bIh, xp, L * N, GH, In);
   const saved: LayerSaved = {
     acts: make(L * N * GH),
     hs: make(L * N * Hout),
@@ -109,8 +116,7 @@ export function recurrentLayerForward(
   let cPrev = c0;
   for (let s = 0; s < L; s++) {
     const t = timeAt(spec, s);
-    gemm(false, true, N, GH, Hout, 1, hPrev, w.wHh, 0, hp);
-    addRowBias(hp, w.bHh, N, GH);
+    productPlusBias(hPrev, w.wHh, w.bHh, hp, N, GH, Hout);
     const h = saved.hs.subarray(t * N * Hout, (t + 1) * N * Hout);
     const c = saved.cs?.subarray(t * N * H, (t + 1) * N * H) ?? null;
     const io: StepIO = {
