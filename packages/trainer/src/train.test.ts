@@ -64,6 +64,8 @@ describe('train (seeded end to end)', () => {
     expect(epochs).toEqual([2]); // only the missing epoch ran
     expect([...first, ...rest]).toEqual(straight); // bit for bit
     expect(resB.history).toEqual(resA.history.map((h, i) => ({ ...h, seconds: resB.history[i].seconds, tokensPerSec: resB.history[i].tokensPerSec })));
+    expect(resB.devMetrics).toEqual(resA.devMetrics);
+    expect(resB.bestEpoch).toBe(resA.bestEpoch);
     const wa = resA.model.stateDict();
     const wb = resB.model.stateDict();
     for (const k of Object.keys(wa)) expect(Array.from(wb[k].data)).toEqual(Array.from(wa[k].data));

@@ -182,7 +182,8 @@ export async function train(options: TrainOptions, callbacks: TrainCallbacks = {
     shuffler.setState(saved.state.rng.shuffler);
   }
   const history = run.history as unknown as EpochRecord[];
-  let devMetrics: Metrics | null = null;
+  // The dev metrics of the kept weights; on resume, those saved with them.
+  let devMetrics: Metrics | null = saved === null ? null : await readSavedDevMetrics(out as string);
 
   for (let epoch = run.epoch + 1; epoch <= o.epochs && !run.stopped; epoch++) {
     model.train();
@@ -256,7 +257,6 @@ export async function train(options: TrainOptions, callbacks: TrainCallbacks = {
     run.rng = { global: defaultGenerator.getState(), shuffler: shuffler.getState() };
     run.scheduler = scheduler === null ? null : (scheduler.stateDict() as unknown as Json);
     if (out !== null) {
-      if (devMetrics === null && run.best !== null && dev !== null) devMetrics = dev.metrics;
       await saveRun(out, { model, bestWeights, data, run, history, devMetrics, optimizer });
     }
     callbacks.onEpochEnd?.({
@@ -393,4 +393,10 @@ async function readSaved(dir: string): Promise<SavedVocabulary> {
   const config = checkConfig(await readJson(file), file);
   const vocabFile = join(dir, MODEL_FILES.vocab);
   return { config, vocab: await readJson(vocabFile), file: vocabFile };
+}
+
+async function readSavedDevMetrics(dir: string): Promise<Metrics | null> {
+  const m = await readJson(join(dir, MODEL_FILES.metrics)).catch(() => null);
+  const dev = m !== null && typeof m === 'object' && !Array.isArray(m) ? m.dev : null;
+  return dev !== null && typeof dev === 'object' ? (dev as unknown as Metrics) : null;
 }
