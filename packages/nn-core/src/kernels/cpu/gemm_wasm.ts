@@ -105,10 +105,19 @@ export function wasmKernels(): Loaded {
   return loaded;
 }
 
-/** Grows the module memory to at least `bytes` and returns a current view of it. */
-export function reserve(m: Loaded, ex: KernelExports, bytes: number): Float32Array {
+/**
+ * Grows the module memory to at least `bytes` and returns a current view of it, or null when it cannot grow
+ * that far (32-bit memory ends at 4 GiB): the caller then falls back to JavaScript. Memory is never shrunk.
+ */
+export function reserve(m: Loaded, ex: KernelExports, bytes: number): Float32Array | null {
   const have = ex.memory.buffer.byteLength;
-  if (bytes > have) ex.memory.grow(Math.ceil((bytes - have) / PAGE));
+  if (bytes > have) {
+    try {
+      ex.memory.grow(Math.ceil((bytes - have) / PAGE));
+    } catch {
+      return null;
+    }
+  }
   if (m.view.buffer !== ex.memory.buffer) m.view = new Float32Array(ex.memory.buffer);
   return m.view;
 }
@@ -142,6 +151,7 @@ export function sgemmWasm(
   const offB = align(offA + spanA * 4, 64);
   const offC = align(offB + spanB * 4, 64);
   const mem = reserve(loaded, ex, offC + M * N * 4);
+  if (mem === null) return false;
   if (spanA > 0) mem.set(A.subarray(0, spanA), offA >> 2);
   if (spanB > 0) mem.set(B.subarray(0, spanB), offB >> 2);
   const c0 = offC >> 2;

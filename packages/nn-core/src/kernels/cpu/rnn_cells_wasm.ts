@@ -21,6 +21,7 @@ export function lstmCellForwardWasm(s: StepIO): boolean {
   const f = m.free >> 2;
   const [oXp, oHp, oCp, oActs, oC, oH] = [f, f + G, f + 2 * G, f + 2 * G + S, f + 3 * G + S, f + 3 * G + 2 * S];
   const mem = reserve(m, ex, (oH + S) * 4);
+  if (mem === null) return false;
   mem.set(xp.subarray(0, G), oXp);
   mem.set(hp.subarray(0, G), oHp);
   mem.set(cPrev.subarray(0, S), oCp);
@@ -45,6 +46,7 @@ export function lstmCellBackwardWasm(s: StepGrad): boolean {
   const f = m.free >> 2;
   const [oActs, oCp, oC, oDh, oDc, oDxp, oDcp] = [f, f + G, f + G + S, f + G + 2 * S, f + G + 3 * S, f + G + 4 * S, f + 2 * G + 4 * S];
   const mem = reserve(m, ex, (oDcp + S) * 4);
+  if (mem === null) return false;
   mem.set(acts.subarray(0, G), oActs);
   mem.set(cPrev.subarray(0, S), oCp);
   mem.set(c.subarray(0, S), oC);
@@ -70,6 +72,7 @@ export function gruCellForwardWasm(s: StepIO): boolean {
   const f = m.free >> 2;
   const [oXp, oHp, oHPrev, oActs, oHn, oH] = [f, f + G, f + 2 * G, f + 2 * G + S, f + 3 * G + S, f + 3 * G + 2 * S];
   const mem = reserve(m, ex, (oH + S) * 4);
+  if (mem === null) return false;
   mem.set(xp.subarray(0, G), oXp);
   mem.set(hp.subarray(0, G), oHp);
   mem.set(hPrev.subarray(0, S), oHPrev);
@@ -93,6 +96,7 @@ export function rnnTanhCellForwardWasm(s: StepIO): boolean {
   const f = m.free >> 2;
   const [oXp, oHp, oActs, oH] = [f, f + S, f + 2 * S, f + 3 * S];
   const mem = reserve(m, ex, (oH + S) * 4);
+  if (mem === null) return false;
   mem.set(xp.subarray(0, S), oXp);
   mem.set(hp.subarray(0, S), oHp);
   ex.rnnTanhCellForward(S, oXp * 4, oHp * 4, oActs * 4, oH * 4, m.work);
