@@ -1,0 +1,150 @@
+#!/usr/bin/python3
+"""PyTorch → @recurrent: a reference TextClassifier's state_dict as one of our model directories.
+
+    /usr/bin/python3 scripts/reference/torch_to_safetensors.py                 # the committed interop fixtures
+    /usr/bin/python3 scripts/reference/torch_to_safetensors.py --out DIR [--cell gru --pooling mean ...]
+
+A model directory (see packages/trainer/src/checkpoint.ts) holds model.safetensors (the state_dict, keys
+verbatim), config.json ({formatVersion: 1, architecture, labels, labelNames, tokenizer, maxLength}) and vocab.json
+(the tokenizer package's Vocab JSON: <pad> id 0, <unk> id 1). `TextClassifier.load(dir)` / `loadModel(dir)` read it.
+
+Default run: test/interop/fixtures/torch_{cell}_{pooling}/ for the 3 cells × 3 poolings (V 50, E 8, H 6, C 3;
+one or two layers, one or two directions), each with expected.json: the log-probabilities PyTorch computes for
+fixed token-id batches with lengths (float32 model), and for the same weights in float64 (model_float64.safetensors).
+Deterministic: torch.manual_seed per fixture, one thread; floats written by json (repr: round-trips exactly).
+"""
+import argparse
+import json
+import os
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from safetensors_io import save_file  # noqa: E402
+from text_classifier import TextClassifier  # noqa: E402
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+FIXTURES = os.path.join(ROOT, "test", "interop", "fixtures")
+
+# The tokenizer package's defaults (Tokenizer.toJSON() of `new Tokenizer()`).
+TOKENIZER = {"formatVersion": 1, "type": "tokenizer",
+             "options": {"form": "NFKC", "lowercase": True, "stripAccents": False, "removeStopWords": False,
+                         "stem": False, "ngrams": 1}}
+# 48 frequent SST-2 tokens after <pad>, <unk>: V = 50.
+WORDS = ("the , a and of . to 's is that in it as with film an but movie for this its you be on all by more "
+         "one about has like not than story are so good from at or his have who out most funny n't bad").split()
+# Two pre-tokenized SST-2 dev sentences (whitespace splitting = our tokenizer on these texts).
+SENTENCES = ["it 's a charming and often affecting journey .", "the movie is funny , but not good ."]
+
+CASES = [  # (cell, pooling, bidirectional, num_layers)
+    ("lstm", "max", True, 1), ("lstm", "last", True, 2), ("lstm", "mean", False, 1),
+    ("gru", "max", False, 2), ("gru", "last", True, 1), ("gru", "mean", True, 2),
+    ("rnn", "max", True, 2), ("rnn", "last", False, 1), ("rnn", "mean", True, 1),
+]
+
+
+def vocab_json(words):
+    return {"formatVersion": 1, "type": "vocab", "tokens": ["<pad>", "<unk>", *words], "specials": ["<pad>", "<unk>"],
+            "padToken": "<pad>", "unkToken": "<unk>"}
+
+
+def config_json(arch, labels, label_names):
+    return {"formatVersion": 1, "architecture": arch, "labels": labels, "labelNames": label_names,
+            "tokenizer": TOKENIZER, "maxLength": None}
+
+
+def architecture(vocab_size, num_classes, embedding_dim, hidden_size, num_layers, bidirectional, cell, pooling,
+                 dropout=0.5):
+    """Our config.json architecture for the reference module's settings (dropouts do not act in eval mode)."""
+    return {"vocabSize": vocab_size, "numClasses": num_classes, "embeddingDim": embedding_dim,
+            "hiddenSize": hidden_size, "numLayers": num_layers, "bidirectional": bidirectional, "cell": cell,
+            "pooling": pooling, "embeddingInitRange": None, "embeddingDropout": dropout,
+            "rnnDropout": dropout if num_layers > 1 else 0, "dropout": dropout}
+
+
+def write_json(path, value):
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(value, f, sort_keys=True)
+        f.write("\n")
+
+
+def batches(vocab_size, gen):
+    """Fixed token-id batches (ids padded with 0 after each length): N 4 with mixed lengths, N 1, the sentences."""
+    out = []
+    for lengths in ([7, 3, 5, 1], [4]):
+        L = max(lengths)
+        ids = torch.zeros(len(lengths), L, dtype=torch.int64)
+        for n, length in enumerate(lengths):
+            ids[n, :length] = torch.randint(2, vocab_size, (length,), generator=gen)
+        out.append((ids, torch.tensor(lengths)))
+    index = {w: i + 2 for i, w in enumerate(WORDS)}
+    toks = [[index.get(t, 1) for t in s.split()] for s in SENTENCES]
+    L = max(map(len, toks))
+    ids = torch.tensor([t + [0] * (L - len(t)) for t in toks])
+    out.append((ids, torch.tensor([len(t) for t in toks])))
+    return out
+
+
+def export_dir(model, out_dir, arch, labels, label_names, words):
+    """Writes model.safetensors, config.json and vocab.json of `model` to `out_dir`."""
+    os.makedirs(out_dir, exist_ok=True)
+    save_file(model.state_dict(), os.path.join(out_dir, "model.safetensors"), metadata={"format": "pt"})
+    write_json(os.path.join(out_dir, "vocab.json"), vocab_json(words))
+    write_json(os.path.join(out_dir, "config.json"), config_json(arch, labels, label_names))
+
+
+def make_fixture(cell, pooling, bidirectional, num_layers, seed):
+    V, C, E, H = len(WORDS) + 2, 3, 8, 6
+    torch.manual_seed(seed)
+    model = TextClassifier(V, C, embedding_dim=E, hidden_size=H, num_layers=num_layers, bidirectional=bidirectional,
+                           cell=cell, dropout=0.5, pooling=pooling).eval()
+    out_dir = os.path.join(FIXTURES, f"torch_{cell}_{pooling}")
+    arch = architecture(V, C, E, H, num_layers, bidirectional, cell, pooling)
+    export_dir(model, out_dir, arch, ["neg", "neu", "pos"], None, WORDS)
+    model64 = TextClassifier(V, C, embedding_dim=E, hidden_size=H, num_layers=num_layers, bidirectional=bidirectional,
+                             cell=cell, dropout=0.5, pooling=pooling, dtype=torch.float64).eval()
+    model64.load_state_dict({k: v.double() for k, v in model.state_dict().items()}, strict=True)
+    save_file(model64.state_dict(), os.path.join(out_dir, "model_float64.safetensors"), metadata={"format": "pt"})
+    gen = torch.Generator().manual_seed(seed)
+    cases = []
+    with torch.no_grad():
+        for ids, lengths in batches(V, gen):
+            cases.append({
+                "ids": ids.tolist(), "lengths": lengths.tolist(),
+                "logProbs": model(ids, lengths).tolist(),
+                "logProbsFloat64": model64(ids, lengths).tolist(),
+            })
+    write_json(os.path.join(out_dir, "expected.json"), {
+        "torch": torch.__version__, "seed": seed, "sentences": SENTENCES,
+        "note": "batches[2] are the sentences encoded by whitespace splitting + vocab.json; floats as Python writes them (repr: round-trips exactly)",
+        "batches": cases,
+    })
+    return out_dir
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--out", help="write one model directory here instead of the fixtures")
+    p.add_argument("--cell", default="lstm", choices=["lstm", "gru", "rnn"])
+    p.add_argument("--pooling", default="max", choices=["last", "mean", "max"])
+    p.add_argument("--layers", type=int, default=1)
+    p.add_argument("--unidirectional", action="store_true")
+    p.add_argument("--seed", type=int, default=0)
+    args = p.parse_args()
+    torch.set_num_threads(1)
+    if args.out is None:
+        for i, (cell, pooling, bidirectional, num_layers) in enumerate(CASES):
+            print(make_fixture(cell, pooling, bidirectional, num_layers, seed=100 + i))
+        return
+    torch.manual_seed(args.seed)
+    V, C, E, H = len(WORDS) + 2, 2, 8, 6
+    model = TextClassifier(V, C, embedding_dim=E, hidden_size=H, num_layers=args.layers,
+                           bidirectional=not args.unidirectional, cell=args.cell, pooling=args.pooling).eval()
+    arch = architecture(V, C, E, H, args.layers, not args.unidirectional, args.cell, args.pooling)
+    export_dir(model, args.out, arch, ["0", "1"], ["negative", "positive"], WORDS)
+    print(args.out)
+
+
+if __name__ == "__main__":
+    main()
