@@ -104,6 +104,19 @@ describe('train (seeded end to end)', () => {
     expect(after).toEqual(before);
   });
 
+  it('AdamW, a step lr schedule and balanced class weights are applied', async () => {
+    const seen: number[] = [];
+    const r = await train(tiny({ optimizer: 'adamw', lrSchedule: 'step', lrStepSize: 1, lrGamma: 0.5, classWeights: 'balanced' }), {
+      onBatchEnd: (b) => seen.push(b.lr),
+    });
+    // The lr of each epoch: 2e-3, then halved once by StepLR after epoch 1.
+    expect(r.history.map((h) => h.lr)).toEqual([2e-3, 1e-3]);
+    expect(seen).toEqual([2e-3, 2e-3, 2e-3, 2e-3, 1e-3, 1e-3, 1e-3, 1e-3]);
+    const plain = await losses(tiny());
+    expect(r.history[0].trainLoss).not.toBe(plain.slice(0, 4).reduce((a, b) => a + b) / 4);
+    await expect(train(tiny({ classWeights: [1] }))).rejects.toThrow("classWeights must be 'balanced' or 2 non-negative numbers");
+  });
+
   it('early stopping with patience 1 stops after the first worse epoch and restores the best weights', async () => {
     const r = await train(tiny({ epochs: 6, patience: 1, lr: 0.1 }));
     // Regression values of this run: dev accuracy 18/32 after epoch 1, 14/32 after epoch 2 → stop, keep epoch 1.
