@@ -4,8 +4,6 @@
  * confusion matrix of a trained model on a labelled file. With `--json`, stdout is exactly one JSON object
  * `{"accuracy", "macroF1", "n", "perClass", "confusion", "labels"}` (labels are the model's display names).
  */
-import { encodeLabels } from '../data/labels.js';
-import { evaluateEncoded } from '../evaluate.js';
 import { DEFAULT_MODEL_DIR, SentimentClassifier } from '../sentiment.js';
 import { parseCliArgs, readInt, readString, UsageError } from './args.js';
 import { checkModelDir, readDataFile } from './files.js';
@@ -55,9 +53,7 @@ async function main(argv: string[]): Promise<void> {
   await checkModelDir(dir, modelDir === undefined);
   const data = await readDataFile(dataFile, '--data', read);
   const clf = await SentimentClassifier.load(dir);
-  const labels = encodeLabels(data.examples, clf.config.labels, data.file); // unseen label → DataFormatError
-  const ids = data.examples.map((e) => clf.pipeline.encode(e.text));
-  const { metrics } = evaluateEncoded(clf.model, { ids, labels }, clf.labels, batchSize);
+  const { metrics } = await clf.evaluate(data, { batchSize }); // a label the model does not know → DataFormatError
 
   if (values.json === true) {
     const { accuracy, macroF1, n, perClass, confusion } = metrics;
