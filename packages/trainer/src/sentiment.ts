@@ -11,6 +11,7 @@
 import { fileURLToPath } from 'node:url';
 import { exp, noGrad, Tensor } from '@recurrent/nn-core';
 import { loadModel, MODEL_FILES, type ModelConfigFile } from './checkpoint.js';
+import { ModelFormatError } from './errors.js';
 import { encodeLabels } from './data/labels.js';
 import { readDataset, type Dataset, type ReadOptions } from './data/read.js';
 import { evaluateEncoded, predictEncoded, type Evaluation } from './evaluate.js';
@@ -44,7 +45,6 @@ export class SentimentClassifier {
     const loaded = await loadModel(dir);
     const pipeline = pipelineFromJson(loaded.config.tokenizer, loaded.vocab, loaded.config.maxLength, join(dir, MODEL_FILES.vocab));
     if (pipeline.vocabSize !== loaded.config.architecture.vocabSize) {
-      const { ModelFormatError } = await import('./errors.js');
       throw new ModelFormatError(
         'shape-mismatch',
         join(dir, MODEL_FILES.vocab),
