@@ -150,8 +150,12 @@ function weightGrads(
   return { dx, dh0, dc0, dWih, dWhh, dbIh, dbHh, dWhr };
 }
 
+/**
+ * Σ_rows a as the product 1ᵀ·a, so that float32 runs in the SIMD gemm; in float64 the JavaScript gemm adds the
+ * rows in order in double precision, the same bits as a plain loop.
+ */
 function columnSums(a: FloatArray, rows: number, cols: number, make: (n: number) => FloatArray): FloatArray {
   const out = make(cols);
-  for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) out[j] += a[r * cols + j];
+  gemm(false, false, 1, cols, rows, 1, make(rows).fill(1), a, 0, out);
   return out;
 }
