@@ -1,0 +1,90 @@
+/**
+ * Single-sentence latency: our `model.forward` against ONNX Runtime running the exported graph, on the SST-2 dev
+ * sentences one at a time (batch 1), the default architecture (E = H = 64 BiLSTM, max pooling, SST-2 training
+ * vocabulary). Tokenization is excluded from both (it is the same code). Prints median and p90 in ms.
+ *
+ *   pnpm tsx test/interop/onnx_latency.ts [--runs 872]
+ */
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { manualSeed, noGrad, Tensor } from '@recurrent/nn-core';
+import { buildPipeline, SST2_DIR, TextClassifier } from '@recurrent/trainer';
+// onnxruntime-node is a dev dependency of the trainer package (not of the repository root), so it is resolved from there.
+import { exportOnnx } from '../../packages/trainer/src/onnx/export.js';
+
+interface OrtTensor {
+  data: ArrayLike<number>;
+}
+interface OrtSession {
+  run(feeds: Record<string, unknown>): Promise<Record<string, OrtTensor>>;
+}
+interface Ort {
+  Tensor: new (type: 'int64', data: BigInt64Array, dims: number[]) => unknown;
+  InferenceSession: { create(bytes: Uint8Array, options?: { intraOpNumThreads?: number; interOpNumThreads?: number }): Promise<OrtSession> };
+  env: { versions: Record<string, string> };
+}
+const ort = createRequire(new URL('../../packages/trainer/package.json', import.meta.url))('onnxruntime-node') as Ort;
+
+const runsArg = process.argv.indexOf('--runs');
+const text = (f: string): string[] =>
+  readFileSync(join(SST2_DIR, f), 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter((l) => l !== '')
+    .map((l) => l.split('\t')[0]);
+const dev = text('dev.tsv');
+const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : dev.length;
+const pipeline = buildPipeline(text('train.tsv'));
+manualSeed(0);
+const model = new TextClassifier({ vocabSize: pipeline.vocabSize, numClasses: 2 });
+model.eval();
+const encoded = dev.map((s) => pipeline.encode(s));
+
+function stats(ms: number[]): string {
+  const s = [...ms].sort((a, b) => a - b);
+  return `median ${s[Math.floor(s.length / 2)].toFixed(3)} ms, p90 ${s[Math.floor(s.length * 0.9)].toFixed(3)} ms`;
+}
+
+async function main(): Promise<void> {
+  const ours: number[] = [];
+  const onnx1: number[] = [];
+  const onnxDefault: number[] = [];
+  const bytes = exportOnnx(model);
+  const single = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  const multi = await ort.InferenceSession.create(bytes);
+  let maxDiff = 0;
+  for (let pass = 0; pass < 2; pass++) {
+    // pass 0 warms up (JIT, WebAssembly compilation, ORT's first-run allocations); pass 1 is timed.
+    for (let i = 0; i < runs; i++) {
+      const ids = encoded[i % encoded.length];
+      const L = ids.length;
+      let t = performance.now();
+      const p = noGrad(() => model.forward(new Tensor(ids, [1, L]), [L]).exp());
+      const tOurs = performance.now() - t;
+      const feeds = { ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, L]), lengths: new ort.Tensor('int64', BigInt64Array.of(BigInt(L)), [1]) };
+      t = performance.now();
+      const r = await single.run(feeds);
+      const tOnnx1 = performance.now() - t;
+      t = performance.now();
+      await multi.run(feeds);
+      const tOnnx = performance.now() - t;
+      if (pass === 1) {
+        ours.push(tOurs);
+        onnx1.push(tOnnx1);
+        onnxDefault.push(tOnnx);
+        for (let c = 0; c < 2; c++) maxDiff = Math.max(maxDiff, Math.abs(r.probs.data[c] - p.data[c]));
+      }
+    }
+  }
+  const lens = encoded.map((e) => e.length).sort((a, b) => a - b);
+  process.stdout.write(
+    `${runs} SST-2 dev sentences, batch 1 (median length ${lens[Math.floor(lens.length / 2)]} tokens), E=H=64 BiLSTM max pooling, V=${pipeline.vocabSize}\n` +
+      `  ours (float32, forward only)       ${stats(ours)}\n` +
+      `  ONNX Runtime ${ort.env.versions.node}, 1 thread     ${stats(onnx1)}\n` +
+      `  ONNX Runtime, default threads      ${stats(onnxDefault)}\n` +
+      `  max |Δ prob| ${maxDiff.toExponential(2)}\n`,
+  );
+}
+
+await main();
