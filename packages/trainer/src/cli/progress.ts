@@ -44,10 +44,14 @@ export class TrainingProgress {
       this.stop();
       this.bar = new cliProgress.SingleBar(
         {
-          format: 'epoch {epoch}/{epochs} |{bar}| {value}/{total} batches | loss {loss} | acc {acc} | {tps} tok/s | ETA {eta_formatted}',
+          // Most important first: a terminal narrower than the line cuts the end.
+          format: 'epoch {epoch}/{epochs} |{bar}| {value}/{total} | ETA {eta_formatted} | loss {loss} | acc {acc} | {tps} tok/s',
           stream: this.barStream,
-          barsize: 24,
-          hideCursor: true,
+          barsize: 16,
+          // Leave the cursor and line wrapping alone (the bar is cut to the terminal width instead), so a
+          // Ctrl-C in mid-epoch leaves the terminal as it was.
+          hideCursor: false,
+          linewrap: true,
           clearOnComplete: true,
           etaBuffer: 50,
           fps: 5,

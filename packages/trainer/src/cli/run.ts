@@ -6,7 +6,6 @@
  * | 0 | success, or `--help` |
  * | 1 | an unexpected error (a bug): its message, and the stack trace with `--verbose` |
  * | 2 | bad arguments or input files (`UsageError`), and the library's typed errors for bad data or models (`DataFormatError`, `ModelFormatError`, the tokenizer's `TokenizerFormatError`) and a diverging training loss (`NonFiniteLossError`): one sentence, no stack trace unless `--verbose` |
- * | 130 | interrupted (Ctrl-C) |
  *
  * The exit code is set with `process.exitCode` (not `process.exit()`), so everything already written to a
  * piped stdout is flushed.
@@ -18,7 +17,6 @@ import { UsageError } from './args.js';
 export const EXIT_OK = 0;
 export const EXIT_UNEXPECTED = 1;
 export const EXIT_USAGE = 2;
-export const EXIT_INTERRUPTED = 130;
 
 /** The exit code of an error thrown by a command. */
 export function exitCodeOf(err: unknown): number {
