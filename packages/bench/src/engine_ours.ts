@@ -5,7 +5,7 @@
  */
 import { F, Generator, gemmBackend, narrow, nn, noGrad, optim, randint, reshape, setDefaultDtype, transpose, type Tensor } from '@recurrent/nn-core';
 import { INFER_BATCH, INFER_SINGLE, LR, type BenchConfig } from './configs.js';
-import { childArgs, printResult, rssMB, timeInference, timeTraining, type RunResult } from './measure.js';
+import { childArgs, enterPhase, printResult, rssMB, timeInference, timeTraining, type RunResult } from './measure.js';
 
 /** Embedding → recurrent layer (batch-first) → Linear(D·H, 2) on the last layer's final hidden state(s). */
 class Classifier extends nn.Module {
@@ -61,11 +61,13 @@ async function main(): Promise<void> {
   const flush = (final: boolean): void => {
     result.peakRssMB = rssMB().peak;
     result.info.gemmBackend = gemmBackend();
+    if (final) delete result.running;
     printResult(result, final);
   };
 
   const batch = (N: number, L: number): [Tensor, Tensor] => [randint(0, c.V, [N, L], { generator: gen }), randint(0, 2, [N], { generator: gen })];
   model.train();
+  enterPhase(result, 'train');
   result.train = await timeTraining(c, s, () => {
     const [ids, labels] = batch(c.N, c.L);
     opt.zeroGrad();
@@ -81,11 +83,13 @@ async function main(): Promise<void> {
 
   model.eval();
   const [single] = batch(INFER_SINGLE.N, INFER_SINGLE.L);
+  enterPhase(result, 'inferSingle');
   result.inferSingle = await timeInference(INFER_SINGLE, s.inferSingleRuns, s.inferBudgetMs, () => {
     noGrad(() => F.logSoftmax(model.forward(single), 1));
   });
   flush(false);
   const [many] = batch(INFER_BATCH.N, INFER_BATCH.L);
+  enterPhase(result, 'inferBatch');
   result.inferBatch = await timeInference(INFER_BATCH, s.inferBatchRuns, s.inferBudgetMs, () => {
     noGrad(() => F.logSoftmax(model.forward(many), 1));
   });

@@ -2,8 +2,7 @@
  * The timing loops shared by the JavaScript engines' child processes, and the result record every engine
  * (PyTorch's script included) prints as one `RESULT {json}` line.
  */
-import type { BenchConfig, RunSettings } from './configs.js';
-import { INFER_BATCH, INFER_SINGLE } from './configs.js';
+import { INFER_BATCH, INFER_SINGLE, type BenchConfig, type RunSettings } from './configs.js';
 
 /** Training-step times of one engine and config. */
 export interface TrainResult {
@@ -16,6 +15,10 @@ export interface TrainResult {
   tokensPerS: number;
   /** Every timed step, ms. */
   times: number[];
+  /** Warm-up step times, ms (the first includes one-time set-up: kernel compilation, lazy allocation). */
+  warmupTimes: number[];
+  /** True when no timed step finished (time budget or hard limit): the figures are the warm-up steps'. */
+  warmupOnly: boolean;
   /** First and last loss, a sanity check that the model trains. */
   firstLoss: number;
   lastLoss: number;
@@ -46,6 +49,16 @@ export interface RunResult {
   startRssMB: number | null;
   /** Engine details (versions, kernel backend, threads). */
   info: Record<string, string | number | boolean>;
+  /** The phase in progress and when it started (epoch ms), so a parent that kills the child knows a lower bound. */
+  running?: { phase: Phase; since: number };
+}
+
+export type Phase = 'train' | 'inferSingle' | 'inferBatch';
+
+/** Marks `phase` as started and prints a PARTIAL line. */
+export function enterPhase(r: RunResult, phase: Phase): void {
+  r.running = { phase, since: Date.now() };
+  printResult(r, false);
 }
 
 export function median(xs: readonly number[]): number {
@@ -64,43 +77,57 @@ export type Step = () => number | Promise<number>;
 /** Warm-up steps, then up to `steps` timed steps within `trainBudgetMs`. */
 export async function timeTraining(c: BenchConfig, s: RunSettings, step: Step, onProgress?: (r: TrainResult) => void): Promise<TrainResult> {
   let firstLoss = NaN;
-  for (let i = 0; i < s.warmup; i++) {
-    const loss = await step();
-    if (i === 0) firstLoss = loss;
-  }
-  const times: number[] = [];
   let lastLoss = NaN;
-  const start = performance.now();
-  while (times.length < s.steps && (times.length === 0 || performance.now() - start < s.trainBudgetMs)) {
+  const warmupTimes: number[] = [];
+  const times: number[] = [];
+  const timed = async (into: number[]): Promise<void> => {
     const t0 = performance.now();
     lastLoss = await step();
-    times.push(performance.now() - t0);
-    if (s.warmup === 0 && times.length === 1) firstLoss = lastLoss;
-    onProgress?.(trainSummary(c, s, times, firstLoss, lastLoss));
-  }
-  return trainSummary(c, s, times, firstLoss, lastLoss);
+    into.push(performance.now() - t0);
+    if (Number.isNaN(firstLoss)) firstLoss = lastLoss;
+    onProgress?.(trainSummary(c, times, warmupTimes, firstLoss, lastLoss));
+  };
+  for (let i = 0; i < s.warmup; i++) await timed(warmupTimes);
+  const start = performance.now();
+  while (times.length < s.steps && (times.length === 0 || performance.now() - start < s.trainBudgetMs)) await timed(times);
+  return trainSummary(c, times, warmupTimes, firstLoss, lastLoss);
 }
 
-function trainSummary(c: BenchConfig, s: RunSettings, times: number[], firstLoss: number, lastLoss: number): TrainResult {
-  const msMedian = median(times);
+const round3 = (t: number): number => Math.round(t * 1000) / 1000;
+
+function trainSummary(c: BenchConfig, times: number[], warmupTimes: number[], firstLoss: number, lastLoss: number): TrainResult {
+  const warmupOnly = times.length === 0;
+  const ts = warmupOnly ? warmupTimes : times;
+  const msMedian = median(ts);
   return {
     steps: times.length,
-    warmup: s.warmup,
+    warmup: warmupTimes.length,
     msMedian,
-    msMin: Math.min(...times),
+    msMin: Math.min(...ts),
     tokensPerS: (c.N * c.L * 1000) / msMedian,
-    times: times.map((t) => Math.round(t * 1000) / 1000),
+    times: times.map(round3),
+    warmupTimes: warmupTimes.map(round3),
+    warmupOnly,
     firstLoss,
     lastLoss,
   };
 }
 
-/** One warm-up run, then up to `runs` timed runs within `budgetMs` (at least 3). */
-export async function timeInference(shape: typeof INFER_SINGLE | typeof INFER_BATCH, runs: number, budgetMs: number, run: () => void | Promise<void>): Promise<InferResult> {
+/**
+ * One warm-up run, then up to `runs` timed runs within `budgetMs` (at least `minRuns`). When the warm-up run alone
+ * takes longer than the budget, it is the measurement (runs 1): a second run would only confirm a figure too slow
+ * to matter.
+ */
+export async function timeInference(
+  shape: typeof INFER_SINGLE | typeof INFER_BATCH, runs: number, budgetMs: number, run: () => void | Promise<void>, minRuns = 3,
+): Promise<InferResult> {
+  const w0 = performance.now();
   await run();
+  const warm = performance.now() - w0;
   const times: number[] = [];
+  if (warm > budgetMs) times.push(warm);
   const start = performance.now();
-  while (times.length < runs && (times.length < 3 || performance.now() - start < budgetMs)) {
+  while (times.length < runs && (times.length < minRuns || performance.now() - start < budgetMs)) {
     const t0 = performance.now();
     await run();
     times.push(performance.now() - t0);
