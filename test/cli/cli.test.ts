@@ -168,6 +168,8 @@ const FILES: Record<string, string | Buffer> = {
   'unseen.tsv': 'sentence\tlabel\ngreat\tpos\nso so\tmeh\n',
   'latin1.tsv': Buffer.concat([Buffer.from('sentence\tlabel\ngood\tpos\ncaf'), Buffer.from([0xe9]), Buffer.from(' bad\tneg\n')]),
   'short-row.tsv': 'sentence\tlabel\ngood\tpos\nno label here\n',
+  'one-label.tsv': 'sentence\tlabel\ngood\tpos\nfine\tpos\n',
+  'with-bad-rows.tsv': `sentence\tlabel\n${TRAIN_ROWS.slice(0, 4).join('\n')}\nno label here\n${TRAIN_ROWS.slice(4).join('\n')}\n\tneg\n`,
 };
 
 const BAD: BadCase[] = [
@@ -178,6 +180,7 @@ const BAD: BadCase[] = [
   { name: 'empty file', command: 'train', args: (d) => ['--train', join(d, 'empty.tsv')], message: /empty\.tsv: the file is empty, expected a header row and examples\.$/ },
   { name: 'wrong columns', command: 'train', args: (d) => ['--train', join(d, 'columns.tsv')], message: /columns\.tsv:1: the header has no text column 'sentence' or 'text' \(columns: 'review', 'stars'\)\.$/ },
   { name: 'malformed row', command: 'train', args: (d) => ['--train', join(d, 'short-row.tsv')], message: /short-row\.tsv:3: the row has 1 fields, expected 2 like the header\.$/ },
+  { name: 'a single label', command: 'train', args: (d) => ['--train', join(d, 'one-label.tsv')], message: /one-label\.tsv: every training example has the label 'pos', a classifier needs at least 2 labels\.$/ },
   { name: 'non-UTF-8 bytes', command: 'train', args: (d) => ['--train', join(d, 'latin1.tsv')], message: /latin1\.tsv:3: the file is not valid UTF-8 \(byte 0xE9 at offset \d+\); save it as UTF-8\.$/ },
   { name: 'dev label unseen in training', command: 'train', args: (d) => ['--train', join(d, 'train.tsv'), '--dev', join(d, 'unseen.tsv')], message: /unseen\.tsv:3: the label 'meh' is not one the model knows \('neg', 'pos'\)\.$/ },
   { name: 'eval label unseen in training', command: 'eval', args: (d) => ['--model', pathIn('model'), '--data', join(d, 'unseen.tsv'), '--json'], message: /unseen\.tsv:3: the label 'meh' is not one the model knows/ },
@@ -233,6 +236,21 @@ describe('bad input: exit 2, one sentence on stderr, nothing written', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.split('\n')[0]).toMatch(/empty\.tsv: the file is empty/);
     expect(r.stderr).toMatch(/\n\s+at /); // a stack frame
+  });
+
+  it('--skip-bad-rows trains without the malformed rows and reports each one on stderr', async () => {
+    const out = join(tmpdir(), `recurrent-cli-skip-${process.pid}`);
+    try {
+      const r = await run('train', ['--train', join(work, 'with-bad-rows.tsv'), '--out', out, '--epochs', '1', '--skip-bad-rows', ...TINY]);
+      expect(r.code).toBe(0);
+      // Rows 6 (one field) and 17 (empty text) of the file; 14 good rows are left.
+      expect(r.stderr).toBe(
+        `warning: skipped 2 malformed rows of ${join(work, 'with-bad-rows.tsv')} (line 6: the row has 1 fields, expected 2 like the header; line 17: the text is empty)\n`,
+      );
+      expect(r.stdout).toContain('data: 14 training examples');
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
   });
 
   it('an --out that already holds a model needs --resume or --force', async () => {

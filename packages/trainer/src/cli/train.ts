@@ -281,6 +281,9 @@ async function main(argv: string[]): Promise<void> {
   // A label the model will not know is a DataFormatError naming file and line (the library checks it too, but
   // checking here keeps the output to that one sentence).
   const labels = saved?.config.labels ?? sortLabels(trainSet.examples.map((e) => e.label));
+  if (labels.length < 2) {
+    throw new UsageError(`${trainSet.file}: every training example has the label '${labels[0]}', a classifier needs at least 2 labels`);
+  }
   if (saved !== null) encodeLabels(trainSet.examples, labels, trainSet.file);
   if (devSet !== null) encodeLabels(devSet.examples, labels, devSet.file);
 
