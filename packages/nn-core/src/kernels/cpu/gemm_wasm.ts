@@ -72,9 +72,12 @@ function instantiate(api: WasmApi, file: string): KernelExports | null {
   } catch {
     return null; // not built (e.g. install scripts were skipped): the JavaScript gemm serves
   }
-  if (!api.validate(bytes)) return null;
-  const instance = new api.Instance(new api.Module(bytes), {});
-  return instance.exports as KernelExports;
+  if (!api.validate(bytes)) return null; // e.g. no relaxed SIMD in this engine
+  try {
+    return new api.Instance(new api.Module(bytes), {}).exports as KernelExports;
+  } catch {
+    return null; // compiling or instantiating failed (out of memory, a restricted embedder): JavaScript serves
+  }
 }
 
 function load(): Loaded {
@@ -93,7 +96,10 @@ function load(): Loaded {
   return { backend, exports, work, free, view: new Float32Array(exports.memory.buffer) };
 }
 
-/** The backend float32 gemm uses on this machine: 'wasm-relaxed-simd', 'wasm-simd', or 'js' (fallback or opt-out). */
+/**
+ * The backend float32 `gemm` and the float32 recurrent cell steps use on this machine: 'wasm-relaxed-simd',
+ * 'wasm-simd', or 'js' (module not built, no WebAssembly SIMD, or `RECURRENT_KERNELS=js`).
+ */
 export function gemmBackend(): GemmBackend {
   loaded ??= load();
   return loaded.backend;
