@@ -74,7 +74,8 @@ Training:
   --seed N                 (default ${T.seed})
 Output:
   --out DIR                model directory (default: runs/<data>-<cell>, e.g. runs/sst2-lstm)
-  --resume                 continue the run saved in --out (options not given are taken from it)
+  --resume                 continue the run saved in --out (training options not given are taken
+                           from it; pass the same --train and --dev as the first time)
   --force                  overwrite a model already in --out
   --verbose                list every skipped row; print stack traces with errors
   -h, --help               show this help
