@@ -15,9 +15,9 @@ const SENTENCES = readFileSync(join(SST2_DIR, 'dev.tsv'), 'utf8')
   .map((line) => line.split('\t')[0]);
 
 /** Pads `seqs` into int32 ids for our model and int64 ids/lengths for ONNX Runtime. */
-function batchOf(seqs: readonly Int32Array[]): { ids: Tensor; lengths: Int32Array; ortFeeds: Record<string, ort.Tensor> } {
+function batchOf(seqs: readonly Int32Array[], extraPadding = 0): { ids: Tensor; lengths: Int32Array; ortFeeds: Record<string, ort.Tensor> } {
   const N = seqs.length;
-  const L = Math.max(...seqs.map((s) => s.length));
+  const L = Math.max(...seqs.map((s) => s.length)) + extraPadding;
   const ids = new Int32Array(N * L);
   seqs.forEach((s, n) => ids.set(s, n * L));
   const lengths = Int32Array.from(seqs, (s) => s.length);
@@ -41,8 +41,15 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 const pipeline = buildPipeline(SENTENCES);
 const encoded = SENTENCES.map((s) => pipeline.encode(s));
 
-/** Batches of sizes 1 and 5 with different lengths, and all 12 sentences at once. */
-const BATCHES = [[0], [3], encoded.slice(0, 5).map((_, i) => i), [5, 6, 7, 8, 9], encoded.map((_, i) => i)];
+/** Batches of sizes 1 and 5 with different lengths, all 12 sentences at once, and [rows, extra padding steps]. */
+const BATCHES: [number[], number][] = [
+  [[0], 0],
+  [[3], 0],
+  [[0, 1, 2, 3, 4], 0],
+  [[5, 6, 7, 8, 9], 0],
+  [encoded.map((_, i) => i), 0],
+  [[1, 2], 3], // every row shorter than L: the padded steps must not count
+];
 
 const CASES: { cell: CellType; pooling: Pooling; bidirectional: boolean; numLayers: number }[] = [
   { cell: 'lstm', pooling: 'max', bidirectional: true, numLayers: 1 },
@@ -65,15 +72,15 @@ describe('exportOnnx run by ONNX Runtime', () => {
 
   for (const c of CASES) {
     const name = `${c.cell}, ${c.pooling} pooling, ${c.bidirectional ? 'bidirectional' : 'one direction'}, ${c.numLayers} layer(s)`;
-    it(`${name}: probabilities equal ours to 1e-5 for batch sizes 1, 5 and 12`, async () => {
+    it(`${name}: probabilities equal ours to 1e-5 for batch sizes 1, 2, 5 and 12`, async () => {
       manualSeed(7);
       // embeddingInitRange null (N(0, 1) embeddings) gives larger activations than U(−0.1, 0.1): a stricter check.
       const model = new TextClassifier({ vocabSize: pipeline.vocabSize, numClasses: 3, embeddingDim: 8, hiddenSize: 6, embeddingInitRange: null, ...c });
       model.eval();
       const session = await ort.InferenceSession.create(exportOnnx(model));
       expect(session.inputNames).toEqual(['ids', 'lengths']);
-      for (const rows of BATCHES) {
-        const b = batchOf(rows.map((i) => encoded[i]));
+      for (const [rows, extra] of BATCHES) {
+        const b = batchOf(rows.map((i) => encoded[i]), extra);
         const ours = noGrad(() => model.forward(b.ids, b.lengths).exp()).data;
         const out = await session.run(b.ortFeeds);
         expect(out.probs.dims).toEqual([rows.length, 3]);
