@@ -78,7 +78,7 @@ function parseArgs(argv: string[]): Options {
     configs,
     engines,
     threads: (value('threads') ?? (quick ? '1' : '1,2')).split(',').map(Number),
-    tfjsLimitS: int('tfjs-limit', quick ? 10 : 60),
+    tfjsLimitS: int('tfjs-limit', quick ? 10 : 45),
     limitS: int('limit', quick ? 120 : 600),
     python: value('python') ?? '/usr/bin/python3',
     blasDir: value('blas-dir') === undefined ? null : resolve(value('blas-dir')!),
@@ -87,8 +87,14 @@ function parseArgs(argv: string[]): Options {
   };
 }
 
-/** Runs one child; returns its RESULT, or its last PARTIAL with the killed phase as a lower bound. Never throws. */
-function runChild(cmd: string, args: string[], env: NodeJS.ProcessEnv, limitMs: number, label: string): Promise<RunResult | StoredRun | null> {
+/** Time a child may take to load its engine and build the model before its measuring limit starts. */
+const STARTUP_MS = 120_000;
+
+/**
+ * Runs one child; returns its RESULT, or its last PARTIAL with the killed phase as a lower bound. Never throws.
+ * The child gets `startupMs` until its first PARTIAL line (engine loaded, model built), then `limitMs`.
+ */
+function runChild(cmd: string, args: string[], env: NodeJS.ProcessEnv, limitMs: number, label: string, startupMs = STARTUP_MS): Promise<RunResult | StoredRun | null> {
   return new Promise((done) => {
     const child = spawn(cmd, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let last: RunResult | null = null;
@@ -96,6 +102,12 @@ function runChild(cmd: string, args: string[], env: NodeJS.ProcessEnv, limitMs: 
     let buf = '';
     let err = '';
     let killedAt: number | null = null;
+    let killedLimit = startupMs;
+    const kill = (): void => {
+      killedAt = Date.now();
+      child.kill('SIGKILL');
+    };
+    let timer = setTimeout(kill, startupMs);
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       buf += d;
       let nl: number;
@@ -105,25 +117,28 @@ function runChild(cmd: string, args: string[], env: NodeJS.ProcessEnv, limitMs: 
         if (line.startsWith(RESULT_PREFIX)) {
           last = JSON.parse(line.slice(RESULT_PREFIX.length)) as RunResult;
           final = true;
-        } else if (line.startsWith(PARTIAL_PREFIX)) last = JSON.parse(line.slice(PARTIAL_PREFIX.length)) as RunResult;
+        } else if (line.startsWith(PARTIAL_PREFIX)) {
+          if (last === null) {
+            clearTimeout(timer);
+            killedLimit = limitMs;
+            timer = setTimeout(kill, limitMs);
+          }
+          last = JSON.parse(line.slice(PARTIAL_PREFIX.length)) as RunResult;
+        }
       }
     });
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
       err = (err + d).slice(-4000);
     });
-    const timer = setTimeout(() => {
-      killedAt = Date.now();
-      child.kill('SIGKILL');
-    }, limitMs);
     child.on('close', (code) => {
       clearTimeout(timer);
       const r = last as StoredRun | null;
       if (final || r === null) {
-        if (r === null) process.stderr.write(`  ${label}: no result (exit ${code}${killedAt ? `, killed at the ${limitMs / 1000} s limit` : ''}): ${err.trim().split('\n').slice(-3).join(' | ')}\n`);
+        if (r === null) process.stderr.write(`  ${label}: no result (exit ${code}${killedAt ? `, killed at the ${killedLimit / 1000} s ${last === null ? 'start-up ' : ''}limit` : ''}): ${err.trim().split('\n').slice(-3).join(' | ')}\n`);
         done(r);
         return;
       }
-      const reason = killedAt !== null ? `stopped at the ${limitMs / 1000} s limit` : `exited with code ${code}: ${err.trim().split('\n').pop() ?? ''}`;
+      const reason = killedAt !== null ? `stopped at the ${killedLimit / 1000} s limit` : `exited with code ${code}: ${err.trim().split('\n').pop() ?? ''}`;
       if (r.running) {
         const p = r.running.phase;
         const filled = (p === 'train' ? r.train : p === 'inferSingle' ? r.inferSingle : r.inferBatch) !== null;
@@ -231,7 +246,7 @@ async function main(): Promise<void> {
   const settings: RunSettings = {
     steps: o.steps,
     warmup: o.warmup,
-    trainBudgetMs: o.quick ? 20_000 : 120_000,
+    trainBudgetMs: o.quick ? 10_000 : 120_000,
     inferSingleRuns: o.quick ? 50 : 300,
     inferBatchRuns: o.quick ? 5 : 20,
     inferBudgetMs: o.quick ? 2_000 : 5_000,

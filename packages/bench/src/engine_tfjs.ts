@@ -15,7 +15,10 @@ import { INFER_BATCH, INFER_SINGLE, LR, type BenchConfig } from './configs.js';
 import { childArgs, enterPhase, printResult, rssMB, seededBatches, timeInference, timeTraining, type RunResult } from './measure.js';
 
 function recurrent(c: BenchConfig, returnSequences: boolean): tf.layers.Layer {
-  const common = { units: c.H, returnSequences };
+  // PyTorch's init, U(−1/√H, 1/√H) for every weight and bias; also spares the orthogonal initializer's slow QR.
+  const k = 1 / Math.sqrt(c.H);
+  const init = (): ReturnType<typeof tf.initializers.randomUniform> => tf.initializers.randomUniform({ minval: -k, maxval: k });
+  const common = { units: c.H, returnSequences, kernelInitializer: init(), recurrentInitializer: init(), biasInitializer: init() };
   if (c.cell === 'lstm') return tf.layers.lstm({ ...common, recurrentActivation: 'sigmoid' });
   if (c.cell === 'gru') return tf.layers.gru({ ...common, recurrentActivation: 'sigmoid' });
   return tf.layers.simpleRNN({ ...common, activation: 'tanh' });
@@ -23,7 +26,7 @@ function recurrent(c: BenchConfig, returnSequences: boolean): tf.layers.Layer {
 
 function build(c: BenchConfig): tf.Sequential {
   const model = tf.sequential();
-  model.add(tf.layers.embedding({ inputDim: c.V, outputDim: c.E, inputShape: [null] as unknown as number[] }));
+  model.add(tf.layers.embedding({ inputDim: c.V, outputDim: c.E, inputShape: [null] as unknown as number[], embeddingsInitializer: tf.initializers.randomNormal({ stddev: 1 }) }));
   for (let k = 0; k < c.numLayers; k++) {
     const layer = recurrent(c, k < c.numLayers - 1);
     model.add(c.bidirectional ? tf.layers.bidirectional({ layer: layer as tf.RNN, mergeMode: 'concat' }) : layer);
