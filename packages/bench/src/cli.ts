@@ -11,7 +11,9 @@
  * both), --threads 1,2 (PyTorch and numpy), --tfjs-limit S (hard limit per TF.js process, seconds), --limit S (per
  * other process), --python PATH (default /usr/bin/python3), --blas-dir DIR (prepended to LD_LIBRARY_PATH of the
  * Python processes: a directory holding an OpenBLAS libblas.so.3, e.g. extracted from Debian's libopenblas0-pthread,
- * to measure PyTorch on OpenBLAS without changing the system), --out DIR, --no-gemm, --quick.
+ * to measure PyTorch on OpenBLAS without changing the system), --relaxed-simd (runs our engine with Node's
+ * `--experimental-wasm-relaxed-simd`, so the kernels can use their fused multiply-add build), --out DIR, --no-gemm,
+ * --quick. Writing to the default results directory also refreshes the table in packages/bench/README.md.
  *
  * Debian's torch and numpy call whatever libblas.so.3 resolves to; with only libblas3 installed that is the reference
  * BLAS, about 10× slower than OpenBLAS on the GEMMs. The run reports which BLAS was loaded and warns about it.
@@ -42,6 +44,7 @@ interface Options {
   limitS: number;
   python: string;
   blasDir: string | null;
+  relaxedSimd: boolean;
   out: string;
   gemm: boolean;
 }
@@ -60,7 +63,7 @@ function parseArgs(argv: string[]): Options {
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`bench: --${name} must be a non-negative integer, got ${v}`);
     return n;
   };
-  const known = new Set(['quick', 'steps', 'warmup', 'configs', 'engines', 'threads', 'tfjs-limit', 'limit', 'python', 'blas-dir', 'out', 'no-gemm', 'help']);
+  const known = new Set(['quick', 'steps', 'warmup', 'configs', 'engines', 'threads', 'tfjs-limit', 'limit', 'python', 'blas-dir', 'relaxed-simd', 'out', 'no-gemm', 'help']);
   for (const x of a) if (x.startsWith('--') && !known.has(x.slice(2))) throw new RangeError(`bench: unknown option ${x} (see the header of packages/bench/src/cli.ts)`);
   const quick = flag('quick');
   const names = (value('configs') ?? CONFIGS.map((c) => c.name).join(',')).split(',');
@@ -82,6 +85,7 @@ function parseArgs(argv: string[]): Options {
     limitS: int('limit', quick ? 120 : 600),
     python: value('python') ?? '/usr/bin/python3',
     blasDir: value('blas-dir') === undefined ? null : resolve(value('blas-dir')!),
+    relaxedSimd: flag('relaxed-simd'),
     out: resolve(value('out') ?? join(pkgDir, 'results')),
     gemm: !flag('no-gemm'),
   };
@@ -213,6 +217,20 @@ function tfjsVersion(): string | null {
   }
 }
 
+/** Replaces the README's latest-results section (between its two markers) with this run's report. */
+function updateReadme(md: string): void {
+  const file = join(pkgDir, 'README.md');
+  if (!existsSync(file)) return;
+  const text = readFileSync(file, 'utf8');
+  const start = '<!-- bench:latest:start -->';
+  const end = '<!-- bench:latest:end -->';
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  if (i < 0 || j < i) return;
+  const body = md.replace(/^# pnpm bench — (.*)\n/, 'Run of $1 (`results/latest.md`, raw numbers in `results/latest.json`).\n').replace(/^## /gm, '### ');
+  writeFileSync(file, `${text.slice(0, i + start.length)}\n${body.trim()}\n${text.slice(j)}`);
+}
+
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const started = Date.now();
@@ -228,6 +246,7 @@ async function main(): Promise<void> {
   const wantTorch = o.engines.includes('torch');
   const probe = wantTorch || o.gemm ? probePython(o.python, pyEnv) : null;
   const blas = blasName(probe?.blas);
+  if (o.blasDir !== null) notes.push(`PyTorch and numpy ran with LD_LIBRARY_PATH=${o.blasDir} (--blas-dir): BLAS ${blas ?? 'unknown'}.`);
   if (blas?.startsWith('reference')) {
     const w = 'PyTorch and numpy ran on the reference BLAS (Debian\'s libblas3), about 10× slower than OpenBLAS on GEMMs, so the PyTorch ratios flatter us: ' +
       '`apt-get install libopenblas0-pthread`, or pass `--blas-dir` a directory with an OpenBLAS libblas.so.3, for a fair comparison.';
@@ -271,7 +290,7 @@ async function main(): Promise<void> {
     const cfg = JSON.stringify(c);
     for (const e of o.engines) {
       if (e === 'ours') {
-        const args = [...nodeArgs, join(here, 'engine_ours.ts'), '--config', cfg, '--settings', JSON.stringify(settings)];
+        const args = [...(o.relaxedSimd ? ['--experimental-wasm-relaxed-simd'] : []), ...nodeArgs, join(here, 'engine_ours.ts'), '--config', cfg, '--settings', JSON.stringify(settings)];
         add(await runChild(process.execPath, args, env, o.limitS * 1000, `${c.name} ours`), `${c.name} ours`);
       } else if (e === 'torch') {
         if (!hasTorch) continue;
@@ -292,7 +311,7 @@ async function main(): Promise<void> {
   let gemm: GemmResult | null = null;
   if (o.gemm) {
     log('sgemm micro-bench');
-    gemm = runGemm({ root, python: probe?.numpy ? o.python : null, threads: o.threads, nodeArgs, timeoutMs: o.limitS * 1000, pyEnv });
+    gemm = runGemm({ root, python: probe?.numpy ? o.python : null, threads: o.threads, nodeArgs: [...(o.relaxedSimd ? ['--experimental-wasm-relaxed-simd'] : []), ...nodeArgs], timeoutMs: o.limitS * 1000, pyEnv });
   }
 
   const rows = ratioRows(o.configs, runs);
@@ -304,7 +323,7 @@ async function main(): Promise<void> {
     date,
     machine: m,
     versions,
-    settings: { steps: o.steps, warmup: o.warmup, quick: o.quick, configs: o.configs.map((c) => c.name), engines: o.engines, torchThreads: o.threads, tfjsLimitS: o.tfjsLimitS },
+    settings: { steps: o.steps, warmup: o.warmup, quick: o.quick, relaxedSimd: o.relaxedSimd, configs: o.configs.map((c) => c.name), engines: o.engines, torchThreads: o.threads, tfjsLimitS: o.tfjsLimitS },
     notes,
   };
   const md = markdown(header, o.configs, rows, runs, memory, gemm);
@@ -312,6 +331,7 @@ async function main(): Promise<void> {
   mkdirSync(o.out, { recursive: true });
   writeFileSync(join(o.out, 'latest.json'), `${JSON.stringify(json, null, 1)}\n`);
   writeFileSync(join(o.out, 'latest.md'), md);
+  if (o.out === join(pkgDir, 'results')) updateReadme(md);
   process.stdout.write(`${md}\n`);
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; wrote ${join(o.out, 'latest.json')} and latest.md`);
 }

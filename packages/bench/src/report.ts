@@ -31,11 +31,14 @@ export interface Metric {
   get(r: StoredRun): Figure | null;
 }
 
+/** The engine's name, marked when its figures were copied from the committed results rather than measured. */
+const label = (r: StoredRun): string => (r.source === 'measured' ? r.engine : `${r.engine}, committed figures`);
+
 const fig = (r: StoredRun, v: number | null | undefined, phase: Phase | null, invert?: (ms: number) => number): Figure | null => {
-  if (v !== null && v !== undefined && Number.isFinite(v)) return { v, kind: '=', engine: r.engine };
+  if (v !== null && v !== undefined && Number.isFinite(v)) return { v, kind: '=', engine: label(r) };
   const bound = phase === null ? undefined : r.lowerBoundsMs?.[phase];
   if (bound === undefined) return null;
-  return invert ? { v: invert(bound), kind: '<', engine: r.engine } : { v: bound, kind: '>', engine: r.engine };
+  return invert ? { v: invert(bound), kind: '<', engine: label(r) } : { v: bound, kind: '>', engine: label(r) };
 };
 
 /** The metrics of the table, in order. */
@@ -52,7 +55,7 @@ export function metrics(c: BenchConfig): Metric[] {
       key: 'inferBatchPerS', label: 'inference sentences/s, N 256 L 32', unit: '/s', lowerIsBetter: false,
       get: (r) => fig(r, r.inferBatch?.sentencesPerS, 'inferBatch', (ms) => (256 * 1000) / ms),
     },
-    { key: 'peakRssMB', label: 'peak RSS', unit: 'MB', lowerIsBetter: true, get: (r) => (r.peakRssMB === null ? null : { v: r.peakRssMB, kind: '=', engine: r.engine }) },
+    { key: 'peakRssMB', label: 'peak RSS', unit: 'MB', lowerIsBetter: true, get: (r) => (r.peakRssMB === null ? null : { v: r.peakRssMB, kind: '=', engine: label(r) }) },
   ];
 }
 
