@@ -81,7 +81,12 @@ function productPlusBias(
   cols: number,
   k: number,
 ): void {
-  if (bias !== null) for (let r = 0; r < rows; r++) dst.set(bias, r * cols);
+  if (bias !== null && rows > 0) {
+    // rows × bias by doubling: log2(rows) large copies instead of one small copy per row
+    const total = rows * cols;
+    dst.set(bias, 0);
+    for (let filled = cols; filled < total; filled *= 2) dst.copyWithin(filled, 0, Math.min(filled, total - filled));
+  }
   gemm(false, true, rows, cols, k, 1, a, b, bias === null ? 0 : 1, dst);
 }
 
