@@ -4,13 +4,15 @@
  * vocabulary). Tokenization is excluded from both (it is the same code); the ONNX Runtime figures include building its input
  * tensors. Prints median and p90 in ms.
  *
- *   pnpm tsx test/interop/onnx_latency.ts [--runs 872]
+ *   pnpm tsx test/interop/onnx_latency.ts [--runs 872] [--model DIR]
+ *
+ * With --model, a trained model directory (its weights, vocabulary and tokenizer) replaces the untrained one.
  */
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { manualSeed, noGrad, Tensor } from '@recurrent/nn-core';
-import { buildPipeline, SST2_DIR, TextClassifier } from '@recurrent/trainer';
+import { buildPipeline, loadModel, pipelineFromJson, SST2_DIR, TextClassifier, type TextPipeline } from '@recurrent/trainer';
 // onnxruntime-node is a dev dependency of the trainer package (not of the repository root), so it is resolved from there.
 import { exportOnnx } from '../../packages/trainer/src/onnx/export.js';
 
@@ -36,9 +38,19 @@ const text = (f: string): string[] =>
     .map((l) => l.split('\t')[0]);
 const dev = text('dev.tsv');
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : dev.length;
-const pipeline = buildPipeline(text('train.tsv'));
-manualSeed(0);
-const model = new TextClassifier({ vocabSize: pipeline.vocabSize, numClasses: 2 });
+const modelArg = process.argv.indexOf('--model');
+let pipeline: TextPipeline;
+let model: TextClassifier;
+if (modelArg > 0) {
+  const dir = process.argv[modelArg + 1];
+  const loaded = await loadModel(dir);
+  model = loaded.model;
+  pipeline = pipelineFromJson(loaded.config.tokenizer, loaded.vocab, loaded.config.maxLength, join(dir, 'vocab.json'));
+} else {
+  pipeline = buildPipeline(text('train.tsv'));
+  manualSeed(0);
+  model = new TextClassifier({ vocabSize: pipeline.vocabSize, numClasses: 2 });
+}
 model.eval();
 const encoded = dev.map((s) => pipeline.encode(s));
 
@@ -83,7 +95,7 @@ async function main(): Promise<void> {
   const onnxDefault = await time((ids) => multi.run(feeds(ids)));
   const lens = encoded.map((e) => e.length).sort((a, b) => a - b);
   process.stdout.write(
-    `${runs} SST-2 dev sentences, batch 1 (median length ${lens[Math.floor(lens.length / 2)]} tokens), E=H=64 BiLSTM max pooling, V=${pipeline.vocabSize}\n` +
+    `${runs} SST-2 dev sentences, batch 1 (median length ${lens[Math.floor(lens.length / 2)]} tokens), ${modelArg > 0 ? process.argv[modelArg + 1] : 'untrained'}: ${model.config.cell} ${model.config.pooling} pooling, E=${model.config.embeddingDim}, H=${model.config.hiddenSize}, V=${pipeline.vocabSize}\n` +
       `  ours (float32, forward only)       ${stats(ours)}\n` +
       `  ONNX Runtime ${ort.env.versions.node}, 1 thread     ${stats(onnx1)}\n` +
       `  ONNX Runtime, default threads      ${stats(onnxDefault)}\n` +
