@@ -21,6 +21,7 @@ the best epoch. Rank 0 writes DIR: model.safetensors, config.json, vocab.json, m
 import argparse
 import json
 import os
+import re
 import sys
 import time
 
@@ -50,6 +51,17 @@ def build_vocab(rows, min_freq):
             if t not in ("<pad>", "<unk>"):
                 counts[t] = counts.get(t, 0) + 1
     return [w for w, c in sorted(counts.items(), key=lambda wc: -wc[1]) if c >= min_freq]
+
+
+NUMERIC = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def sort_labels(labels):
+    """`sortLabels`: numeric order when every label is a number (ties by string), else string order."""
+    unique = list(dict.fromkeys(labels))
+    if unique and all(NUMERIC.match(x) for x in unique):
+        return sorted(unique, key=lambda x: (float(x), x))
+    return sorted(unique)
 
 
 def collate(batch):
@@ -94,7 +106,7 @@ def main():
     dev_rows = read_tsv(args.dev, args.text_col, args.label_col)
     words = build_vocab(train_rows, args.min_freq)  # every rank builds the same vocabulary
     index = {w: i + 2 for i, w in enumerate(words)}
-    labels = sorted({y for _, y in train_rows}, key=lambda s: (0, int(s)) if s.lstrip("-").isdigit() else (1, s))
+    labels = sort_labels(y for _, y in train_rows)
     encode = lambda rows: [([index.get(t, 1) for t in toks] or [1], labels.index(y)) for toks, y in rows]  # noqa: E731
     train_data, dev_data = encode(train_rows), encode(dev_rows)
 
