@@ -1,5 +1,6 @@
 import { Tensor } from '../autograd/tensor.js';
 import { allocate, type FloatArray } from '../dtype.js';
+import { adamUpdateFloat32, adamUpdateFloat64 } from '../kernels/cpu/adam.js';
 import { Optimizer, rounder, type ParamGroup, type ParamsInput, type StateValue } from './optimizer.js';
 
 export interface AdamOptions {
@@ -65,22 +66,9 @@ export function adamUpdate(
     const bc2Sqrt = r(Math.sqrt(1 - beta2 ** step));
     const negStep = r(-stepSize);
     const decay = r(1 - lr * weightDecay);
-    const x = p.data;
-    const g = p.grad.data;
-    for (let i = 0; i < x.length; i++) {
-      let gi = maximize ? -g[i] : g[i];
-      if (decoupled) x[i] = r(x[i] * decay);
-      else if (weightDecay !== 0) gi = r(gi + wd * x[i]);
-      m[i] = r(r(m[i] * b1) + ob1 * gi);
-      v[i] = r(r(v[i] * b2) + r(ob2 * gi) * gi);
-      let second = v[i];
-      if (vmax !== null) {
-        vmax[i] = Math.max(vmax[i], second);
-        second = vmax[i];
-      }
-      const denom = r(r(r(Math.sqrt(second)) / bc2Sqrt) + e);
-      x[i] = r(x[i] + r(r(negStep * m[i]) / denom));
-    }
+    const scalars = { b1, b2, ob1, ob2, wd, eps: e, bc2Sqrt, negStep, decay, decoupled, maximize };
+    const update = p.dtype === 'float32' ? adamUpdateFloat32 : adamUpdateFloat64;
+    update(p.data as FloatArray, p.grad.data as FloatArray, m, v, vmax, scalars);
   }
 }
 
