@@ -11,7 +11,8 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 class TextClassifier(nn.Module):
     def __init__(self, vocab_size, num_classes, embedding_dim=128, hidden_size=128, num_layers=1, bidirectional=True,
-                 cell="lstm", dropout=0.5, pooling="max", dtype=torch.float32, embedding_dropout=None, rnn_dropout=None):
+                 cell="lstm", dropout=0.5, pooling="max", dtype=torch.float32, embedding_dropout=None, rnn_dropout=None,
+                 embedding_init_range=None):
         """`dropout` acts on the pooled features (our `dropout`); `embedding_dropout` on the embeddings and
         `rnn_dropout` between recurrent layers default to it (ours are separate settings: embeddingDropout,
         rnnDropout). None of them matters in eval mode."""
@@ -19,6 +20,11 @@ class TextClassifier(nn.Module):
         self.pooling = pooling
         self.cell = cell
         self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=0, dtype=dtype)
+        if embedding_init_range is not None:
+            # Like our embeddingInitRange: U(−r, r) instead of N(0, 1), with the <pad> row kept at zero.
+            with torch.no_grad():
+                self.embedding.weight.uniform_(-embedding_init_range, embedding_init_range)
+                self.embedding.weight[0].zero_()
         rnn_cls = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}[cell]
         self.rnn = rnn_cls(embedding_dim, hidden_size, num_layers=num_layers, batch_first=True,
                            bidirectional=bidirectional,
