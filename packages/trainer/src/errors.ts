@@ -5,6 +5,7 @@
 
 /** Why a data file was rejected. */
 export type DataFormatErrorCode =
+  | 'unknown-format'
   | 'empty-file'
   | 'missing-column'
   | 'bad-row'

@@ -114,6 +114,7 @@ describe('files and labels', () => {
     const f = join(dir, 'a.csv');
     await writeFile(f, 'sentence,label\n"x, y",1\nbad"row,0\n');
     await expect(readDataset(f)).rejects.toThrow(`${f}:3: a quote appears inside an unquoted field`);
+    await expect(readDataset(join(dir, 'a.txt'))).rejects.toThrow(/a\.txt: cannot tell the format from the extension '\.txt'/);
     expect(formatOf('a.TSV')).toBe('tsv');
     expect(formatOf('a.txt')).toBe(null);
   });

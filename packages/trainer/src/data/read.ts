@@ -61,7 +61,7 @@ export function formatOf(path: string): DataFormat | null {
 export async function readDataset(path: string, options: ReadOptions = {}): Promise<Dataset> {
   const format = options.format ?? formatOf(path);
   if (format === null) {
-    throw new DataFormatError('bad-row', path, null, `cannot tell the format from the extension '${extname(path)}', expected .tsv, .csv or .jsonl (or pass format)`);
+    throw new DataFormatError('unknown-format', path, null, `cannot tell the format from the extension '${extname(path)}', expected .tsv, .csv or .jsonl (or pass format)`);
   }
   const text = await readFile(path, 'utf8');
   return parseDataset(text, path, { ...options, format });
