@@ -84,6 +84,10 @@ describe('model directory', () => {
     const s = await errorOf(loadModel(await withConfig({ ...cfg, architecture: { ...cfg.architecture, hiddenSize: 7 } })));
     expect(s.code).toBe('shape-mismatch');
     expect(s.message).toMatch(/model\.safetensors: the weights do not fit the architecture in config\.json: .*size mismatch for rnn\.weight_ih_l0/s);
+    // A hostile size (V·E = 2^31·6 floats) is refused before anything is allocated, not a RangeError or OOM.
+    const huge = await errorOf(loadModel(await withConfig({ ...cfg, architecture: { ...cfg.architecture, vocabSize: 2 ** 31 } })));
+    expect(huge.code).toBe('shape-mismatch');
+    expect(huge.message).toMatch(/model\.safetensors: the architecture in config\.json needs at least 12884901888 parameters but the weights file holds \d+ numbers$/);
     const m = await copyDir(dir);
     await rm(join(m, 'model.safetensors'));
     expect((await errorOf(loadModel(m))).code).toBe('missing-file');

@@ -97,8 +97,11 @@ export interface LoadedModel {
 export async function loadModel(dir: string): Promise<LoadedModel> {
   const config = checkConfig(await readJson(join(dir, MODEL_FILES.config)), join(dir, MODEL_FILES.config));
   const vocab = await readJson(join(dir, MODEL_FILES.vocab));
+  const weightsPath = join(dir, MODEL_FILES.weights);
+  const tensors = await readSafetensors(weightsPath);
+  checkSizeAgainstWeights(config.architecture, tensors, weightsPath); // before allocating the model
   const model = new TextClassifier(config.architecture);
-  await loadWeights(model, join(dir, MODEL_FILES.weights));
+  loadStateDictInto(model, tensors, weightsPath);
   model.eval();
   const metricsPath = join(dir, MODEL_FILES.metrics);
   const metrics = await readJson(metricsPath).catch((err: unknown) => {
@@ -110,11 +113,34 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
 
 /** Loads `path` (safetensors) into `model`, strictly; errors become `ModelFormatError`s naming the file. */
 export async function loadWeights(model: TextClassifier, path: string): Promise<void> {
-  const tensors = await readSafetensors(path);
+  loadStateDictInto(model, await readSafetensors(path), path);
+}
+
+function loadStateDictInto(model: TextClassifier, tensors: Record<string, Tensor>, path: string): void {
   try {
     model.loadStateDict(tensors);
   } catch (err) {
     throw new ModelFormatError('shape-mismatch', path, `the weights do not fit the architecture in config.json: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * An untrusted config.json could ask for a huge model (say vocabSize 2^31) whose allocation would fail or exhaust
+ * memory. Each product below is a lower bound of the parameter count of a correct file (embedding V·E, the
+ * recurrent weights ≥ numLayers·H·H and ≥ H·E, the head ≥ C·H), so a valid model always passes, and a passing
+ * architecture allocates at most a small multiple of what the weights file holds.
+ */
+function checkSizeAgainstWeights(arch: TextClassifierConfig, tensors: Record<string, Tensor>, path: string): void {
+  let held = 0;
+  for (const t of Object.values(tensors)) held += t.data.length;
+  const { vocabSize: V, embeddingDim: E, hiddenSize: H, numLayers, numClasses: C } = arch;
+  const needed = Math.max(V * E, numLayers * H * H, H * E, C * H);
+  if (needed > held) {
+    throw new ModelFormatError(
+      'shape-mismatch',
+      path,
+      `the architecture in config.json needs at least ${needed} parameters but the weights file holds ${held} numbers`,
+    );
   }
 }
 
