@@ -5,7 +5,7 @@ prints one line the harness parses:
 
   bench_torch.py --probe                                              -> PROBE {"torch": ..., "numpy": ...}
   bench_torch.py --config JSON --settings JSON --threads 1           -> PARTIAL/RESULT {...} (same record as the
-                                                                         TypeScript engines, see measure.ts)
+                 [--give-up-ms MS]                                       TypeScript engines, see measure.ts)
   OPENBLAS_NUM_THREADS=1 bench_torch.py --gemm JSON                  -> GEMM {"<shape name>": GFLOPS, ...}
 
 The model is the harness's: Embedding -> LSTM/GRU/RNN (batch_first) -> Linear(D*H, 2) on the last layer's final
@@ -64,7 +64,10 @@ def train_summary(c, times, warmup_times, first_loss, last_loss):
     }
 
 
-def time_training(c, s, step, on_progress):
+def time_training(c, s, step, on_progress, give_up_ms=None):
+    """Warm-up steps, then up to s["steps"] timed steps within s["trainBudgetMs"]. With give_up_ms, stops after 3
+    timed steps whose median is above it (a 2-thread run already slower than twice the 1-thread one cannot be the
+    best; on a loaded machine its OpenMP threads can make it 20x slower and eat the run's time)."""
     times, warmup_times = [], []
     losses = []
 
@@ -79,6 +82,8 @@ def time_training(c, s, step, on_progress):
     start = now_ms()
     while len(times) < s["steps"] and (len(times) == 0 or now_ms() - start < s["trainBudgetMs"]):
         timed(times)
+        if give_up_ms is not None and len(times) >= 3 and statistics.median(times) > give_up_ms:
+            break
     return train_summary(c, times, warmup_times, losses[0], losses[-1])
 
 
@@ -97,7 +102,7 @@ def time_inference(shape, runs, budget_ms, run):
             "sentencesPerS": shape["N"] * 1000 / med}
 
 
-def run_config(c, s, threads):
+def run_config(c, s, threads, give_up_ms=None):
     import torch
     from torch import nn
     import torch.nn.functional as F
@@ -147,7 +152,9 @@ def run_config(c, s, threads):
 
     model.train()
     enter_phase(result, "train")
-    result["train"] = time_training(c, s, step, progress)
+    result["train"] = time_training(c, s, step, progress, give_up_ms)
+    if give_up_ms is not None and result["train"]["steps"] < s["steps"] and result["train"]["msMedian"] > give_up_ms:
+        result["notes"].append(f"stopped after {result['train']['steps']} steps: median above {give_up_ms:.0f} ms (--give-up-ms)")
     model.eval()
     for key, shape, runs in (("inferSingle", INFER_SINGLE, s["inferSingleRuns"]), ("inferBatch", INFER_BATCH, s["inferBatchRuns"])):
         ids, _ = batch(shape["N"], shape["L"])
@@ -210,6 +217,7 @@ def main():
     p.add_argument("--settings")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--gemm")
+    p.add_argument("--give-up-ms", type=float, default=None)
     a = p.parse_args()
     if a.probe:
         info = {"python": platform.python_version()}
@@ -228,7 +236,7 @@ def main():
     elif a.gemm:
         run_gemm(json.loads(a.gemm))
     elif a.config and a.settings:
-        run_config(json.loads(a.config), json.loads(a.settings), a.threads)
+        run_config(json.loads(a.config), json.loads(a.settings), a.threads, a.give_up_ms)
     else:
         p.error("expected --probe, --gemm JSON, or --config JSON --settings JSON")
 

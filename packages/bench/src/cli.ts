@@ -294,10 +294,15 @@ async function main(): Promise<void> {
         add(await runChild(process.execPath, args, env, o.limitS * 1000, `${c.name} ours`), `${c.name} ours`);
       } else if (e === 'torch') {
         if (!hasTorch) continue;
+        let firstMs: number | null = null;
         for (const t of o.threads) {
           const args = [join(root, 'scripts/reference/bench_torch.py'), '--threads', String(t), '--config', cfg, '--settings', JSON.stringify(settings)];
+          // A later thread count already 2× slower than the first cannot be PyTorch's best: stop it after 3 steps.
+          if (firstMs !== null) args.push('--give-up-ms', String(2 * firstMs));
           const tenv = { ...pyEnv, NODE_OPTIONS: '', OMP_NUM_THREADS: String(t), MKL_NUM_THREADS: String(t), OPENBLAS_NUM_THREADS: String(t) };
-          add(await runChild(o.python, args, tenv, o.limitS * 1000, `${c.name} torch-${t}t`), `${c.name} torch-${t}t`);
+          const r = await runChild(o.python, args, tenv, o.limitS * 1000, `${c.name} torch-${t}t`);
+          add(r, `${c.name} torch-${t}t`);
+          if (firstMs === null && r?.train && !r.train.warmupOnly) firstMs = r.train.msMedian;
         }
       } else {
         const backend = e.slice('tfjs-'.length);

@@ -55,7 +55,11 @@ export function metrics(c: BenchConfig): Metric[] {
       key: 'inferBatchPerS', label: 'inference sentences/s, N 256 L 32', unit: '/s', lowerIsBetter: false,
       get: (r) => fig(r, r.inferBatch?.sentencesPerS, 'inferBatch', (ms) => (256 * 1000) / ms),
     },
-    { key: 'peakRssMB', label: 'peak RSS', unit: 'MB', lowerIsBetter: true, get: (r) => (r.peakRssMB === null ? null : { v: r.peakRssMB, kind: '=', engine: label(r) }) },
+    {
+      // Only runs that finished a training step: a process stopped before that never held the training state.
+      key: 'peakRssMB', label: 'peak RSS (training runs)', unit: 'MB', lowerIsBetter: true,
+      get: (r) => (r.peakRssMB === null || r.train === null ? null : { v: r.peakRssMB, kind: '=', engine: label(r) }),
+    },
   ];
 }
 
@@ -125,13 +129,14 @@ export function ratioRows(configs: readonly BenchConfig[], runs: StoredRun[]): R
       const checks: (boolean | null)[] = [];
       const meets = (r: Figure | null, limit: number): boolean | null =>
         r === null ? null : r.v <= limit && r.kind !== '>' ? true : r.v > limit && r.kind !== '<' ? false : null;
+      const mark = (ok: boolean | null): string => (ok === true ? '✓' : ok === false ? '✗' : '?');
       if (t.torch !== undefined) {
-        parts.push(`≤ ${t.torch}× PyTorch`);
         checks.push(meets(row.vsTorch, t.torch));
+        parts.push(`≤ ${t.torch}× PyTorch ${mark(checks[checks.length - 1])}`);
       }
       if (t.tfjs !== undefined) {
-        parts.push(`≥ 5× faster than TF.js`);
         checks.push(meets(row.vsTfjs, t.tfjs));
+        parts.push(`≥ 5× faster than TF.js ${mark(checks[checks.length - 1])}`);
       }
       if (parts.length > 0) {
         row.target = parts.join(', ');
@@ -146,7 +151,7 @@ export function ratioRows(configs: readonly BenchConfig[], runs: StoredRun[]): R
 export interface MemoryReport {
   config: string;
   theory: MemoryTheory;
-  byEngine: { engine: string; source: string; peakRssMB: number | null; startRssMB: number | null; peakOverTheory: number | null; growthOverTheory: number | null }[];
+  byEngine: { engine: string; source: string; trained: boolean; peakRssMB: number | null; startRssMB: number | null; peakOverTheory: number | null; growthOverTheory: number | null }[];
 }
 
 export function memoryReport(c: BenchConfig, runs: StoredRun[]): MemoryReport {
@@ -158,6 +163,7 @@ export function memoryReport(c: BenchConfig, runs: StoredRun[]): MemoryReport {
     byEngine: runs.filter((r) => r.config === c.name).map((r) => ({
       engine: r.engine,
       source: r.source,
+      trained: r.train !== null,
       peakRssMB: r.peakRssMB,
       startRssMB: r.startRssMB,
       peakOverTheory: r.peakRssMB === null ? null : r.peakRssMB / mb,
@@ -194,7 +200,7 @@ export function markdown(h: Header, configs: readonly BenchConfig[], rows: Ratio
   out.push('|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const u = unitText(r.unit);
-    const target = r.target === undefined ? '' : `${r.target} ${r.met === true ? '✓' : r.met === false ? '✗' : '?'}`;
+    const target = r.target ?? '';
     out.push(`| ${r.config} | ${r.label} ${r.lowerIsBetter ? '↓' : '↑'} | ${show(r.ours, u)} | ${withEngine(r.torch, u)} | ${show(r.vsTorch, '×')} | ${withEngine(r.tfjs, u)} | ${show(r.vsTfjs, '×')} | ${target} |`);
   }
   out.push('');
@@ -208,7 +214,7 @@ export function markdown(h: Header, configs: readonly BenchConfig[], rows: Ratio
     out.push('| engine | peak RSS | start-up RSS | peak / theory | (peak − start-up) / theory |', '|---|---|---|---|---|');
     for (const e of memory.byEngine) {
       const f = (v: number | null, d = 0): string => (v === null ? 'n/a' : v.toFixed(d));
-      out.push(`| ${e.engine}${e.source === 'measured' ? '' : ` ${e.source}`} | ${f(e.peakRssMB)} MB | ${f(e.startRssMB)} MB | ${f(e.peakOverTheory, 2)}× | ${f(e.growthOverTheory, 2)}× |`);
+      out.push(`| ${e.engine}${e.source === 'measured' ? '' : ` ${e.source}`}${e.trained ? '' : ' (no training step finished)'} | ${f(e.peakRssMB)} MB | ${f(e.startRssMB)} MB | ${f(e.peakOverTheory, 2)}× | ${f(e.growthOverTheory, 2)}× |`);
     }
     out.push('');
   }
