@@ -53,6 +53,10 @@ describe('pnpm bench harness', () => {
     const md = readFileSync(join(out, 'latest.md'), 'utf8');
     expect(md).toContain('| C | train step (median) ↓ |');
     expect(stdout).toContain(md.trim().split('\n')[0]);
+    // --render rebuilds the same tables from the JSON without measuring.
+    const again = join(out, 'render');
+    execFileSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'packages/bench/src/cli.ts', '--render', join(out, 'latest.json'), '--out', again], { cwd: root, stdio: 'pipe' });
+    expect(readFileSync(join(again, 'latest.md'), 'utf8')).toBe(md);
   }, 60_000);
 
   it('counts B\'s parameters like PyTorch and its theoretical memory from them', () => {

@@ -13,7 +13,8 @@
  * Python processes: a directory holding an OpenBLAS libblas.so.3, e.g. extracted from Debian's libopenblas0-pthread,
  * to measure PyTorch on OpenBLAS without changing the system), --relaxed-simd (runs our engine with Node's
  * `--experimental-wasm-relaxed-simd`, so the kernels can use their fused multiply-add build), --out DIR, --no-gemm,
- * --quick. Writing to the default results directory also refreshes the table in packages/bench/README.md.
+ * --quick, --render FILE (rebuild the tables of a results file without measuring). Writing to the default
+ * results directory also refreshes the table in packages/bench/README.md.
  *
  * Debian's torch and numpy call whatever libblas.so.3 resolves to; with only libblas3 installed that is the reference
  * BLAS, about 10× slower than OpenBLAS on the GEMMs. The run reports which BLAS was loaded and warns about it.
@@ -45,6 +46,7 @@ interface Options {
   python: string;
   blasDir: string | null;
   relaxedSimd: boolean;
+  render: string | null;
   out: string;
   gemm: boolean;
 }
@@ -63,7 +65,7 @@ function parseArgs(argv: string[]): Options {
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`bench: --${name} must be a non-negative integer, got ${v}`);
     return n;
   };
-  const known = new Set(['quick', 'steps', 'warmup', 'configs', 'engines', 'threads', 'tfjs-limit', 'limit', 'python', 'blas-dir', 'relaxed-simd', 'out', 'no-gemm', 'help']);
+  const known = new Set(['quick', 'steps', 'warmup', 'configs', 'engines', 'threads', 'tfjs-limit', 'limit', 'python', 'blas-dir', 'relaxed-simd', 'render', 'out', 'no-gemm', 'help']);
   for (const x of a) if (x.startsWith('--') && !known.has(x.slice(2))) throw new RangeError(`bench: unknown option ${x} (see the header of packages/bench/src/cli.ts)`);
   const quick = flag('quick');
   const names = (value('configs') ?? CONFIGS.map((c) => c.name).join(',')).split(',');
@@ -86,6 +88,7 @@ function parseArgs(argv: string[]): Options {
     python: value('python') ?? '/usr/bin/python3',
     blasDir: value('blas-dir') === undefined ? null : resolve(value('blas-dir')!),
     relaxedSimd: flag('relaxed-simd'),
+    render: value('render') === undefined ? null : resolve(value('render')!),
     out: resolve(value('out') ?? join(pkgDir, 'results')),
     gemm: !flag('no-gemm'),
   };
@@ -233,6 +236,10 @@ function updateReadme(md: string): void {
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
+  if (o.render !== null) {
+    render(o.render, o.out);
+    return;
+  }
   const started = Date.now();
   const log = (s: string): void => {
     process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${s}\n`);
@@ -319,9 +326,6 @@ async function main(): Promise<void> {
     gemm = runGemm({ root, python: probe?.numpy ? o.python : null, threads: o.threads, nodeArgs: [...(o.relaxedSimd ? ['--experimental-wasm-relaxed-simd'] : []), ...nodeArgs], timeoutMs: o.limitS * 1000, pyEnv });
   }
 
-  const rows = ratioRows(o.configs, runs);
-  const B = o.configs.find((c) => c.name === 'B');
-  const memory = B ? memoryReport(B, runs) : null;
   const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const versions = { torch: probe?.torch ?? (fallback ? `${fallback.runs[0]?.info.torch ?? '?'} (committed figures)` : null), numpy: probe?.numpy ?? null, blas, python: probe?.python ?? null, tfjs: tfjsVersion() };
   const header: Header = {
@@ -331,14 +335,30 @@ async function main(): Promise<void> {
     settings: { steps: o.steps, warmup: o.warmup, quick: o.quick, relaxedSimd: o.relaxedSimd, configs: o.configs.map((c) => c.name), engines: o.engines, torchThreads: o.threads, tfjsLimitS: o.tfjsLimitS },
     notes,
   };
-  const md = markdown(header, o.configs, rows, runs, memory, gemm);
-  const json = { schema: 1, ...header, configs: o.configs, runSettings: settings, tfjsRunSettings: tfjsSettings, runs, ratios: rows, memory, gemm, elapsedS: (Date.now() - started) / 1000 };
-  mkdirSync(o.out, { recursive: true });
-  writeFileSync(join(o.out, 'latest.json'), `${JSON.stringify(json, null, 1)}\n`);
-  writeFileSync(join(o.out, 'latest.md'), md);
-  if (o.out === join(pkgDir, 'results')) updateReadme(md);
-  process.stdout.write(`${md}\n`);
+  const extra = { runSettings: settings, tfjsRunSettings: tfjsSettings, elapsedS: (Date.now() - started) / 1000 };
+  writeResults(o.out, header, o.configs, runs, gemm, extra);
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; wrote ${join(o.out, 'latest.json')} and latest.md`);
+}
+
+/** Ratio rows, memory report and Markdown from the runs; writes latest.json and latest.md (and the README table). */
+function writeResults(out: string, header: Header, configs: BenchConfig[], runs: StoredRun[], gemm: GemmResult | null, extra: Record<string, unknown>): void {
+  const rows = ratioRows(configs, runs);
+  const B = configs.find((c) => c.name === 'B');
+  const memory = B ? memoryReport(B, runs) : null;
+  const md = markdown(header, configs, rows, runs, memory, gemm);
+  const json = { schema: 1, ...header, configs, ...extra, runs, ratios: rows, memory, gemm };
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'latest.json'), `${JSON.stringify(json, null, 1)}\n`);
+  writeFileSync(join(out, 'latest.md'), md);
+  if (out === join(pkgDir, 'results')) updateReadme(md);
+  process.stdout.write(`${md}\n`);
+}
+
+/** `--render FILE`: rebuilds the tables of a results file (after a change to the report) without measuring. */
+function render(file: string, out: string): void {
+  const j = JSON.parse(readFileSync(file, 'utf8')) as Header & { configs: BenchConfig[]; runs: StoredRun[]; gemm: GemmResult | null; runSettings?: unknown; tfjsRunSettings?: unknown; elapsedS?: number };
+  const header: Header = { date: j.date, machine: j.machine, versions: j.versions, settings: j.settings, notes: j.notes };
+  writeResults(out, header, j.configs, j.runs, j.gemm, { runSettings: j.runSettings, tfjsRunSettings: j.tfjsRunSettings, elapsedS: j.elapsedS });
 }
 
 await main();
