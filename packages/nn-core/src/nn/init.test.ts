@@ -10,6 +10,7 @@ import {
   kaimingUniform_,
   normal_,
   ones_,
+  skipInit,
   uniform_,
   xavierNormal_,
   xavierUniform_,
@@ -118,5 +119,22 @@ describe('nn.init', () => {
   it('reject int32 tensors and bad bounds', () => {
     expect(() => uniform_(zeros([2], { dtype: 'int32' }))).toThrow('uniform_: tensor is int32, expected a float tensor');
     expect(() => uniform_(zeros([2]), 1, 0)).toThrow('uniform_: expected a <= b, got a=1, b=0');
+  });
+});
+
+describe('skipInit', () => {
+  it('builds modules with zero weights and leaves the global random stream untouched', async () => {
+    const { LSTM } = await import('./rnn/rnn.js');
+    const { Linear } = await import('./linear.js');
+    const { manualSeed, defaultGenerator } = await import('../random.js');
+    manualSeed(9);
+    const expectedNext = defaultGenerator.random();
+    manualSeed(9);
+    const [lstm, lin] = skipInit(() => [new LSTM(3, 4), new Linear(4, 2)] as const);
+    for (const p of [...lstm.parameters(), ...lin.parameters()]) expect(p.data.every((v) => v === 0)).toBe(true);
+    // No number was drawn: the next draw is the one a fresh seed gives.
+    expect(defaultGenerator.random()).toBe(expectedNext);
+    // Outside the block, initialization is back: U(−1/√4, 1/√4) weights are not all zero.
+    expect(new LSTM(3, 4).parameters()[0].data.some((v) => v !== 0)).toBe(true);
   });
 });

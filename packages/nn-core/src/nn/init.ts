@@ -41,10 +41,29 @@ function checkFloat(t: Tensor, what: string): void {
   if (!isFloatDtype(t.dtype)) throw new TypeError(`${what}: tensor is ${t.dtype}, expected a float tensor`);
 }
 
+let skipping = 0;
+
+/**
+ * Builds modules without initializing their parameters (PyTorch: `torch.nn.utils.skip_init`): inside `fn`, the
+ * random initializers (`uniform_`, `normal_` and those built on them) leave tensors as allocated (zeros) and draw
+ * nothing from the generator. For modules whose weights are loaded right after, e.g. from a checkpoint: it saves
+ * the time of drawing random numbers and leaves the global random stream untouched. `fn` must be synchronous.
+ * @see https://pytorch.org/docs/stable/generated/torch.nn.utils.skip_init.html
+ */
+export function skipInit<T>(fn: () => T): T {
+  skipping++;
+  try {
+    return fn();
+  } finally {
+    skipping--;
+  }
+}
+
 /** Fills `t` from U(a, b). */
 export function uniform_(t: Tensor, a = 0, b = 1, generator?: Generator): Tensor {
   checkFloat(t, 'uniform_');
   if (!(a <= b)) throw new RangeError(`uniform_: expected a <= b, got a=${a}, b=${b}`);
+  if (skipping > 0) return t;
   const g = generator ?? defaultGenerator;
   const d = t.data;
   for (let i = 0; i < d.length; i++) d[i] = a + (b - a) * g.random();
@@ -55,6 +74,7 @@ export function uniform_(t: Tensor, a = 0, b = 1, generator?: Generator): Tensor
 export function normal_(t: Tensor, mean = 0, std = 1, generator?: Generator): Tensor {
   checkFloat(t, 'normal_');
   if (!(std >= 0)) throw new RangeError(`normal_: std must be >= 0, got ${std}`);
+  if (skipping > 0) return t;
   const g = generator ?? defaultGenerator;
   const d = t.data;
   for (let i = 0; i < d.length; i++) d[i] = mean + std * g.normal();

@@ -4,3 +4,4 @@
  */
 export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from '../clip_grad.js';
 export * as rnn from '../rnn/packed.js';
+export { skipInit } from '../init.js';
