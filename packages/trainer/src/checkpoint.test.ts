@@ -119,6 +119,33 @@ describe('model directory', () => {
   });
 });
 
+describe('atomic checkpoints (writeFilesAtomic journal)', () => {
+  it('a committed but interrupted save is finished by the next load; an uncommitted one leaves the old files', async () => {
+    const d = await copyDir(dir);
+    const before = await loadModel(d);
+    const cfg = before.config;
+    // Uncommitted: temporary files but no journal (a crash before the commit point). The old checkpoint loads.
+    await writeFile(join(d, '.config.json.0000.tmp'), '{"broken"');
+    expect((await loadModel(d)).config).toEqual(cfg);
+    // Committed: the journal lists a temporary metrics.json that was not renamed yet (crash mid-rename).
+    await writeFile(join(d, '.metrics.json.1111.tmp'), '{"bestEpoch": 7}\n');
+    await writeFile(join(d, '.checkpoint-commit.json'), JSON.stringify({ renames: [['.metrics.json.1111.tmp', 'metrics.json']] }));
+    expect((await loadModel(d)).metrics).toEqual({ bestEpoch: 7 });
+    // Rolled forward: journal and its temporary file gone; the stray uncommitted one is removed by the next save.
+    expect((await readdir(d)).filter((f) => f.startsWith('.'))).toEqual(['.config.json.0000.tmp']);
+    await saveModel(d, { weights: before.model.stateDict(), config: cfg, vocab: before.vocab });
+    expect((await readdir(d)).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
+  it('a journal naming a path outside the model files is refused, not followed', async () => {
+    const d = await copyDir(dir);
+    await writeFile(join(d, '.checkpoint-commit.json'), JSON.stringify({ renames: [['.x.tmp', '../../etc/passwd']] }));
+    const e = await errorOf(loadModel(d));
+    expect(e.code).toBe('bad-state');
+    expect(e.message).toMatch(/\.checkpoint-commit\.json: the journal of an interrupted save is not a list of \[temporary file, model file\] pairs$/);
+  });
+});
+
 describe('SentimentClassifier', () => {
   it('predict gives display labels with probabilities summing to 1; predictBatch keeps input order', async () => {
     const clf = await SentimentClassifier.load(dir);

@@ -12,15 +12,18 @@
  *   (its tensors, and the weights of the last epoch, live in the safetensors file; `model.safetensors` holds
  *   the best weights).
  *
- * Every file is written atomically (temporary file + rename, nn-core's `writeFileAtomic`), and `config.json`
- * is written last, so a directory with a config is complete, and an interrupted save leaves the previous
- * files whole.
+ * A save writes all its files as one atomic step (`writeFilesAtomic`: fsynced temporary files, a journal as the
+ * commit point, renames), and `train` saves the model files and the training state of an epoch in one such step,
+ * so a process killed at any moment leaves the directory with the previous checkpoint or the new one, never a
+ * mix of two epochs (the readers here finish a committed but interrupted save first, see `recoverCheckpoint`).
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   loadSafetensors,
-  saveSafetensors,
+  nn,
+  serializeSafetensors,
   Tensor,
   writeFileAtomic,
   type GeneratorState,
@@ -70,14 +73,108 @@ export interface SaveModelInput {
   curve?: readonly CurvePoint[];
 }
 
-/** Writes a model directory (creating it), each file atomically, config.json last. */
+/** Writes a model directory (creating it), all files in one atomic step (see `writeFilesAtomic`). */
 export async function saveModel(dir: string, input: SaveModelInput): Promise<void> {
+  await writeFilesAtomic(dir, modelFiles(input));
+}
+
+/** Writes the model files and the training state of one epoch in one atomic step (what `train` saves). */
+export async function saveCheckpoint(dir: string, model: SaveModelInput, training: SavedTraining): Promise<void> {
+  await writeFilesAtomic(dir, { ...trainingStateFiles(training), ...modelFiles(model) });
+}
+
+type FileContents = Record<string, Uint8Array | string>;
+
+function modelFiles(input: SaveModelInput): FileContents {
+  const files: FileContents = {
+    [MODEL_FILES.weights]: serializeSafetensors(input.weights, { format: 'pt' }),
+    [MODEL_FILES.vocab]: jsonText(input.vocab),
+  };
+  if (input.metrics !== undefined) files[MODEL_FILES.metrics] = jsonText(input.metrics);
+  if (input.curve !== undefined) files[MODEL_FILES.curve] = trainingCurveSvg(input.curve);
+  files[MODEL_FILES.config] = jsonText(input.config as unknown as Json);
+  return files;
+}
+
+/** The journal of a committed save whose renames may be unfinished: `{ "renames": [[temporary, name], ...] }`. */
+const JOURNAL = '.checkpoint-commit.json';
+const TEMPORARY = /^\.[^/\\]+\.tmp$/;
+
+/**
+ * Writes several files of `dir` as one atomic step. Each file goes to a fsynced temporary file; then a journal
+ * listing the renames is written atomically — the commit point — and the renames are done, and the journal
+ * removed. A crash before the commit leaves the old files (the stray temporary files are removed by the next
+ * save); a crash after it is rolled forward by `recoverCheckpoint`, which the loaders call first.
+ * A reader running while a save renames its files may still see a mix; readers after a crash never do.
+ */
+export async function writeFilesAtomic(dir: string, files: FileContents): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await saveSafetensors(join(dir, MODEL_FILES.weights), input.weights, { format: 'pt' });
-  await writeJson(join(dir, MODEL_FILES.vocab), input.vocab);
-  if (input.metrics !== undefined) await writeJson(join(dir, MODEL_FILES.metrics), input.metrics);
-  if (input.curve !== undefined) await writeFileAtomic(join(dir, MODEL_FILES.curve), trainingCurveSvg(input.curve));
-  await writeJson(join(dir, MODEL_FILES.config), input.config as unknown as Json);
+  await recoverCheckpoint(dir);
+  for (const name of await readdir(dir)) if (TEMPORARY.test(name)) await unlink(join(dir, name)).catch(ignoreMissing);
+  const renames: [string, string][] = [];
+  for (const [name, data] of Object.entries(files)) {
+    const tmp = `.${name}.${randomUUID()}.tmp`;
+    const handle = await open(join(dir, tmp), 'wx');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    renames.push([tmp, name]);
+  }
+  await writeFileAtomic(join(dir, JOURNAL), JSON.stringify({ renames }));
+  await applyRenames(dir, renames);
+}
+
+/**
+ * Finishes a save that was committed but interrupted before all its files were renamed into place (a no-op when
+ * there is none). Journal entries are checked: only the model directory's own file names, no paths.
+ */
+export async function recoverCheckpoint(dir: string): Promise<void> {
+  const file = join(dir, JOURNAL);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return;
+    throw err;
+  }
+  let renames: unknown;
+  try {
+    renames = (JSON.parse(text) as { renames?: unknown }).renames;
+  } catch {
+    renames = null;
+  }
+  const names: readonly string[] = Object.values(MODEL_FILES);
+  const valid =
+    Array.isArray(renames) &&
+    renames.every((r) => Array.isArray(r) && r.length === 2 && typeof r[0] === 'string' && TEMPORARY.test(r[0]) && names.includes(r[1] as string));
+  if (!valid) throw new ModelFormatError('bad-state', file, 'the journal of an interrupted save is not a list of [temporary file, model file] pairs');
+  await applyRenames(dir, renames as [string, string][]);
+}
+
+async function applyRenames(dir: string, renames: readonly [string, string][]): Promise<void> {
+  for (const [tmp, name] of renames) await rename(join(dir, tmp), join(dir, name)).catch(ignoreMissing); // missing: already renamed
+  await syncDirectory(dir);
+  await unlink(join(dir, JOURNAL)).catch(ignoreMissing);
+  await syncDirectory(dir);
+}
+
+function ignoreMissing(err: unknown): void {
+  if ((err as { code?: unknown }).code !== 'ENOENT') throw err;
+}
+
+/** fsync of a directory so renames in it are durable; skipped where the platform cannot (as in `writeFileAtomic`). */
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r').catch(() => null);
+  if (handle === null) return;
+  try {
+    await handle.sync().catch(() => undefined);
+  } finally {
+    await handle.close();
+  }
 }
 
 export interface LoadedModel {
@@ -95,12 +192,14 @@ export interface LoadedModel {
  * against the architecture (every key and shape). Problems are `ModelFormatError`s naming the file.
  */
 export async function loadModel(dir: string): Promise<LoadedModel> {
+  await recoverCheckpoint(dir);
   const config = checkConfig(await readJson(join(dir, MODEL_FILES.config)), join(dir, MODEL_FILES.config));
   const vocab = await readJson(join(dir, MODEL_FILES.vocab));
   const weightsPath = join(dir, MODEL_FILES.weights);
   const tensors = await readSafetensors(weightsPath);
   checkSizeAgainstWeights(config.architecture, tensors, weightsPath); // before allocating the model
-  const model = new TextClassifier(config.architecture);
+  // The weights are replaced right away: skip the random initialization (time, and the global random stream).
+  const model = nn.utils.skipInit(() => new TextClassifier(config.architecture));
   loadStateDictInto(model, tensors, weightsPath);
   model.eval();
   const metricsPath = join(dir, MODEL_FILES.metrics);
@@ -216,9 +315,12 @@ export interface SavedTraining {
 
 const TENSOR_REF = '$tensor';
 
-/** Writes training_state.safetensors (last weights, optimizer tensors), then training_state.json. */
+/** Writes training_state.safetensors (last weights, optimizer tensors) and training_state.json in one atomic step. */
 export async function saveTrainingState(dir: string, saved: SavedTraining): Promise<void> {
-  await mkdir(dir, { recursive: true });
+  await writeFilesAtomic(dir, trainingStateFiles(saved));
+}
+
+function trainingStateFiles(saved: SavedTraining): FileContents {
   const tensors: Record<string, Tensor> = {};
   for (const [k, t] of Object.entries(saved.lastWeights)) tensors[`model.${k}`] = t;
   const state: Record<string, Json> = {};
@@ -234,13 +336,16 @@ export async function saveTrainingState(dir: string, saved: SavedTraining): Prom
     }
     state[id] = entry;
   }
-  await saveSafetensors(join(dir, MODEL_FILES.stateTensors), tensors, { format: 'pt' });
   const json = { ...saved.state, optimizer: { paramGroups: saved.optimizer.paramGroups as unknown as Json, state } };
-  await writeJson(join(dir, MODEL_FILES.state), json as unknown as Json);
+  return {
+    [MODEL_FILES.stateTensors]: serializeSafetensors(tensors, { format: 'pt' }),
+    [MODEL_FILES.state]: jsonText(json as unknown as Json),
+  };
 }
 
 /** Reads what `saveTrainingState` wrote. */
 export async function loadTrainingState(dir: string): Promise<SavedTraining> {
+  await recoverCheckpoint(dir);
   const file = join(dir, MODEL_FILES.state);
   const raw = await readJson(file);
   const bad = (reason: string): never => {
@@ -304,5 +409,9 @@ export async function readJson(path: string): Promise<Json> {
 
 /** JSON.stringify with 2-space indentation and a final newline, written atomically. */
 export async function writeJson(path: string, value: Json): Promise<void> {
-  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+  await writeFileAtomic(path, jsonText(value));
+}
+
+function jsonText(value: Json): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
 }

@@ -16,7 +16,7 @@
  * anything is written, so the checkpoint of the previous epoch stays intact.
  */
 import { defaultGenerator, F, Generator, manualSeed, nn, optim, Tensor } from '@recurrent/nn-core';
-import { checkConfig, loadTrainingState, loadWeights, MODEL_FILES, readJson, saveModel, saveTrainingState, FORMAT_VERSION, type Json, type ModelConfigFile, type TrainingState } from './checkpoint.js';
+import { checkConfig, loadTrainingState, loadWeights, MODEL_FILES, readJson, saveCheckpoint, FORMAT_VERSION, type Json, type ModelConfigFile, type TrainingState } from './checkpoint.js';
 import { join } from 'node:path';
 import { DataLoader } from './data/loader.js';
 import { ModelFormatError, NonFiniteLossError } from './errors.js';
@@ -294,9 +294,9 @@ async function saveRun(out: string, r: RunToSave): Promise<void> {
   };
   const metrics = { bestEpoch: r.run.best?.epoch ?? null, dev: r.devMetrics, history: r.history } as unknown as Json;
   const curve = r.history.map((h) => ({ epoch: h.epoch, trainLoss: h.trainLoss, devAccuracy: h.devAccuracy }));
-  // Training state first: if the model files are then interrupted, a resume still has a consistent state.
-  await saveTrainingState(out, { state: r.run, lastWeights: r.model.stateDict(), optimizer: r.optimizer.stateDict() });
-  await saveModel(out, { weights: r.bestWeights ?? r.model.stateDict(), config, vocab: r.data.pipeline.vocabJson(), metrics, curve });
+  // One atomic step: a crash leaves this epoch's checkpoint or the previous one, never a mix.
+  const state = { state: r.run, lastWeights: r.model.stateDict(), optimizer: r.optimizer.stateDict() };
+  await saveCheckpoint(out, { weights: r.bestWeights ?? r.model.stateDict(), config, vocab: r.data.pipeline.vocabJson(), metrics, curve }, state);
 }
 
 function snapshot(model: TextClassifier): Record<string, Tensor> {
