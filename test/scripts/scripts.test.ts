@@ -83,6 +83,13 @@ const expectedLines: Record<string, string[]> = {
     'nn.GRU:  Y [35, 2, 256]  len(state) 1  state [1, 2, 256]',
     'nn.LSTM: Y [35, 2, 256]  len(state) 2  h [1, 2, 256]  c [1, 2, 256]',
   ],
+  '08_sentiment_quickstart.ts': [
+    'positive  p(positive)=',
+    'ok: clear praise is positive, clear criticism negative',
+    'predictBatch keeps the input order: positive, negative',
+    '48 examples, vocabulary 25 tokens, labels neg, pos',
+    'ok: the tiny classifier fits its 48 sentences',
+  ],
 };
 
 /** The scripts the issue asks for; deleting one must fail this test. */
