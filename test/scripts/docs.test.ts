@@ -1,5 +1,5 @@
 /**
- * The API names the docs promise exist. In docs/coming-from-pytorch.md every code span of the "@recurrent/nn-core"
+ * The API names the docs promise exist. In packages/docs/coming-from-pytorch.md every code span of the "@recurrent/nn-core"
  * column, and in packages/nn-core/README.md every code span of the "API" column, must start with a name path that
  * resolves against the package's exports (`nn.utils.rnn.padSequence`, `optim.lrScheduler.StepLR`) or against an
  * instance of the class its receiver stands for (`x.` a Tensor, `model.` a Module, `lstm.` an LSTM, …).
@@ -76,7 +76,7 @@ function resolve(path: string): string | null {
 }
 
 const docs = [
-  { file: 'docs/coming-from-pytorch.md', header: '@recurrent/nn-core', col: 1, atLeast: 180 },
+  { file: 'packages/docs/coming-from-pytorch.md', header: '@recurrent/nn-core', col: 1, atLeast: 180 },
   { file: 'packages/nn-core/README.md', header: 'API', col: 0, atLeast: 150 },
 ];
 
@@ -95,14 +95,14 @@ describe.each(docs)('$file', ({ file, header, col, atLeast }) => {
   });
 });
 
-describe('docs/coming-from-pytorch.md known differences', () => {
+describe('packages/docs/coming-from-pytorch.md known differences', () => {
   it('cite every nn-core source file that carries a Parity note', () => {
     const src = `${root}/packages/nn-core/src`;
     const files = (readdirSync(src, { recursive: true }) as string[])
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
       .filter((f) => readFileSync(`${src}/${f}`, 'utf8').includes('Parity note'))
       .map((f) => f.split('\\').join('/'));
-    const doc = readFileSync(`${root}/docs/coming-from-pytorch.md`, 'utf8');
+    const doc = readFileSync(`${root}/packages/docs/coming-from-pytorch.md`, 'utf8');
     const known = doc.slice(doc.indexOf('## Known differences'));
     // At least the 8 files noted when the doc was written (random, dropout, creation, reduce, where, cast, module,
     // safetensors); a new Parity note needs a numbered entry there citing its file as `dir/file.ts`.
