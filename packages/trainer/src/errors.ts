@@ -25,15 +25,19 @@ export class DataFormatError extends Error {
   }
 }
 
-/** A NaN or infinite training loss; the last good checkpoint on disk is left untouched. */
+/**
+ * A NaN or infinite training loss, or gradient norm (`quantity`; `loss` holds the value), caught before the
+ * optimizer step; the last good checkpoint on disk is left untouched.
+ */
 export class NonFiniteLossError extends Error {
   override readonly name = 'NonFiniteLossError';
   constructor(
     readonly epoch: number,
     readonly step: number,
     readonly loss: number,
+    readonly quantity: 'training loss' | 'gradient norm' = 'training loss',
   ) {
-    super(`the training loss became ${loss} at epoch ${epoch}, step ${step}; training stopped`);
+    super(`the ${quantity} became ${loss} at epoch ${epoch}, step ${step}; training stopped`);
   }
 }
 

@@ -2,7 +2,9 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Tensor } from '@recurrent/nn-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadTrainingState, saveTrainingState } from './checkpoint.js';
 import { readDataset, type Dataset } from './data/read.js';
 import { NonFiniteLossError } from './errors.js';
 import { evaluateEncoded } from './evaluate.js';
@@ -102,6 +104,25 @@ describe('train (seeded end to end)', () => {
     expect(e.message).toMatch(/^the training loss became (NaN|Infinity|-Infinity) at epoch 1, step \d+; training stopped$/);
     const after = await Promise.all((await readdir(dir)).sort().map(async (f) => [f, await readFile(join(dir, f))] as const));
     expect(after).toEqual(before);
+  });
+
+  it('a finite loss with an infinite gradient norm throws NonFiniteLossError before the step, naming epoch 2 step 1', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'trainer-nan-grad-'));
+    await train(tiny({ out: dir, epochs: 1, clipGradNorm: null }));
+    // fc.weight × 1e25: logits stay finite (|feature| < 1, so the loss ≤ ~1e26), but the gradient reaching the
+    // recurrent weights is ~1e25 and its square overflows float32, so the total norm is Infinity.
+    const saved = await loadTrainingState(dir);
+    const w = saved.lastWeights['fc.weight'];
+    saved.lastWeights['fc.weight'] = new Tensor(w.data.map((v) => v * 1e25), w.shape);
+    await saveTrainingState(dir, saved);
+    const seen: number[] = [];
+    const err = await train(tiny({ out: dir, epochs: 2, clipGradNorm: null, resume: true }), { onBatchEnd: (b) => seen.push(b.loss) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NonFiniteLossError);
+    const e = err as NonFiniteLossError;
+    expect([e.epoch, e.step, e.quantity]).toEqual([2, 1, 'gradient norm']);
+    expect(e.message).toMatch(/^the gradient norm became (NaN|Infinity) at epoch 2, step 1; training stopped$/);
+    expect(seen).toEqual([]); // no step was applied
+    expect((await loadTrainingState(dir)).state.epoch).toBe(1);
   });
 
   it('AdamW, a step lr schedule and balanced class weights are applied', async () => {

@@ -12,8 +12,8 @@
  * are saved after every epoch, with the optimizer and scheduler state, so `resume: true` continues exactly as
  * an uninterrupted run would (bit for bit). Checkpoints are taken at epoch ends.
  *
- * A NaN or infinite loss throws `NonFiniteLossError` (epoch and step) before the step is applied and before
- * anything is written, so the checkpoint of the previous epoch stays intact.
+ * A NaN or infinite loss or gradient norm throws `NonFiniteLossError` (epoch and step) before the step is applied
+ * and before anything is written, so the checkpoint of the previous epoch stays intact.
  */
 import { defaultGenerator, F, Generator, manualSeed, nn, optim, Tensor } from '@recurrent/nn-core';
 import { checkConfig, loadTrainingState, loadWeights, MODEL_FILES, readJson, saveCheckpoint, FORMAT_VERSION, type Json, type ModelConfigFile, type TrainingState } from './checkpoint.js';
@@ -201,7 +201,10 @@ export async function train(options: TrainOptions, callbacks: TrainCallbacks = {
       const lossValue = loss.item();
       if (!Number.isFinite(lossValue)) throw new NonFiniteLossError(epoch, s + 1, lossValue);
       loss.backward();
-      const gradNorm = o.clipGradNorm === null ? null : nn.utils.clipGradNorm(params, o.clipGradNorm);
+      // The total norm is also the NaN/Inf check of the gradients (clipping to Infinity changes nothing).
+      const norm = nn.utils.clipGradNorm(params, o.clipGradNorm ?? Infinity);
+      if (!Number.isFinite(norm)) throw new NonFiniteLossError(epoch, s + 1, norm, 'gradient norm');
+      const gradNorm = o.clipGradNorm === null ? null : norm;
       optimizer.step();
       run.globalStep++;
       tokens += batch.numTokens;
