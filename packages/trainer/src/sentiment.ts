@@ -5,6 +5,7 @@
  * const clf = await SentimentClassifier.load();        // the SST-2 model shipped in this package
  * clf.predict('a gorgeous, witty, seductive movie.');  // { label: 'positive', probs: { negative: 0.03, positive: 0.97 } }
  * clf.predictBatch(texts);                             // same, for many texts, in input order
+ * for await (const p of clf.predictStream(lines)) …     // any number of texts, in bounded memory
  * ```
  * Labels are the model's display names (`labelNames` in config.json) when it has them, else its labels.
  */
@@ -72,6 +73,32 @@ export class SentimentClassifier {
     if (texts.length === 0) return [];
     const { probs } = predictEncoded(this.model, texts.map((t) => this.pipeline.encode(t)), undefined, options.batchSize ?? 256);
     return texts.map((_, i) => this.toPrediction(probs, i));
+  }
+
+  /**
+   * Predictions for a stream of texts (an array, a generator, lines of a file…), yielded in input order.
+   * Texts are taken `chunkSize` at a time and run through `predictBatch`, so memory stays bounded by the chunk,
+   * whatever the number of texts. Each chunk is computed synchronously; concurrent streams interleave between chunks.
+   */
+  async *predictStream(
+    texts: Iterable<string> | AsyncIterable<string>,
+    options: { batchSize?: number; chunkSize?: number } = {},
+  ): AsyncGenerator<Prediction, void, undefined> {
+    const batchSize = options.batchSize ?? 256;
+    const chunkSize = options.chunkSize ?? 16 * batchSize;
+    if (!(Number.isInteger(chunkSize) && chunkSize >= 1)) throw new RangeError(`predictStream: chunkSize must be a positive integer, got ${chunkSize}`);
+    let chunk: string[] = [];
+    let seen = 0;
+    for await (const text of texts) {
+      if (typeof text !== 'string') throw new TypeError(`predictStream: text ${seen} must be a string, got ${typeof text}`);
+      seen++;
+      chunk.push(text);
+      if (chunk.length === chunkSize) {
+        yield* this.predictBatch(chunk, { batchSize });
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) yield* this.predictBatch(chunk, { batchSize });
   }
 
   /**
