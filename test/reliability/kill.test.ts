@@ -1,6 +1,6 @@
 /**
  * Crash safety in CI: 30 SIGKILLs of a training subprocess at seeded random moments, most inside checkpoint
- * writes (see kill_harness.ts). `pnpm reliability` runs more.
+ * writes (see kill_harness.ts). `pnpm reliability` runs more (reliability_main.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { killCampaign } from './kill_harness.js';
