@@ -234,7 +234,26 @@ function updateReadme(md: string): void {
   writeFileSync(file, `${text.slice(0, i + start.length)}\n${body.trim()}\n${text.slice(j)}`);
 }
 
+const USAGE = `pnpm bench [options]   ours vs PyTorch (1 and 2 threads) vs TensorFlow.js (cpu, wasm), ratios per config
+
+  --quick              fewer steps and threads, shorter limits (a few minutes)
+  --steps N            measured training steps per run (default 20, quick 5); --warmup N (default 3, quick 1)
+  --configs A,B,C      configs to run (default: all: A, B, C, A-GRU, A-RNN)
+  --engines LIST       ours, torch, tfjs-cpu, tfjs-wasm or tfjs (default: all)
+  --threads 1,2        PyTorch thread counts (default 1,2; quick 1)
+  --tfjs-limit S       seconds a TF.js run may measure (default 45, quick 10); --limit S for the others (600, quick 120)
+  --python PATH        interpreter with torch (default /usr/bin/python3); --blas-dir DIR: OpenBLAS for it
+  --relaxed-simd       our kernels with relaxed SIMD (Node flag)
+  --no-gemm            skip the sgemm micro-bench
+  --out DIR            where latest.json / latest.md go (default packages/bench/results)
+  --render FILE        rebuild the tables of a results file without measuring
+  --help               this text`;
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--help')) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   const o = parseArgs(process.argv.slice(2));
   if (o.render !== null) {
     render(o.render, o.out);
