@@ -4,6 +4,7 @@
  * 1 s. `pnpm fuzz` runs the same properties with ≥ 100,000 cases.
  */
 import { describe, expect, it } from 'vitest';
+import { DataFormatError, parseDataset, type DataFormat } from '@recurrent/trainer';
 import { dataTarget, fuzzTarget, modelDirTarget, safetensorsTarget, tokenizerTarget, vocabTarget, type FuzzTarget } from './fuzz_targets.js';
 
 const SEED = 20261123;
@@ -33,5 +34,32 @@ describe('fuzzing untrusted-input loaders (seeded; success or the typed error, e
   });
   it('TSV/CSV/JSONL text incl. 1 MB lines, BOM, NUL, CRLF, lone surrogates: 800 cases → ok or DataFormatError', async () => {
     await expectNoFailure(dataTarget, 800);
+  });
+});
+
+describe('1 MB single lines: every format × repeated unit × header parses or fails typed in < 1 s of CPU (linear time)', () => {
+  // Regression: a 1 MB quoted CSV field was built one character at a time (~1 s), and a header of a million
+  // columns was listed whole in the missing-column message.
+  it('3 formats × 6 units × 3 headers = 54 files of 1 MB', () => {
+    let slowest = 0;
+    for (const format of ['tsv', 'csv', 'jsonl'] as DataFormat[]) {
+      for (const unit of ['""', '"', ',', '\t', 'a', '{"text":']) {
+        for (const header of ['', 'text,label\n"', 'sentence\tlabel\n']) {
+          const text = header + unit.repeat(Math.ceil(1_000_000 / unit.length)) + '\n';
+          const c0 = process.cpuUsage();
+          let message = '';
+          try {
+            parseDataset(text, `long.${format}`, { format });
+          } catch (err) {
+            expect(err).toBeInstanceOf(DataFormatError);
+            message = (err as Error).message;
+          }
+          const cpu = process.cpuUsage(c0);
+          slowest = Math.max(slowest, (cpu.user + cpu.system) / 1000);
+          expect(message.length).toBeLessThan(2000); // one readable sentence, not the megabyte
+        }
+      }
+    }
+    expect(slowest).toBeLessThan(1000);
   });
 });
