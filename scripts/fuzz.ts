@@ -23,14 +23,14 @@ const targets = TARGETS.filter((t) => only === undefined || t.name.includes(only
 const shareOf = (name: string): number => SHARE[name.split(' ')[0]] ?? 0.2;
 const shareSum = targets.reduce((a, t) => a + shareOf(t.name), 0);
 
-console.log(`fuzzing with seed ${seed}, ${total} cases in total, each case < ${CASE_TIME_LIMIT_MS} ms`);
+console.log(`fuzzing with seed ${seed}, ${total} cases in total, each case < ${CASE_TIME_LIMIT_MS} ms of CPU time`);
 const reports: TargetReport[] = [];
 for (const t of targets) {
   const runs = Math.max(1, Math.round((total * shareOf(t.name)) / shareSum));
   const t0 = performance.now();
   const r = await fuzzTarget(t, runs, seed);
   reports.push(r);
-  console.log(`  ${t.name}: ${r.cases} cases in ${((performance.now() - t0) / 1000).toFixed(1)} s, slowest ${r.slowestMs.toFixed(0)} ms`);
+  console.log(`  ${t.name}: ${r.cases} cases in ${((performance.now() - t0) / 1000).toFixed(1)} s, slowest ${r.slowestMs.toFixed(0)} ms of CPU`);
 }
 
 console.log('\n| loader | cases | ok | typed errors (code: count) | failures |');
