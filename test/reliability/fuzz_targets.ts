@@ -135,11 +135,41 @@ const randomHeaderFile = fc
     return out;
   });
 
+/** Well-formed entries (real dtypes, small shapes) whose byte ranges are right, shifted, overlapping or gapped. */
+const layoutFile = fc
+  .array(
+    fc.record({
+      dtype: fc.constantFrom('F32', 'F64', 'I32', 'U8', 'BOOL', 'I64', 'F16'),
+      shape: fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 3 }),
+      shift: fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: -4, max: 4 }) }),
+      grow: fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: -4, max: 4 }) }),
+    }),
+    { minLength: 1, maxLength: 4 },
+  )
+  .chain((entries) => fc.tuple(fc.constant(entries), fc.integer({ min: -8, max: 8 }), fc.integer({ min: 0, max: 255 })))
+  .map(([entries, extra, fillByte]) => {
+    const size: Record<string, number> = { F32: 4, F64: 8, I32: 4, U8: 1, BOOL: 1, I64: 8, F16: 2 };
+    const header: Record<string, unknown> = {};
+    let offset = 0;
+    entries.forEach((e, i) => {
+      const bytes = e.shape.reduce((a, b) => a * b, 1) * size[e.dtype];
+      const begin = Math.max(0, offset + e.shift);
+      header[`t${i}`] = { dtype: e.dtype, shape: e.shape, data_offsets: [begin, Math.max(0, begin + bytes + e.grow)] };
+      offset += bytes;
+    });
+    const json = new TextEncoder().encode(JSON.stringify(header));
+    const out = new Uint8Array(8 + json.length + Math.max(0, offset + extra)).fill(fillByte % 2); // BOOL bytes 0/1
+    new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+    out.set(json, 8);
+    return out;
+  });
+
 export const safetensorsTarget: FuzzTarget<Uint8Array> = {
   name: 'safetensors (parseSafetensors)',
   arbitrary: fc.oneof(
     { weight: 3, arbitrary: mutations.map((ms) => ms.reduce(applyMutation, validSafetensors())) },
     { weight: 2, arbitrary: randomHeaderFile },
+    { weight: 2, arbitrary: layoutFile },
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }) },
   ),
   async run(bytes) {
