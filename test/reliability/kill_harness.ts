@@ -182,8 +182,14 @@ export async function killCampaign(options: { kills: number; seed: number }): Pr
   let firstMs = 100;
   try {
     while (report.kills < options.kills) {
+      // Every 10th life starts over in an empty directory and is killed around its first checkpoint.
+      const fresh = report.kills > 0 && report.kills % 10 === 0;
+      if (fresh) {
+        await rm(dir, { recursive: true, force: true });
+        committed = 0;
+      }
       // Kill after 0–2 reported epochs, a random fraction of an epoch later: mostly inside a checkpoint write.
-      const afterEpochs = Math.floor(random() * 3);
+      const afterEpochs = fresh ? 0 : Math.floor(random() * 3);
       const delayMs = random() * (afterEpochs === 0 ? firstMs * 1.3 : epochMs * 1.2);
       const run = await runChild(dir, epochs, committed > 0, { afterEpochs, delayMs });
       if (!run.killed) {
