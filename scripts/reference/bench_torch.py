@@ -7,6 +7,8 @@ prints one line the harness parses:
   bench_torch.py --config JSON --settings JSON --threads 1           -> PARTIAL/RESULT {...} (same record as the
                  [--give-up-ms MS]                                       TypeScript engines, see measure.ts)
   OPENBLAS_NUM_THREADS=1 bench_torch.py --gemm JSON                  -> GEMM {"<shape name>": GFLOPS, ...}
+  bench_torch.py --profile '{"steps": 10, "warmup": 3}' --config JSON -> PROFILE {"stepMs", "rows": [{"name", "ms"}]}
+                                                                         (pnpm bench-profile, packages/bench/src/profile.ts)
 
 The model is the harness's: Embedding -> LSTM/GRU/RNN (batch_first) -> Linear(D*H, 2) on the last layer's final
 hidden state(s) -> log_softmax -> nll_loss, Adam(lr 1e-3), random token batches from a seeded torch.Generator.
@@ -102,14 +104,14 @@ def time_inference(shape, runs, budget_ms, run):
             "sentencesPerS": shape["N"] * 1000 / med}
 
 
-def run_config(c, s, threads, give_up_ms=None):
+def build(c, seed):
+    """The bench model, its Adam optimizer, a seeded batch maker and one training step (returns the loss)."""
     import torch
     from torch import nn
     import torch.nn.functional as F
 
-    torch.set_num_threads(threads)
-    torch.manual_seed(s["seed"])
-    gen = torch.Generator().manual_seed(s["seed"])
+    torch.manual_seed(seed)
+    gen = torch.Generator().manual_seed(seed)
     D = 2 if c["bidirectional"] else 1
 
     class Classifier(nn.Module):
@@ -126,14 +128,8 @@ def run_config(c, s, threads, give_up_ms=None):
             last = h_n[-D:].transpose(0, 1).reshape(ids.shape[0], D * c["H"])  # (N, D*H), directions side by side
             return self.fc(last)
 
-    peak, start_rss = rss_mb()
     model = Classifier()
     opt = torch.optim.Adam(model.parameters(), lr=LR)
-    result = {
-        "engine": f"torch-{threads}t", "config": c["name"], "notes": [], "train": None, "inferSingle": None,
-        "inferBatch": None, "peakRssMB": peak, "startRssMB": start_rss,
-        "info": {"torch": torch.__version__, "threads": torch.get_num_threads(), "python": platform.python_version()},
-    }
 
     def batch(N, L):
         return (torch.randint(0, c["V"], (N, L), generator=gen), torch.randint(0, 2, (N,), generator=gen))
@@ -145,6 +141,45 @@ def run_config(c, s, threads, give_up_ms=None):
         loss.backward()
         opt.step()
         return loss.item()
+
+    return model, batch, step
+
+
+def profile_config(c, p):
+    """One thread: median step time without the profiler, then self CPU time per operator over the same number of
+    steps under torch.autograd.profiler; prints one PROFILE line (ms per step, largest first)."""
+    import torch
+
+    torch.set_num_threads(1)
+    model, _, step = build(c, 0)
+    model.train()
+    for _ in range(p["warmup"]):
+        step()
+    times = []
+    for _ in range(p["steps"]):
+        t0 = now_ms()
+        step()
+        times.append(now_ms() - t0)
+    with torch.autograd.profiler.profile() as prof:
+        for _ in range(p["steps"]):
+            step()
+    rows = [{"name": e.key, "ms": e.self_cpu_time_total / 1000 / p["steps"]} for e in prof.key_averages()]
+    rows = sorted((r for r in rows if r["ms"] > 0), key=lambda r: -r["ms"])
+    print("PROFILE " + json.dumps({"stepMs": statistics.median(times), "rows": rows, "blas": loaded_blas()}), flush=True)
+
+
+def run_config(c, s, threads, give_up_ms=None):
+    import torch
+    import torch.nn.functional as F
+
+    torch.set_num_threads(threads)
+    peak, start_rss = rss_mb()
+    model, batch, step = build(c, s["seed"])
+    result = {
+        "engine": f"torch-{threads}t", "config": c["name"], "notes": [], "train": None, "inferSingle": None,
+        "inferBatch": None, "peakRssMB": peak, "startRssMB": start_rss,
+        "info": {"torch": torch.__version__, "threads": torch.get_num_threads(), "python": platform.python_version()},
+    }
 
     def progress(partial):
         result["train"] = partial
@@ -218,6 +253,7 @@ def main():
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--gemm")
     p.add_argument("--give-up-ms", type=float, default=None)
+    p.add_argument("--profile", help='JSON {"steps", "warmup"}: profile one config (with --config)')
     a = p.parse_args()
     if a.probe:
         info = {"python": platform.python_version()}
@@ -235,6 +271,8 @@ def main():
         print("PROBE " + json.dumps(info), flush=True)
     elif a.gemm:
         run_gemm(json.loads(a.gemm))
+    elif a.profile and a.config:
+        profile_config(json.loads(a.config), json.loads(a.profile))
     elif a.config and a.settings:
         run_config(json.loads(a.config), json.loads(a.settings), a.threads, a.give_up_ms)
     else:

@@ -59,6 +59,17 @@ describe('pnpm bench harness', () => {
     expect(readFileSync(join(again, 'latest.md'), 'utf8')).toBe(md);
   }, 60_000);
 
+  it('pnpm bench-profile writes a profile table of our engine (and says when PyTorch is unavailable)', () => {
+    const args = ['--conditions=source', '--import', 'tsx', 'packages/bench/src/profile.ts', '--config', 'C', '--steps', '2', '--warmup', '1', '--python', '/nonexistent/python3', '--out', out];
+    const stdout = execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+    const md = readFileSync(join(out, 'profile-C.md'), 'utf8');
+    expect(stdout).toContain(md.trim());
+    // C: 6·32·32·256·(64 + 64) GEMM FLOPs = 0.20 GFLOP; the sgemm kernel shows up under its export name.
+    expect(md).toContain('GEMM work 0.20 GFLOP per step');
+    expect(md).toMatch(/\| wasm sgemm \| \d+\.\d\d \|/);
+    expect(md).toContain('PyTorch profile unavailable (/nonexistent/python3');
+  }, 60_000);
+
   it('counts B\'s parameters like PyTorch and its theoretical memory from them', () => {
     const B = CONFIGS.find((c) => c.name === 'B')!;
     // Embedding 20000·128 = 2 560 000; layer 0: 2 dirs × (1024·128 + 1024·256 + 2·1024) = 790 528;
