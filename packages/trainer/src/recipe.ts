@@ -17,6 +17,12 @@
  * was 82.1 / 82.9 / 84.4 % after epochs 1 / 2 / 3. This implementation (seed 0): 82.7 % after one epoch with
  * E = H = 64 and batch 64; with E = H = 128 and batch 128, 82.5 / 83.0 / 83.8 / 82.9 / 83.0 % over epochs 1–5
  * (early stop, epoch 3 kept), ~100 CPU-seconds per epoch.
+ * Tried without gain (seed 0 unless said, dev accuracy checked every 100 steps, raw weights / an exponential moving
+ * average of the weights with decay 0.999): this recipe peaks at 84.1 / 84.1 % (seed 1: 83.9 / 83.7 %) within 4
+ * epochs; replacing 10 % of training tokens by `<unk>` (word dropout) 83.4 / 83.6 % in 3 epochs; the same with
+ * E = H = 128, 83.4 % after epoch 1; E = H = 128 with lr 1e-3 cosine-annealed over 4 epochs, 81.1 / 82.2 % at step
+ * 400; two layers of E = H = 128, 80.2 % at step 150. On SST-2 without pretrained vectors, every variant levels
+ * off at 83–84 % dev accuracy after 1–2 epochs while the training loss keeps falling.
  */
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
