@@ -7,7 +7,8 @@ prints one line the harness parses:
   bench_torch.py --config JSON --settings JSON --threads 1           -> PARTIAL/RESULT {...} (same record as the
                  [--give-up-ms MS]                                       TypeScript engines, see measure.ts)
   OPENBLAS_NUM_THREADS=1 bench_torch.py --gemm JSON                  -> GEMM {"<shape name>": GFLOPS, ...}
-  bench_torch.py --profile '{"steps": 10, "warmup": 3}' --config JSON -> PROFILE {"stepMs", "rows": [{"name", "ms"}]}
+  bench_torch.py --profile '{"steps", "warmup", "inferRuns", "inferShape"}' --config JSON
+                                                                      -> PROFILE {"train": {"medianMs", "rows"}, "infer": ...}
                                                                          (pnpm bench-profile, packages/bench/src/profile.ts)
 
 The model is the harness's: Embedding -> LSTM/GRU/RNN (batch_first) -> Linear(D*H, 2) on the last layer's final
@@ -145,27 +146,44 @@ def build(c, seed):
     return model, batch, step
 
 
-def profile_config(c, p):
-    """One thread: median step time without the profiler, then self CPU time per operator over the same number of
-    steps under torch.autograd.profiler; prints one PROFILE line (ms per step, largest first)."""
+def profile_phase(run, runs, warmup):
+    """Median time of `runs` calls, then self CPU time per operator under torch.autograd.profiler over as many calls
+    (ms per call, largest first)."""
     import torch
 
-    torch.set_num_threads(1)
-    model, _, step = build(c, 0)
-    model.train()
-    for _ in range(p["warmup"]):
-        step()
+    for _ in range(warmup):
+        run()
     times = []
-    for _ in range(p["steps"]):
+    for _ in range(runs):
         t0 = now_ms()
-        step()
+        run()
         times.append(now_ms() - t0)
     with torch.autograd.profiler.profile() as prof:
-        for _ in range(p["steps"]):
-            step()
-    rows = [{"name": e.key, "ms": e.self_cpu_time_total / 1000 / p["steps"]} for e in prof.key_averages()]
-    rows = sorted((r for r in rows if r["ms"] > 0), key=lambda r: -r["ms"])
-    print("PROFILE " + json.dumps({"stepMs": statistics.median(times), "rows": rows, "blas": loaded_blas()}), flush=True)
+        for _ in range(runs):
+            run()
+    rows = [{"name": e.key, "ms": e.self_cpu_time_total / 1000 / runs} for e in prof.key_averages()]
+    return {"medianMs": statistics.median(times), "rows": sorted((r for r in rows if r["ms"] > 0), key=lambda r: -r["ms"])}
+
+
+def profile_config(c, p):
+    """One thread: the training step and single-sentence inference, each timed and then profiled; prints one
+    PROFILE line."""
+    import torch
+    import torch.nn.functional as F
+
+    torch.set_num_threads(1)
+    model, batch, step = build(c, 0)
+    model.train()
+    train = profile_phase(step, p["steps"], p["warmup"])
+    model.eval()
+    ids, _ = batch(p["inferShape"]["N"], p["inferShape"]["L"])
+
+    def infer():
+        with torch.no_grad():
+            F.log_softmax(model(ids), dim=1)
+
+    result = {"train": train, "infer": profile_phase(infer, p["inferRuns"], 20), "blas": loaded_blas()}
+    print("PROFILE " + json.dumps(result), flush=True)
 
 
 def run_config(c, s, threads, give_up_ms=None):
@@ -253,7 +271,7 @@ def main():
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--gemm")
     p.add_argument("--give-up-ms", type=float, default=None)
-    p.add_argument("--profile", help='JSON {"steps", "warmup"}: profile one config (with --config)')
+    p.add_argument("--profile", help='JSON {"steps", "warmup", "inferRuns", "inferShape"}: profile one config (with --config)')
     a = p.parse_args()
     if a.probe:
         info = {"python": platform.python_version()}

@@ -60,13 +60,16 @@ describe('pnpm bench harness', () => {
   }, 60_000);
 
   it('pnpm bench-profile writes a profile table of our engine (and says when PyTorch is unavailable)', () => {
-    const args = ['--conditions=source', '--import', 'tsx', 'packages/bench/src/profile.ts', '--config', 'C', '--steps', '2', '--warmup', '1', '--python', '/nonexistent/python3', '--out', out];
+    const args = ['--conditions=source', '--import', 'tsx', 'packages/bench/src/profile.ts', '--config', 'C', '--steps', '2', '--warmup', '1', '--infer-runs', '5', '--python', '/nonexistent/python3', '--out', out];
     const stdout = execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
     const md = readFileSync(join(out, 'profile-C.md'), 'utf8');
     expect(stdout).toContain(md.trim());
     // C: 6·32·32·256·(64 + 64) GEMM FLOPs = 0.20 GFLOP; the sgemm kernel shows up under its export name.
     expect(md).toContain('GEMM work 0.20 GFLOP per step');
-    expect(md).toMatch(/\| wasm sgemm \| \d+\.\d\d \|/);
+    expect(md).toMatch(/\| wasm sgemm \| \d+\.\d+ \|/);
+    expect(md).toContain('**Single-sentence inference** (N 1, L 20, eval, no grad)');
+    // Gradients of C: 1,313,410 parameters (embedding 1,280,000 + LSTM 33,280 + Linear 130) × 4 bytes = 5.0 MiB.
+    expect(md).toMatch(/\| theory: gradients \| 5\.0 \|/);
     expect(md).toContain('PyTorch profile unavailable (/nonexistent/python3');
   }, 60_000);
 
