@@ -1,3 +1,3 @@
 // Entry of the WebAssembly kernels module (build/kernels.wasm): everything the JavaScript side calls.
-export { heapBase, relaxed, sgemm, workBytes } from './sgemm';
+export { heapBase, relaxed, sgemm, transpose, workBytes } from './sgemm';
 export { cellScratchBytes, gruCellForward, lstmCellBackward, lstmCellForward, rnnTanhCellForward } from './rnn_cells';

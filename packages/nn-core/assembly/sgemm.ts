@@ -174,6 +174,19 @@ function kernel(
     pa += MR * 4;
     pb += NR * 4;
   }
+  storeTile(c, ldc, mr, nr, alpha, beta, edge, c00, c01, c10, c11, c20, c21, c30, c31);
+}
+
+/**
+ * C ← alpha·acc + beta·C for one MR × NR tile of accumulators (row i in c{i}0 | c{i}1); C is not read when
+ * beta = 0. Partial tiles go through the edge buffer, with the same float32 operations per element.
+ */
+// @ts-ignore: decorator
+@inline
+function storeTile(
+  c: usize, ldc: i32, mr: i32, nr: i32, alpha: f32, beta: f32, edge: usize,
+  c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128,
+): void {
   const va = f32x4.splat(alpha);
   if (mr == MR && nr == NR) {
     const row = <usize>ldc * 4;
@@ -232,6 +245,132 @@ function scale(M: i32, N: i32, beta: f32, c: usize): void {
 }
 
 /**
+ * One MR × NR tile for a product of at most MR rows with op(B) = B, reading B where it is stored (a contiguous run
+ * of row k per step) instead of from a packed panel. Same accumulation order (k ascending from 0 within the K
+ * block) and the same epilogue as `kernel`, so every element of C gets the same bits as on the packed path.
+ */
+function kernelDirectB(
+  kc: i32, pa: usize, b: usize, ldb: i32, pc: i32, j: i32,
+  c: usize, ldc: i32, mr: i32, alpha: f32, beta: f32, edge: usize,
+): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  const ld = <usize>ldb * 4;
+  let src = b + (<usize>pc * <usize>ldb + <usize>j) * 4;
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(src);
+    const b1 = v128.load(src, 16);
+    let a = v128.load32_splat(pa);
+    c00 = madd(a, b0, c00);
+    c01 = madd(a, b1, c01);
+    a = v128.load32_splat(pa, 4);
+    c10 = madd(a, b0, c10);
+    c11 = madd(a, b1, c11);
+    a = v128.load32_splat(pa, 8);
+    c20 = madd(a, b0, c20);
+    c21 = madd(a, b1, c21);
+    a = v128.load32_splat(pa, 12);
+    c30 = madd(a, b0, c30);
+    c31 = madd(a, b1, c31);
+    pa += MR * 4;
+    src += ld;
+  }
+  storeTile(c, ldc, mr, NR, alpha, beta, edge, c00, c01, c10, c11, c20, c21, c30, c31);
+}
+
+/**
+ * One row of C (M = 1, op(B) = B stored (K, ldb)) over 16 columns from j: per k, a splat of A[k] times four
+ * vectors of B's row k. Each element gets the operations of the tile path (k ascending from 0, then the epilogue:
+ * alpha·acc, plus beta·C unless beta = 0), so the bits are the same.
+ */
+function rowTimesB16(kc: i32, a: usize, b: usize, ldb: i32, pc: i32, j: i32, c: usize, alpha: f32, beta: f32): void {
+  let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+  let src = b + (<usize>pc * <usize>ldb + <usize>j) * 4;
+  const ld = <usize>ldb * 4;
+  for (let k = 0; k < kc; k++) {
+    const x = v128.load32_splat(a + <usize>k * 4);
+    s0 = madd(x, v128.load(src), s0);
+    s1 = madd(x, v128.load(src, 16), s1);
+    s2 = madd(x, v128.load(src, 32), s2);
+    s3 = madd(x, v128.load(src, 48), s3);
+    src += ld;
+  }
+  const va = f32x4.splat(alpha);
+  const at = c + <usize>j * 4;
+  if (beta == 0) {
+    v128.store(at, f32x4.mul(va, s0));
+    v128.store(at, f32x4.mul(va, s1), 16);
+    v128.store(at, f32x4.mul(va, s2), 32);
+    v128.store(at, f32x4.mul(va, s3), 48);
+  } else {
+    const vb = f32x4.splat(beta);
+    update(at, s0, va, vb);
+    update(at + 16, s1, va, vb);
+    update(at + 32, s2, va, vb);
+    update(at + 48, s3, va, vb);
+  }
+}
+
+/**
+ * dst (cols, rows) ← src (rows, cols)ᵀ, both compact (byte offsets): four rows at a time with 4 × 4 lane
+ * transposes, the last rows mod 4 one by one. Lets a caller keep W_hh transposed for matrix–vector steps.
+ */
+export function transpose(rows: i32, cols: i32, src: usize, dst: usize): void {
+  const rows4 = rows & ~3;
+  const step = <usize>rows * 4;
+  const ld = <usize>cols * 4;
+  // 16-row × 64-column tiles, so the written lines of dst are still cached when the next rows fill them
+  for (let r0 = 0; r0 < rows4; r0 += 16) {
+    const r1 = min(r0 + 16, rows4);
+    for (let k0 = 0; k0 < cols; k0 += 64) {
+      const n = min(64, cols - k0);
+      for (let r = r0; r < r1; r += 4) {
+        transpose4(src + <usize>r * ld + <usize>k0 * 4, ld, n, dst + <usize>k0 * step + <usize>r * 4, step);
+      }
+    }
+  }
+  for (let r = rows4; r < rows; r++) {
+    for (let k = 0; k < cols; k++) store<f32>(dst + <usize>k * step + <usize>r * 4, load<f32>(src + (<usize>r * <usize>cols + <usize>k) * 4));
+  }
+}
+
+/**
+ * The product for M ≤ MR and op(B) = B (a row × matrix product when M = 1, as in every step of a recurrent layer
+ * at batch 1 once W_hh is kept transposed): packing a block of B would cost as much as the product itself, so
+ * column tiles read B where it is stored (`rowTimesB16` for one row, else `kernelDirectB` on a packed MR panel of
+ * A); only a last partial tile goes through a packed panel of B. (With transB, reading B in place needs lane
+ * transposes that measured slower than packing: those products take the packed path.)
+ */
+function sgemmSmallM(
+  transA: i32, M: i32, N: i32, K: i32, alpha: f32,
+  a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, work: usize,
+): void {
+  const bp = work;
+  const ap = bp + <usize>(KC * NC) * 4;
+  const edge = ap + <usize>(MC * KC) * 4;
+  const nFull = N - N % NR;
+  // one row of A stored contiguously: a plain row × matrix product, four vectors wide
+  const gemv = M == 1 && (!transA || lda == 1);
+  const n16 = gemv ? N & ~15 : 0;
+  for (let pc = 0; pc < K; pc += KC) {
+    const kc = min(KC, K - pc);
+    const bet: f32 = pc == 0 ? beta : 1;
+    for (let j = 0; j < n16; j += 16) rowTimesB16(kc, a + <usize>pc * 4, b, ldb, pc, j, c, alpha, bet);
+    if (n16 == N) continue;
+    packA(transA, a, lda, 0, pc, M, kc, ap);
+    for (let j = n16; j < nFull; j += NR) {
+      kernelDirectB(kc, ap, b, ldb, pc, j, c + <usize>j * 4, N, M, alpha, bet, edge);
+    }
+    if (nFull < N) {
+      packB(0, b, ldb, pc, nFull, kc, N - nFull, bp);
+      kernel(kc, ap, bp, c + <usize>nFull * 4, N, M, N - nFull, alpha, bet, edge);
+    }
+  }
+}
+
+/**
  * C ← alpha · op(A) · op(B) + beta · C. Byte offsets a, b, c, work; C compact (ldc = N); `work` has workBytes().
  */
 export function sgemm(
@@ -241,6 +380,10 @@ export function sgemm(
   if (M == 0 || N == 0) return;
   if (K == 0 || alpha == 0) {
     scale(M, N, beta, c);
+    return;
+  }
+  if (M <= MR && !transB) {
+    sgemmSmallM(transA, M, N, K, alpha, a, lda, b, ldb, beta, c, work);
     return;
   }
   const bp = work;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Generator } from '../../random.js';
-import { gemmBackend, sgemmWasm } from './gemm_wasm.js';
+import { gemmBackend, sgemmWasm, withResidentOperands } from './gemm_wasm.js';
 import { gemm, gemmNaive, WASM_MIN_WORK } from './matmul.js';
 
 /** Values in [-1, 1) that are exact in float32, so both sides multiply the same numbers. */
@@ -99,6 +99,65 @@ describe('sgemmWasm', () => {
       }
     }
   });
+
+  it('products of at most 4 rows (B read in place, no packing) equal the same rows of a packed product bit for bit', () => {
+    const g = new Generator(26);
+    // N: one tile, a partial tile, several tiles plus a tail; K: below one k-quad, with a tail, across KC = 256.
+    for (const [N, K] of [[8, 3], [13, 128], [517, 300], [512, 5]] as const) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          const big = 9; // > 4 rows: the packed path
+          const lda = transA ? big : K;
+          const ldb = transB ? K : N;
+          const A = randomF32(g, (transA ? K : big) * lda);
+          const B = randomF32(g, (transB ? N : K) * ldb);
+          const C0 = randomF32(g, big * N);
+          for (const [alpha, beta] of [[1, 0], [1, 1], [-0.75, 0.5]]) {
+            const packed = C0.slice();
+            sgemmWasm(transA, transB, big, N, K, alpha, A, B, beta, packed, lda, ldb, N);
+            for (let M = 1; M <= 4; M++) {
+              const small = C0.slice(0, M * N);
+              sgemmWasm(transA, transB, M, N, K, alpha, A, B, beta, small, lda, ldb, N);
+              const same = small.every((v, i) => Object.is(v, packed[i]));
+              expect(same, `M ${M} N ${N} K ${K} transA ${transA} transB ${transB} alpha ${alpha} beta ${beta}`).toBe(true);
+            }
+          }
+        }
+      }
+    }
+  });
+
+  for (const transposed of [false, true]) {
+    it(`resident operands${transposed ? ' kept transposed' : ''}: same bits as copying, untouched by other calls inside, re-read once the call is over`, () => {
+      const g = new Generator(27);
+      for (const [M, N, K] of [[3, 40, 70], [1, 48, 33], [1, 35, 300], [6, 50, 20]] as const) {
+        const A = randomF32(g, M * K);
+        const W = randomF32(g, N * K); // used as op(B) = Wᵀ, like W_hh
+        const X = randomF32(g, 200 * 300); // a larger product in between, whose operands go after the residents
+        const expected = new Float32Array(M * N);
+        sgemmWasm(false, true, M, N, K, 1, A, W, 0, expected, K, K, N);
+        const inside: Float32Array[] = [];
+        const none = { array: null, rows: 0, cols: 0, transposed: false };
+        withResidentOperands([{ array: W, rows: N, cols: K, transposed }, none], () => {
+          for (let r = 0; r < 2; r++) {
+            const C = new Float32Array(M * N);
+            sgemmWasm(false, true, M, N, K, 1, A, W, 0, C, K, K, N);
+            inside.push(C);
+            sgemmWasm(false, false, 200, 200, 300, 1, X, X, 0, new Float32Array(200 * 200), 300, 200, 200);
+            // nested: runs, but W is already resident and stays so
+            const D = new Float32Array(M * N);
+            withResidentOperands([{ array: A, rows: M, cols: K, transposed: false }], () => sgemmWasm(false, true, M, N, K, 1, A, W, 0, D, K, K, N));
+            inside.push(D);
+          }
+        });
+        for (const C of inside) expect(C.every((v, i) => Object.is(v, expected[i])), `M ${M} N ${N} K ${K}`).toBe(true);
+        W.fill(0); // after the call W is copied again: a zero B gives a zero product
+        const after = new Float32Array(M * N).fill(7);
+        sgemmWasm(false, true, M, N, K, 1, A, W, 0, after, K, K, N);
+        expect(after.every((v) => v === 0)).toBe(true);
+      }
+    });
+  }
 
   it('gives identical bits on a repeated call (fixed summation order, memory reused between calls)', () => {
     const g = new Generator(23);

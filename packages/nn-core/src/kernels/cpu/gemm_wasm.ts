@@ -8,7 +8,9 @@
  *
  * Each call copies A and B in (one `set` each: the span from the first to the last stored element, gaps of a
  * wider leading dim included), and C when beta ≠ 0; the module packs and multiplies; C is copied out row by row
- * into the caller's layout. The memory grows on demand and is reused between calls.
+ * into the caller's layout. The memory grows on demand and is reused between calls. An operand that many calls
+ * share (a recurrent layer's W_hh, used at every step) can be made resident for a while (`withResidentOperands`):
+ * it is copied once, before the per-call region, and calls that pass that same array skip its copy.
  *
  * Loading is synchronous and lazy (first float32 gemm big enough to use it). If the file is missing, the engine
  * lacks SIMD, or the environment variable `RECURRENT_KERNELS=js` is set, every call stays on the JavaScript gemm.
@@ -29,6 +31,7 @@ export interface KernelExports {
     transA: number, transB: number, M: number, N: number, K: number, alpha: number,
     a: number, lda: number, b: number, ldb: number, beta: number, c: number, work: number,
   ): void;
+  transpose(rows: number, cols: number, src: number, dst: number): void;
   cellScratchBytes(): number;
   lstmCellForward(N: number, H: number, xp: number, hp: number, cPrev: number, acts: number, c: number, h: number, tmp: number): void;
   lstmCellBackward(
@@ -128,6 +131,80 @@ export function reserve(m: Loaded, ex: KernelExports, bytes: number): Float32Arr
   return m.view;
 }
 
+/** A matrix to keep in the module memory during `withResidentOperands`: `array` holds (rows, cols) compact. */
+export interface ResidentOperand {
+  array: unknown;
+  rows: number;
+  cols: number;
+  /**
+   * Keep it transposed, (cols, rows): a product that uses it as op(B) = Bᵀ then reads B row by row without
+   * transposing, which is what makes matrix–vector steps fast (`x · W_hhᵀ` at batch size 1). Same bits.
+   */
+  transposed: boolean;
+}
+
+interface Resident {
+  array: Float32Array;
+  rows: number;
+  cols: number;
+  transposed: boolean;
+  /** Byte offset of the copy. */
+  offset: number;
+}
+
+/** Matrices copied into the module memory for the duration of a `withResidentOperands` call. */
+let residents: Resident[] | null = null;
+
+/**
+ * Runs `fn` with the float32 matrices among `operands` copied once into the kernels module's memory: `sgemmWasm`
+ * calls inside `fn` that pass one of them (the same array object) use that copy instead of copying it again — as
+ * A or B when kept as stored, as op(B) = Bᵀ (compact B) when kept transposed. `fn` must not modify them (the copy
+ * would go stale). Without the module, when the memory cannot grow, or inside another such call, `fn` just runs
+ * (every call copies as usual).
+ */
+export function withResidentOperands<T>(operands: readonly ResidentOperand[], fn: () => T): T {
+  loaded ??= load();
+  const m = loaded;
+  const ex = m.exports;
+  const f32 = operands.filter((o) => o.array instanceof Float32Array && o.array.length >= o.rows * o.cols);
+  if (ex === null || residents !== null || f32.length === 0) return fn();
+  const free = m.free;
+  let end = free;
+  const list: Resident[] = f32.map((o) => {
+    const offset = end;
+    end = align(end + o.rows * o.cols * 4, 64);
+    return { array: o.array as Float32Array, rows: o.rows, cols: o.cols, transposed: o.transposed, offset };
+  });
+  const staging = end; // a transposed operand is copied here as stored, then transposed into place
+  const stagingBytes = Math.max(0, ...list.filter((r) => r.transposed).map((r) => r.rows * r.cols * 4));
+  const mem = reserve(m, ex, staging + stagingBytes);
+  if (mem === null) return fn();
+  for (const r of list) {
+    const n = r.rows * r.cols;
+    if (!r.transposed) {
+      mem.set(r.array.subarray(0, n), r.offset >> 2);
+      continue;
+    }
+    mem.set(r.array.subarray(0, n), staging >> 2);
+    ex.transpose(r.rows, r.cols, staging, r.offset);
+  }
+  residents = list;
+  m.free = end; // per-call regions (gemm operands, cell steps) start after the residents
+  try {
+    return fn();
+  } finally {
+    residents = null;
+    m.free = free;
+  }
+}
+
+/** The resident copy of `a` kept as stored (or transposed), if any. */
+function residentOf(a: Float32Array, transposed: boolean): Resident | null {
+  if (residents === null) return null;
+  for (const r of residents) if (r.array === a && r.transposed === transposed) return r;
+  return null;
+}
+
 /**
  * C ← alpha · op(A) · op(B) + beta · C in WebAssembly, for arguments already checked by `gemm` (row-major,
  * leading dims as in GemmLayout). Returns false, doing nothing, when the WebAssembly backend is not available.
@@ -153,19 +230,33 @@ export function sgemmWasm(
   if (M === 0 || N === 0) return true;
   const spanA = K === 0 ? 0 : ((transA ? K : M) - 1) * lda + (transA ? M : K);
   const spanB = K === 0 ? 0 : ((transB ? N : K) - 1) * ldb + (transB ? K : N);
-  const offA = loaded.free;
-  const offB = align(offA + spanA * 4, 64);
-  const offC = align(offB + spanB * 4, 64);
+  const resA = residentOf(A, false);
+  let resB = residentOf(B, false);
+  let tB = transB;
+  let ldB = ldb;
+  const resBt = resB === null && transB ? residentOf(B, true) : null;
+  if (resBt !== null && resBt.rows === N && resBt.cols === K && ldb === K) {
+    // op(B) = Bᵀ with B (N, K) compact: the resident (K, N) copy is op(B) itself
+    resB = resBt;
+    tB = false;
+    ldB = N;
+  }
+  let end = loaded.free;
+  const offA = resA?.offset ?? end;
+  if (resA === null) end = align(end + spanA * 4, 64);
+  const offB = resB?.offset ?? end;
+  if (resB === null) end = align(end + spanB * 4, 64);
+  const offC = end;
   const mem = reserve(loaded, ex, offC + M * N * 4);
   if (mem === null) return false;
-  if (spanA > 0) mem.set(A.subarray(0, spanA), offA >> 2);
-  if (spanB > 0) mem.set(B.subarray(0, spanB), offB >> 2);
+  if (spanA > 0 && resA === null) mem.set(A.subarray(0, spanA), offA >> 2);
+  if (spanB > 0 && resB === null) mem.set(B.subarray(0, spanB), offB >> 2);
   const c0 = offC >> 2;
   if (beta !== 0) {
     if (ldc === N) mem.set(C.subarray(0, M * N), c0);
     else for (let i = 0; i < M; i++) mem.set(C.subarray(i * ldc, i * ldc + N), c0 + i * N);
   }
-  ex.sgemm(transA ? 1 : 0, transB ? 1 : 0, M, N, K, alpha, offA, lda, offB, ldb, beta, offC, loaded.work);
+  ex.sgemm(transA ? 1 : 0, tB ? 1 : 0, M, N, K, alpha, offA, lda, offB, ldB, beta, offC, loaded.work);
   if (ldc === N) C.set(mem.subarray(c0, c0 + M * N));
   else for (let i = 0; i < M; i++) C.set(mem.subarray(c0 + i * N, c0 + (i + 1) * N), i * ldc);
   return true;

@@ -8,6 +8,7 @@
  * (PyTorch's pack_padded_sequence semantics).
  */
 import { allocate, type FloatArray } from '../../dtype.js';
+import { withResidentOperands } from './gemm_wasm.js';
 import { gemm } from './matmul.js';
 import {
   gatesOf,
@@ -119,30 +120,38 @@ export function recurrentLayerForward(
   const out = make(L * N * Hout);
   let hPrev = h0;
   let cPrev = c0;
-  for (let s = 0; s < L; s++) {
-    const t = timeAt(spec, s);
-    productPlusBias(hPrev, w.wHh, w.bHh, hp, N, GH, Hout);
-    const h = saved.hs.subarray(t * N * Hout, (t + 1) * N * Hout);
-    const c = saved.cs?.subarray(t * N * H, (t + 1) * N * H) ?? null;
-    const io: StepIO = {
-      N,
-      H,
-      xp: xp.subarray(t * N * GH, (t + 1) * N * GH),
-      hp,
-      hPrev,
-      cPrev,
-      acts: saved.acts.subarray(t * N * GH, (t + 1) * N * GH),
-      h: saved.hcell?.subarray(t * N * H, (t + 1) * N * H) ?? h,
-      c,
-      hn: saved.hns?.subarray(t * N * H, (t + 1) * N * H) ?? null,
-    };
-    stepForward(mode, io);
-    if (w.wHr !== null) gemm(false, true, N, Hout, H, 1, io.h, w.wHr, 0, h);
-    carryPadded(spec, t, h, hPrev, Hout, c, cPrev, H);
-    writeOutput(spec, t, h, out.subarray(t * N * Hout, (t + 1) * N * Hout), Hout);
-    hPrev = h;
-    cPrev = c;
-  }
+  // W_hh (and W_hr) enter every step's product as op(B) = Wᵀ: kept transposed in the kernels' memory for the
+  // whole loop (copied once; a batch-1 step becomes a plain row × matrix product).
+  const resident = [
+    { array: w.wHh, rows: GH, cols: Hout, transposed: true },
+    { array: w.wHr, rows: Hout, cols: H, transposed: true },
+  ];
+  withResidentOperands(resident, () => {
+    for (let s = 0; s < L; s++) {
+      const t = timeAt(spec, s);
+      productPlusBias(hPrev, w.wHh, w.bHh, hp, N, GH, Hout);
+      const h = saved.hs.subarray(t * N * Hout, (t + 1) * N * Hout);
+      const c = saved.cs?.subarray(t * N * H, (t + 1) * N * H) ?? null;
+      const io: StepIO = {
+        N,
+        H,
+        xp: xp.subarray(t * N * GH, (t + 1) * N * GH),
+        hp,
+        hPrev,
+        cPrev,
+        acts: saved.acts.subarray(t * N * GH, (t + 1) * N * GH),
+        h: saved.hcell?.subarray(t * N * H, (t + 1) * N * H) ?? h,
+        c,
+        hn: saved.hns?.subarray(t * N * H, (t + 1) * N * H) ?? null,
+      };
+      stepForward(mode, io);
+      if (w.wHr !== null) gemm(false, true, N, Hout, H, 1, io.h, w.wHr, 0, h);
+      carryPadded(spec, t, h, hPrev, Hout, c, cPrev, H);
+      writeOutput(spec, t, h, out.subarray(t * N * Hout, (t + 1) * N * Hout), Hout);
+      hPrev = h;
+      cPrev = c;
+    }
+  });
   return { out, hN: hPrev.slice(), cN: cPrev === null ? null : cPrev.slice(), saved };
 }
 

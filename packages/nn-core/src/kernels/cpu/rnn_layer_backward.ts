@@ -4,6 +4,7 @@
  * end over the saved per-step gradients: dW_ih = dXpᵀ·x, dW_hh = dHpᵀ·H_prev, dW_hr = dHtotᵀ·h_cell.
  */
 import { allocate, type FloatArray } from '../../dtype.js';
+import { withResidentOperands } from './gemm_wasm.js';
 import { gemm } from './matmul.js';
 import { gatesOf, gruCellBackward, lstmCellBackward, rnnCellBackward, type CellMode, type StepGrad } from './rnn_cells.js';
 import type { LayerSaved, LayerSpec, LayerWeights } from './rnn_layer.js';
@@ -45,34 +46,41 @@ export function recurrentLayerBackward(
   let dhNext: FloatArray = make(N * Hout);
   let dc: FloatArray | null = dcN === null ? null : dcN.slice();
   let dcNext: FloatArray | null = dcN === null ? null : make(N * H);
-  for (let s = L - 1; s >= 0; s--) {
-    const t = spec.reverse ? L - 1 - s : s;
-    const prevT = spec.reverse ? t + 1 : t - 1;
-    const inRange = prevT >= 0 && prevT < L;
-    const tot = dhTot.subarray(t * N * Hout, (t + 1) * N * Hout);
-    totalHiddenGrad(spec, t, dh, dOut.subarray(t * N * Hout, (t + 1) * N * Hout), tot, Hout);
-    if (dhcell !== null) gemm(false, false, N, H, Hout, 1, tot, w.wHr!, 0, dhcell);
-    const g: StepGrad = {
-      N,
-      H,
-      acts: saved.acts.subarray(t * N * GH, (t + 1) * N * GH),
-      hPrev: inRange ? saved.hs.subarray(prevT * N * Hout, (prevT + 1) * N * Hout) : h0,
-      cPrev: saved.cs === null ? null : inRange ? saved.cs.subarray(prevT * N * H, (prevT + 1) * N * H) : c0,
-      c: saved.cs?.subarray(t * N * H, (t + 1) * N * H) ?? null,
-      hn: saved.hns?.subarray(t * N * H, (t + 1) * N * H) ?? null,
-      dh: dhcell ?? tot,
-      dc,
-      dxp: dxp.subarray(t * N * GH, (t + 1) * N * GH),
-      dhp: dhp.subarray(t * N * GH, (t + 1) * N * GH),
-      dhPrevDirect: dhNext,
-      dcPrev: dcNext,
-    };
-    stepBackward(mode, g);
-    passPadded(spec, t, g, dh, dc, GH, Hout, H);
-    gemm(false, false, N, Hout, GH, 1, g.dhp, w.wHh, 1, dhNext);
-    [dh, dhNext] = [dhNext, dh];
-    if (dc !== null) [dc, dcNext] = [dcNext!, dc];
-  }
+  // W_hh (and W_hr) enter every step's products: copied into the kernels' memory once for the whole loop.
+  const resident = [
+    { array: w.wHh, rows: GH, cols: Hout, transposed: false },
+    { array: w.wHr, rows: Hout, cols: H, transposed: false },
+  ];
+  withResidentOperands(resident, () => {
+    for (let s = L - 1; s >= 0; s--) {
+      const t = spec.reverse ? L - 1 - s : s;
+      const prevT = spec.reverse ? t + 1 : t - 1;
+      const inRange = prevT >= 0 && prevT < L;
+      const tot = dhTot.subarray(t * N * Hout, (t + 1) * N * Hout);
+      totalHiddenGrad(spec, t, dh, dOut.subarray(t * N * Hout, (t + 1) * N * Hout), tot, Hout);
+      if (dhcell !== null) gemm(false, false, N, H, Hout, 1, tot, w.wHr!, 0, dhcell);
+      const g: StepGrad = {
+        N,
+        H,
+        acts: saved.acts.subarray(t * N * GH, (t + 1) * N * GH),
+        hPrev: inRange ? saved.hs.subarray(prevT * N * Hout, (prevT + 1) * N * Hout) : h0,
+        cPrev: saved.cs === null ? null : inRange ? saved.cs.subarray(prevT * N * H, (prevT + 1) * N * H) : c0,
+        c: saved.cs?.subarray(t * N * H, (t + 1) * N * H) ?? null,
+        hn: saved.hns?.subarray(t * N * H, (t + 1) * N * H) ?? null,
+        dh: dhcell ?? tot,
+        dc,
+        dxp: dxp.subarray(t * N * GH, (t + 1) * N * GH),
+        dhp: dhp.subarray(t * N * GH, (t + 1) * N * GH),
+        dhPrevDirect: dhNext,
+        dcPrev: dcNext,
+      };
+      stepBackward(mode, g);
+      passPadded(spec, t, g, dh, dc, GH, Hout, H);
+      gemm(false, false, N, Hout, GH, 1, g.dhp, w.wHh, 1, dhNext);
+      [dh, dhNext] = [dhNext, dh];
+      if (dc !== null) [dc, dcNext] = [dcNext!, dc];
+    }
+  });
   return weightGrads(spec, w, x, h0, saved, dxp, dhp, dhTot, dh, dc, make);
 }
 
