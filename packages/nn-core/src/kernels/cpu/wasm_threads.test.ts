@@ -1,0 +1,71 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { Generator } from '../../random.js';
+import { kernelThreads, setKernelThreads, sgemmWasm, threadStats, THREAD_MIN_WORK, withResidentOperands } from './gemm_wasm.js';
+import { splitRows } from './wasm_threads.js';
+
+function randomF32(g: Generator, n: number): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = g.random() * 2 - 1;
+  return a;
+}
+
+afterAll(() => setKernelThreads(1));
+
+describe('sgemm on worker threads', () => {
+  it('splits rows in multiples of 4, the last part taking the rest, with A and C offset by the part\'s first row', () => {
+    const p = { transA: 0, transB: 1, M: 70, N: 10, K: 6, alpha: 1, a: 1000, lda: 6, b: 0, ldb: 6, beta: 0, c: 5000, work: 0 };
+    const parts = splitRows(p, 3, [10, 20, 30]);
+    expect(parts.map((q) => q.M)).toEqual([24, 24, 22]); // ceil(70 / 3 / 4) · 4 = 24
+    expect(parts.map((q) => q.a)).toEqual([1000, 1000 + 24 * 6 * 4, 1000 + 48 * 6 * 4]);
+    expect(parts.map((q) => q.c)).toEqual([5000, 5000 + 24 * 10 * 4, 5000 + 48 * 10 * 4]);
+    expect(parts.map((q) => q.work)).toEqual([10, 20, 30]);
+    // transposed A: op(A)'s rows are A's columns, so the offset is one float per row
+    expect(splitRows({ ...p, transA: 1, lda: 70 }, 2, [1, 2]).map((q) => q.a)).toEqual([1000, 1000 + 36 * 4]);
+    // fewer rows than threads × 4: fewer parts
+    expect(splitRows({ ...p, M: 5 }, 3, [1, 2, 3]).map((q) => q.M)).toEqual([4, 1]);
+  });
+
+  it('rejects a thread count that is not an integer from 1 to 64', () => {
+    expect(() => setKernelThreads(0)).toThrow('setNumThreads: n must be an integer from 1 to 64, got 0');
+    expect(() => setKernelThreads(2.5)).toThrow('got 2.5');
+  });
+
+  it('2 and 3 threads give the bits of 1 thread on every transpose case, odd sizes and resident operands', () => {
+    // all ≥ THREAD_MIN_WORK multiply-adds with ≥ 8 rows, so every one is split
+    const shapes: [number, number, number][] = [[70, 530, 300], [257, 64, 130], [33, 512, 128], [9, 700, 400]];
+    const cases = shapes.flatMap(([M, N, K]) => [false, true].flatMap((transA) => [false, true].map((transB) => ({ M, N, K, transA, transB }))));
+    const results = new Map<number, Float32Array[]>();
+    for (const threads of [1, 2, 3]) {
+      setKernelThreads(threads);
+      expect(kernelThreads()).toBe(threads);
+      const before = threadStats.splitProducts;
+      const gen = new Generator(32);
+      const out: Float32Array[] = [];
+      for (const { M, N, K, transA, transB } of cases) {
+        expect(M * N * K).toBeGreaterThanOrEqual(THREAD_MIN_WORK);
+        const A = randomF32(gen, M * K);
+        const B = randomF32(gen, K * N);
+        const C0 = randomF32(gen, M * N);
+        const lda = transA ? M : K;
+        const ldb = transB ? K : N;
+        const C = C0.slice();
+        sgemmWasm(transA, transB, M, N, K, 0.75, A, B, 0.5, C, lda, ldb, N);
+        out.push(C);
+        // the same product with B resident (transposed when op(B) = Bᵀ): the same bits again
+        const C2 = C0.slice();
+        withResidentOperands([{ array: B, rows: transB ? N : K, cols: transB ? K : N, transposed: transB }], () => {
+          sgemmWasm(transA, transB, M, N, K, 0.75, A, B, 0.5, C2, lda, ldb, N);
+        });
+        expect(C2.every((v, j) => Object.is(v, C[j]))).toBe(true);
+      }
+      expect(threadStats.splitProducts - before).toBe(threads === 1 ? 0 : 2 * cases.length);
+      results.set(threads, out);
+    }
+    for (const threads of [2, 3]) {
+      results.get(threads)!.forEach((c, i) => {
+        const same = c.every((v, j) => Object.is(v, results.get(1)![i][j]));
+        expect(same, `${threads} threads, case ${JSON.stringify(cases[i])}`).toBe(true);
+      });
+    }
+  });
+});
