@@ -66,7 +66,7 @@ let loaded: Loaded | null = null;
 /** Threads requested with `setKernelThreads` (1: no workers). */
 let requestedThreads = 1;
 /** Products of fewer multiply-adds (or fewer than 8 rows) stay on the calling thread: waking workers costs more. */
-export const THREAD_MIN_WORK = 1 << 21;
+export const THREAD_MIN_WORK = 1 << 22;
 /** Products split between threads so far (read by tests). */
 export const threadStats = { splitProducts: 0 };
 

@@ -16,8 +16,8 @@ const DONE = 1; // last job number the worker finished
 const STATE = 2; // 0 starting, 1 ready, -1 failed (could not instantiate)
 const ARGS = 3; // transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, work
 const SLOTS = ARGS + 13;
-/** Polls of the control block before a thread sleeps (about 0.1–0.5 ms). */
-const SPIN = 200_000;
+/** Polls of the control block before a thread sleeps (tens of microseconds). */
+const SPIN = 20_000;
 
 /** The worker's program (evaluated as a CommonJS script in the worker thread). */
 const WORKER_SOURCE = `
