@@ -18,7 +18,7 @@
  * `--experimental-wasm-relaxed-simd`).
  */
 import { readFileSync } from 'node:fs';
-import { SgemmPool, splitRows, type SgemmArgs } from './wasm_threads.js';
+import { SgemmPool, splitProduct, type SgemmArgs } from './wasm_threads.js';
 
 /** Which kernel float32 `gemm` calls of more than a few thousand multiply-adds use. */
 export type GemmBackend = 'wasm-relaxed-simd' | 'wasm-simd' | 'js';
@@ -30,7 +30,7 @@ export interface KernelExports {
   heapBase(): number;
   sgemm(
     transA: number, transB: number, M: number, N: number, K: number, alpha: number,
-    a: number, lda: number, b: number, ldb: number, beta: number, c: number, work: number,
+    a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, work: number,
   ): void;
   transpose(rows: number, cols: number, src: number, dst: number): void;
   cellScratchBytes(): number;
@@ -327,14 +327,14 @@ export function sgemmWasm(
     if (ldc === N) mem.set(C.subarray(0, M * N), c0);
     else for (let i = 0; i < M; i++) mem.set(C.subarray(i * ldc, i * ldc + N), c0 + i * N);
   }
-  const args: SgemmArgs = { transA: transA ? 1 : 0, transB: tB ? 1 : 0, M, N, K, alpha, a: offA, lda, b: offB, ldb: ldB, beta, c: offC, work: loaded.work };
+  const args: SgemmArgs = { transA: transA ? 1 : 0, transB: tB ? 1 : 0, M, N, K, alpha, a: offA, lda, b: offB, ldb: ldB, beta, c: offC, ldc: N, work: loaded.work };
   const pool = loaded.pool;
   if (pool !== null && M >= 8 && M * N * K >= THREAD_MIN_WORK) {
     // the calling thread takes the last part, so its work area goes last
-    pool.run(splitRows(args, pool.size + 1, [...loaded.poolWorks, loaded.work]), ex.sgemm);
+    pool.run(splitProduct(args, pool.size + 1, [...loaded.poolWorks, loaded.work]), ex.sgemm);
     threadStats.splitProducts++;
   } else {
-    ex.sgemm(args.transA, args.transB, M, N, K, alpha, offA, lda, offB, ldB, beta, offC, loaded.work);
+    ex.sgemm(args.transA, args.transB, M, N, K, alpha, offA, lda, offB, ldB, beta, offC, N, loaded.work);
   }
   if (ldc === N) C.set(mem.subarray(c0, c0 + M * N));
   else for (let i = 0; i < M; i++) C.set(mem.subarray(c0 + i * N, c0 + (i + 1) * N), i * ldc);

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Generator } from '../../random.js';
 import { kernelThreads, setKernelThreads, sgemmWasm, threadStats, THREAD_MIN_WORK, withResidentOperands } from './gemm_wasm.js';
-import { splitRows } from './wasm_threads.js';
+import { splitColumns, splitProduct, splitRows, SPLIT_ROWS_FROM } from './wasm_threads.js';
 
 function randomF32(g: Generator, n: number): Float32Array {
   const a = new Float32Array(n);
@@ -13,7 +13,7 @@ afterAll(() => setKernelThreads(1));
 
 describe('sgemm on worker threads', () => {
   it('splits rows in multiples of 4, the last part taking the rest, with A and C offset by the part\'s first row', () => {
-    const p = { transA: 0, transB: 1, M: 70, N: 10, K: 6, alpha: 1, a: 1000, lda: 6, b: 0, ldb: 6, beta: 0, c: 5000, work: 0 };
+    const p = { transA: 0, transB: 1, M: 70, N: 10, K: 6, alpha: 1, a: 1000, lda: 6, b: 0, ldb: 6, beta: 0, c: 5000, ldc: 10, work: 0 };
     const parts = splitRows(p, 3, [10, 20, 30]);
     expect(parts.map((q) => q.M)).toEqual([24, 24, 22]); // ceil(70 / 3 / 4) · 4 = 24
     expect(parts.map((q) => q.a)).toEqual([1000, 1000 + 24 * 6 * 4, 1000 + 48 * 6 * 4]);
@@ -23,6 +23,20 @@ describe('sgemm on worker threads', () => {
     expect(splitRows({ ...p, transA: 1, lda: 70 }, 2, [1, 2]).map((q) => q.a)).toEqual([1000, 1000 + 36 * 4]);
     // fewer rows than threads × 4: fewer parts
     expect(splitRows({ ...p, M: 5 }, 3, [1, 2, 3]).map((q) => q.M)).toEqual([4, 1]);
+  });
+
+  it('splits columns in multiples of 16, with B and C offset by the block\'s first column and C\'s row stride kept', () => {
+    const p = { transA: 0, transB: 0, M: 32, N: 1000, K: 8, alpha: 1, a: 0, lda: 8, b: 4000, ldb: 1000, beta: 0, c: 9000, ldc: 1000, work: 0 };
+    const parts = splitColumns(p, 3, [1, 2, 3]);
+    expect(parts.map((q) => q.N)).toEqual([336, 336, 328]); // ceil(1000 / 3 / 16) · 16 = 336
+    expect(parts.map((q) => q.b)).toEqual([4000, 4000 + 336 * 4, 4000 + 672 * 4]);
+    expect(parts.map((q) => q.c)).toEqual([9000, 9000 + 336 * 4, 9000 + 672 * 4]);
+    expect(parts.every((q) => q.ldc === 1000 && q.M === 32)).toBe(true);
+    // op(B) = Bᵀ: a column block of op(B) is a block of B's rows
+    expect(splitColumns({ ...p, transB: 1, ldb: 8 }, 2, [1, 2]).map((q) => q.b)).toEqual([4000, 4000 + 512 * 8 * 4]);
+    // few rows → columns; many rows → rows
+    expect(splitProduct(p, 2, [1, 2]).map((q) => q.N)).toEqual([512, 488]);
+    expect(splitProduct({ ...p, M: SPLIT_ROWS_FROM }, 2, [1, 2]).map((q) => q.M)).toEqual([128, 128]);
   });
 
   it('rejects a thread count that is not an integer from 1 to 64', () => {

@@ -5,8 +5,9 @@
  * arguments, wakes them (`Atomics.notify`), computes its own part, then waits (`Atomics.wait`) until each worker
  * has stored the job's sequence number as done. No message passing, so a dispatch costs a few microseconds.
  *
- * Parts are row ranges of C: every element of C is computed by one thread with the same operations as in a
- * one-thread call, so results are bit-identical for any thread count.
+ * Parts are column blocks of C when C has few rows (a recurrent step: each thread then packs only its own columns
+ * of B), else row ranges: every element of C is computed by one thread with the same operations as in a one-thread
+ * call, so results are bit-identical for any thread count.
  */
 import { Worker } from 'node:worker_threads';
 
@@ -14,10 +15,11 @@ import { Worker } from 'node:worker_threads';
 const SEQ = 0; // job number, bumped by the main thread
 const DONE = 1; // last job number the worker finished
 const STATE = 2; // 0 starting, 1 ready, -1 failed (could not instantiate)
-const ARGS = 3; // transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, work
-const SLOTS = ARGS + 13;
-/** Polls of the control block before a thread sleeps (tens of microseconds). */
-const SPIN = 20_000;
+const ARGS = 3; // transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, work
+const SLOTS = ARGS + 14;
+/** Polls of the control block before a thread sleeps (a few hundred microseconds: waking a sleeping thread on a
+ * virtual machine can take longer than a recurrent step's product). */
+const SPIN = 200_000;
 
 /** The worker's program (evaluated as a CommonJS script in the worker thread). */
 const WORKER_SOURCE = `
@@ -41,7 +43,7 @@ while (ex !== undefined) {
   seen = Atomics.load(I, ${SEQ});
   if (seen < 0) break;
   const a = ${ARGS};
-  ex.sgemm(I[a], I[a + 1], I[a + 2], I[a + 3], I[a + 4], F[a + 5], I[a + 6], I[a + 7], I[a + 8], I[a + 9], F[a + 10], I[a + 11], I[a + 12]);
+  ex.sgemm(I[a], I[a + 1], I[a + 2], I[a + 3], I[a + 4], F[a + 5], I[a + 6], I[a + 7], I[a + 8], I[a + 9], F[a + 10], I[a + 11], I[a + 12], I[a + 13]);
   Atomics.store(I, ${DONE}, seen);
   Atomics.notify(I, ${DONE});
 }
@@ -61,10 +63,11 @@ export interface SgemmArgs {
   ldb: number;
   beta: number;
   c: number;
+  ldc: number;
   work: number;
 }
 
-export type SgemmFn = (...args: [number, number, number, number, number, number, number, number, number, number, number, number, number]) => void;
+export type SgemmFn = (...args: [number, number, number, number, number, number, number, number, number, number, number, number, number, number]) => void;
 
 /** The worker threads of one shared kernels instance. */
 export class SgemmPool {
@@ -99,7 +102,7 @@ export class SgemmPool {
       sent.push(this.ready(I));
       if (!sent[w]) continue;
       const p = parts[w];
-      I.set([p.transA, p.transB, p.M, p.N, p.K, 0, p.a, p.lda, p.b, p.ldb, 0, p.c, p.work], ARGS);
+      I.set([p.transA, p.transB, p.M, p.N, p.K, 0, p.a, p.lda, p.b, p.ldb, 0, p.c, p.ldc, p.work], ARGS);
       F[ARGS + 5] = p.alpha;
       F[ARGS + 10] = p.beta;
       Atomics.store(I, SEQ, seq);
@@ -135,7 +138,7 @@ export class SgemmPool {
 }
 
 function callWith(sgemm: SgemmFn, p: SgemmArgs): void {
-  sgemm(p.transA, p.transB, p.M, p.N, p.K, p.alpha, p.a, p.lda, p.b, p.ldb, p.beta, p.c, p.work);
+  sgemm(p.transA, p.transB, p.M, p.N, p.K, p.alpha, p.a, p.lda, p.b, p.ldb, p.beta, p.c, p.ldc, p.work);
 }
 
 /**
@@ -148,7 +151,30 @@ export function splitRows(p: SgemmArgs, threads: number, works: readonly number[
   for (let t = 0, r0 = 0; t < threads && r0 < p.M; t++, r0 += per) {
     const rows = Math.min(per, p.M - r0);
     const a = p.transA ? p.a + r0 * 4 : p.a + r0 * p.lda * 4;
-    parts.push({ ...p, M: rows, a, c: p.c + r0 * p.N * 4, work: works[t] });
+    parts.push({ ...p, M: rows, a, c: p.c + r0 * p.ldc * 4, work: works[t] });
   }
   return parts;
+}
+
+/**
+ * Splits C's columns into `threads` blocks (multiples of 16 columns, the widest row kernel; the last takes the
+ * rest): each part is op(A) times a column block of op(B) into the same block of C (same ldc).
+ */
+export function splitColumns(p: SgemmArgs, threads: number, works: readonly number[]): SgemmArgs[] {
+  const per = Math.ceil(p.N / threads / 16) * 16;
+  const parts: SgemmArgs[] = [];
+  for (let t = 0, j0 = 0; t < threads && j0 < p.N; t++, j0 += per) {
+    const cols = Math.min(per, p.N - j0);
+    const b = p.transB ? p.b + j0 * p.ldb * 4 : p.b + j0 * 4;
+    parts.push({ ...p, N: cols, b, c: p.c + j0 * 4, work: works[t] });
+  }
+  return parts;
+}
+
+/** Rows below this many (a recurrent step's batch) split by columns, so B is not packed once per thread. */
+export const SPLIT_ROWS_FROM = 256;
+
+/** The parts of a product for `threads` threads: by columns when C has few rows, else by rows. */
+export function splitProduct(p: SgemmArgs, threads: number, works: readonly number[]): SgemmArgs[] {
+  return p.M < SPLIT_ROWS_FROM && p.N >= 32 ? splitColumns(p, threads, works) : splitRows(p, threads, works);
 }
