@@ -68,13 +68,17 @@ async function profilePhase(run: () => void, runs: number, warmup: number, names
     const t0 = performance.now();
     run();
     times.push(performance.now() - t0);
+    await new Promise((resolve) => setImmediate(resolve)); // as a training loop does between batches
   }
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
   await session.post('Profiler.setSamplingInterval', { interval: 100 });
   await session.post('Profiler.start');
-  for (let i = 0; i < runs; i++) run();
+  for (let i = 0; i < runs; i++) {
+    run();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
   session.disconnect();
   const rows = [...selfTimes(profile, names)].map(([name, ms]) => ({ name, ms: ms / runs })).sort((x, y) => y.ms - x.ms);
