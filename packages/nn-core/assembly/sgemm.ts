@@ -146,11 +146,13 @@ function packA(transA: i32, a: usize, lda: i32, ic: i32, pc: i32, mc: i32, kc: i
 }
 
 /**
- * One MR × NR tile: acc = Ap · Bp over kc steps, then C ← alpha·acc + beta·C (C not read when beta = 0).
- * Partial tiles (mr < MR or nr < NR) go through the edge buffer so nothing outside C is touched.
+ * One MR × NR tile: acc = Ap · B over kc steps, then C ← alpha·acc + beta·C (C not read when beta = 0). B's NR
+ * values of step k are at pb + k·bStride: a packed panel (bStride = NR·4) or B where it is stored (its row
+ * stride, for op(B) = B read in place). Partial tiles (mr < MR or nr < NR) go through the edge buffer so nothing
+ * outside C is touched; a partial nr needs a packed panel (zero beyond nr).
  */
 function kernel(
-  kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr: i32, alpha: f32, beta: f32, edge: usize,
+  kc: i32, pa: usize, pb: usize, bStride: usize, c: usize, ldc: i32, mr: i32, nr: i32, alpha: f32, beta: f32, edge: usize,
 ): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
@@ -172,7 +174,7 @@ function kernel(
     c30 = madd(a, b0, c30);
     c31 = madd(a, b1, c31);
     pa += MR * 4;
-    pb += NR * 4;
+    pb += bStride;
   }
   storeTile(c, ldc, mr, nr, alpha, beta, edge, c00, c01, c10, c11, c20, c21, c30, c31);
 }
@@ -247,42 +249,6 @@ function scale(M: i32, N: i32, beta: f32, c: usize, ldc: i32): void {
 }
 
 /**
- * One MR × NR tile for a product of at most MR rows with op(B) = B, reading B where it is stored (a contiguous run
- * of row k per step) instead of from a packed panel. Same accumulation order (k ascending from 0 within the K
- * block) and the same epilogue as `kernel`, so every element of C gets the same bits as on the packed path.
- */
-function kernelDirectB(
-  kc: i32, pa: usize, b: usize, ldb: i32, pc: i32, j: i32,
-  c: usize, ldc: i32, mr: i32, alpha: f32, beta: f32, edge: usize,
-): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  const ld = <usize>ldb * 4;
-  let src = b + (<usize>pc * <usize>ldb + <usize>j) * 4;
-  for (let k = 0; k < kc; k++) {
-    const b0 = v128.load(src);
-    const b1 = v128.load(src, 16);
-    let a = v128.load32_splat(pa);
-    c00 = madd(a, b0, c00);
-    c01 = madd(a, b1, c01);
-    a = v128.load32_splat(pa, 4);
-    c10 = madd(a, b0, c10);
-    c11 = madd(a, b1, c11);
-    a = v128.load32_splat(pa, 8);
-    c20 = madd(a, b0, c20);
-    c21 = madd(a, b1, c21);
-    a = v128.load32_splat(pa, 12);
-    c30 = madd(a, b0, c30);
-    c31 = madd(a, b1, c31);
-    pa += MR * 4;
-    src += ld;
-  }
-  storeTile(c, ldc, mr, NR, alpha, beta, edge, c00, c01, c10, c11, c20, c21, c30, c31);
-}
-
-/**
  * One row of C (M = 1, op(B) = B stored (K, ldb)) over 16 columns from j: per k, a splat of A[k] times four
  * vectors of B's row k. Each element gets the operations of the tile path (k ascending from 0, then the epilogue:
  * alpha·acc, plus beta·C unless beta = 0), so the bits are the same.
@@ -341,8 +307,8 @@ export function transpose(rows: i32, cols: i32, src: usize, dst: usize): void {
 /**
  * The product for M ≤ MR and op(B) = B (a row × matrix product when M = 1, as in every step of a recurrent layer
  * at batch 1 once W_hh is kept transposed): packing a block of B would cost as much as the product itself, so
- * column tiles read B where it is stored (`rowTimesB16` for one row, else `kernelDirectB` on a packed MR panel of
- * A); only a last partial tile goes through a packed panel of B. (With transB, reading B in place needs lane
+ * column tiles read B where it is stored (`rowTimesB16` for one row, else `kernel` with B's row stride on a packed MR
+ * panel of A); only a last partial tile goes through a packed panel of B. (With transB, reading B in place needs lane
  * transposes that measured slower than packing: those products take the packed path.)
  */
 function sgemmSmallM(
@@ -363,11 +329,12 @@ function sgemmSmallM(
     if (n16 == N) continue;
     packA(transA, a, lda, 0, pc, M, kc, ap);
     for (let j = n16; j < nFull; j += NR) {
-      kernelDirectB(kc, ap, b, ldb, pc, j, c + <usize>j * 4, ldc, M, alpha, bet, edge);
+      const pb = b + (<usize>pc * <usize>ldb + <usize>j) * 4;
+      kernel(kc, ap, pb, <usize>ldb * 4, c + <usize>j * 4, ldc, M, NR, alpha, bet, edge);
     }
     if (nFull < N) {
       packB(0, b, ldb, pc, nFull, kc, N - nFull, bp);
-      kernel(kc, ap, bp, c + <usize>nFull * 4, ldc, M, N - nFull, alpha, bet, edge);
+      kernel(kc, ap, bp, NR * 4, c + <usize>nFull * 4, ldc, M, N - nFull, alpha, bet, edge);
     }
   }
 }
@@ -408,7 +375,7 @@ export function sgemm(
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
             const cc = c + (<usize>(ic + ir) * <usize>ldc + <usize>(jc + jr)) * 4;
-            kernel(kc, ap + <usize>ir * <usize>kc * 4, pb, cc, ldc, mr, nr, alpha, bet, edge);
+            kernel(kc, ap + <usize>ir * <usize>kc * 4, pb, NR * 4, cc, ldc, mr, nr, alpha, bet, edge);
           }
         }
       }
