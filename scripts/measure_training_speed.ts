@@ -5,16 +5,13 @@
  *   pnpm tsx scripts/measure_training_speed.ts                  # STEPS=60, the recipe's batch size
  *   STEPS=120 BATCH=64 pnpm tsx scripts/measure_training_speed.ts
  *   RECURRENT_KERNELS=js pnpm tsx scripts/measure_training_speed.ts
- *   THREADS=2 pnpm tsx scripts/measure_training_speed.ts          # setNumThreads(2)
  *
  * To compare with an older revision, run the same file from a checkout of it (`git worktree add /tmp/old REV`,
  * `pnpm install` there, copy this file in); the README's speed-up figure was measured that way.
  */
-import { getNumThreads, setNumThreads } from '@recurrent/nn-core';
 import { defaultRecipe, train } from '@recurrent/trainer';
 
 const STEPS = Number(process.env.STEPS ?? 60);
-setNumThreads(Number(process.env.THREADS ?? 1));
 const batch = process.env.BATCH === undefined ? {} : { batchSize: Number(process.env.BATCH) };
 
 class Stop extends Error {}
@@ -32,4 +29,4 @@ try {
 }
 if (last === null) throw new Error('no training step finished');
 const { step, tokensPerSec, elapsedMs } = last;
-console.log(`${step} steps in ${(elapsedMs / 1000).toFixed(1)} s: ${Math.round(tokensPerSec)} tokens/s (kernels: ${process.env.RECURRENT_KERNELS ?? 'default'}, batch ${batch.batchSize ?? 'default'}, threads ${getNumThreads()})`);
+console.log(`${step} steps in ${(elapsedMs / 1000).toFixed(1)} s: ${Math.round(tokensPerSec)} tokens/s (kernels: ${process.env.RECURRENT_KERNELS ?? 'default'}, batch ${batch.batchSize ?? 'default'})`);

@@ -8,7 +8,7 @@
  *   pnpm bench --configs C,A --engines ours,torch --steps 10 --out /tmp/bench --no-gemm
  *
  * Options: --steps N, --warmup N, --configs A,B,C,A-GRU,A-RNN, --engines ours,torch,tfjs-cpu,tfjs-wasm (`tfjs` =
- * both), --threads 1,2 (ours via setNumThreads, PyTorch and numpy), --tfjs-limit S (hard limit per TF.js process, seconds), --limit S (per
+ * both), --threads 1,2 (PyTorch and numpy), --tfjs-limit S (hard limit per TF.js process, seconds), --limit S (per
  * other process), --python PATH (default /usr/bin/python3), --blas-dir DIR (prepended to LD_LIBRARY_PATH of the
  * Python processes: a directory holding an OpenBLAS libblas.so.3, e.g. extracted from Debian's libopenblas0-pthread,
  * to measure PyTorch on OpenBLAS without changing the system), --relaxed-simd (runs our engine with Node's
@@ -240,7 +240,7 @@ const USAGE = `pnpm bench [options]   ours vs PyTorch (1 and 2 threads) vs Tenso
   --steps N            measured training steps per run (default 20, quick 5); --warmup N (default 3, quick 1)
   --configs A,B,C      configs to run (default: all: A, B, C, A-GRU, A-RNN)
   --engines LIST       ours, torch, tfjs-cpu, tfjs-wasm or tfjs (default: all)
-  --threads 1,2        thread counts of ours (setNumThreads) and PyTorch (default 1,2; quick 1)
+  --threads 1,2        PyTorch thread counts (default 1,2; quick 1)
   --tfjs-limit S       seconds a TF.js run may measure (default 45, quick 10); --limit S for the others (600, quick 120)
   --python PATH        interpreter with torch (default /usr/bin/python3); --blas-dir DIR: OpenBLAS for it
   --relaxed-simd       our kernels with relaxed SIMD (Node flag)
@@ -316,12 +316,8 @@ async function main(): Promise<void> {
     const cfg = JSON.stringify(c);
     for (const e of o.engines) {
       if (e === 'ours') {
-        // the same thread counts as PyTorch (setNumThreads); the report takes the best, as for PyTorch
-        for (const t of o.threads) {
-          const label = t === 1 ? `${c.name} ours` : `${c.name} ours-${t}t`;
-          const args = [...(o.relaxedSimd ? ['--experimental-wasm-relaxed-simd'] : []), ...nodeArgs, join(here, 'engine_ours.ts'), '--config', cfg, '--settings', JSON.stringify(settings), '--threads', String(t)];
-          add(await runChild(process.execPath, args, env, o.limitS * 1000, label), label);
-        }
+        const args = [...(o.relaxedSimd ? ['--experimental-wasm-relaxed-simd'] : []), ...nodeArgs, join(here, 'engine_ours.ts'), '--config', cfg, '--settings', JSON.stringify(settings)];
+        add(await runChild(process.execPath, args, env, o.limitS * 1000, `${c.name} ours`), `${c.name} ours`);
       } else if (e === 'torch') {
         if (!hasTorch) continue;
         let firstMs: number | null = null;

@@ -1,23 +1,22 @@
 /**
  * Child process: one config on @recurrent/nn-core (float32, public API only). Prints `PARTIAL`/`RESULT` lines.
  *
- *   tsx --conditions=source src/engine_ours.ts --config '{…}' --settings '{…}' [--threads N]
+ *   tsx --conditions=source src/engine_ours.ts --config '{…}' --settings '{…}'
  */
-import { F, Generator, gemmBackend, getNumThreads, noGrad, optim, randint, setDefaultDtype, setNumThreads, type Tensor } from '@recurrent/nn-core';
+import { F, Generator, gemmBackend, noGrad, optim, randint, setDefaultDtype, type Tensor } from '@recurrent/nn-core';
 import { INFER_BATCH, INFER_SINGLE, LR, type BenchConfig } from './configs.js';
 import { Classifier } from './model_ours.js';
 import { childArgs, enterPhase, printResult, rssMB, timeInference, timeTraining, type RunResult } from './measure.js';
 
 async function main(): Promise<void> {
-  const { config: c, settings: s, extra } = childArgs(process.argv.slice(2));
-  setNumThreads(Number(extra.get('threads') ?? 1));
+  const { config: c, settings: s } = childArgs(process.argv.slice(2));
   const start = rssMB();
   setDefaultDtype('float32');
   const gen = new Generator(s.seed);
   const model = new Classifier(c, gen);
   const opt = new optim.Adam(model.parameters(), { lr: LR });
   const result: RunResult = {
-    engine: getNumThreads() === 1 ? 'ours' : `ours-${getNumThreads()}t`,
+    engine: 'ours',
     config: c.name,
     notes: [],
     train: null,
@@ -30,7 +29,6 @@ async function main(): Promise<void> {
   const flush = (final: boolean): void => {
     result.peakRssMB = rssMB().peak;
     result.info.gemmBackend = gemmBackend();
-    result.info.threads = getNumThreads();
     if (final) delete result.running;
     printResult(result, final);
   };

@@ -20,7 +20,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { F, Generator, gemmBackend, getNumThreads, noGrad, optim, randint, setDefaultDtype, setNumThreads } from '@recurrent/nn-core';
+import { F, Generator, gemmBackend, noGrad, optim, randint, setDefaultDtype } from '@recurrent/nn-core';
 import { CONFIGS, INFER_SINGLE, LR, memoryTheory, type BenchConfig } from './configs.js';
 import { median } from './measure.js';
 import { Classifier } from './model_ours.js';
@@ -117,7 +117,7 @@ async function profileOurs(c: BenchConfig, steps: number, warmup: number, inferR
   const infer = await profilePhase(() => {
     noGrad(() => F.logSoftmax(model.forward(single), 1)).data;
   }, inferRuns, 20, names);
-  return { engine: `ours (${gemmBackend()} kernels, ${getNumThreads()} thread${getNumThreads() > 1 ? 's' : ''})`, train, infer, memory };
+  return { engine: `ours (${gemmBackend()} kernels)`, train, infer, memory };
 }
 
 function profileTorch(c: BenchConfig, o: Options): EngineProfile | string {
@@ -171,7 +171,6 @@ interface Options {
   out: string;
   top: number;
   inferRuns: number;
-  threads: number;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -180,7 +179,7 @@ function parseArgs(argv: string[]): Options {
     const i = a.indexOf(`--${name}`);
     return i < 0 ? null : (a[i + 1] ?? null);
   };
-  const known = new Set(['config', 'steps', 'warmup', 'infer-runs', 'threads', 'python', 'blas-dir', 'out', 'top']);
+  const known = new Set(['config', 'steps', 'warmup', 'infer-runs', 'python', 'blas-dir', 'out', 'top']);
   for (const x of a) if (x.startsWith('--') && !known.has(x.slice(2))) throw new RangeError(`bench-profile: unknown option ${x} (see the header of packages/bench/src/profile.ts)`);
   const int = (name: string, dflt: number): number => {
     const v = value(name);
@@ -200,7 +199,6 @@ function parseArgs(argv: string[]): Options {
     out: value('out') ?? join(root, 'packages/bench/results'),
     top: int('top', 12),
     inferRuns: int('infer-runs', 300),
-    threads: int('threads', 1),
   };
 }
 
@@ -214,7 +212,6 @@ async function main(): Promise<void> {
   }
   const c = o.config;
   const flops = gemmFlops(c);
-  setNumThreads(o.threads);
   const ours = await profileOurs(c, o.steps, o.warmup, o.inferRuns);
   const torch = profileTorch(c, o);
   const md = [

@@ -194,7 +194,7 @@ export function markdown(h: Header, configs: readonly BenchConfig[], rows: Ratio
     Object.entries(h.versions).map(([k, v]) => `${k} ${v ?? 'absent'}`).join(', ') + '.', '');
   out.push(`Settings: ${Object.entries(h.settings).map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(',') : String(v)}`).join('; ')}.`, '');
   out.push('Ratios are ours / theirs: below 1 is better for us on ↓ rows (times, memory), above 1 on ↑ rows (throughput). ' +
-    'ours and PyTorch = best of their thread counts, TF.js = best of `cpu` and `wasm`; `>`/`<` mark bounds from a run stopped at its time limit.', '');
+    'PyTorch = best of its thread counts, TF.js = best of `cpu` and `wasm`; `>`/`<` mark bounds from a run stopped at its time limit.', '');
   for (const n of h.notes) out.push(`> ${n}`, '');
   out.push('| config | metric | ours | PyTorch best | ours / PyTorch | TF.js best | ours / TF.js | target |');
   out.push('|---|---|---|---|---|---|---|---|');

@@ -1,8 +1,7 @@
 // Compiles the WebAssembly kernels from source (assembly/*.ts, AssemblyScript) into build/*.wasm.
 // Runs from this package's `prepare` script, so `pnpm install` on a fresh clone produces them; no binary is committed.
-// Three variants: plain 128-bit SIMD (loaded everywhere), relaxed SIMD (sgemm with fused multiply-add, loaded only
-// where the engine validates it), and a shared-memory build (imports `env.memory`, shared) that several threads
-// instantiate on one memory when `setNumThreads(n > 1)` splits large products between them. The loader (src/kernels/cpu/gemm_wasm.ts) falls back to JavaScript without them.
+// Two variants: plain 128-bit SIMD (loaded everywhere) and relaxed SIMD (sgemm with fused multiply-add, loaded only
+// where the engine validates it). The loader (src/kernels/cpu/gemm_wasm.ts) falls back to JavaScript without them.
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,11 +14,6 @@ const common = ['--runtime', 'stub', '--use', 'abort=', '-O3', '--noAssert', '--
 const targets = [
   { src: 'assembly/index.ts', out: 'build/kernels.wasm', flags: [] },
   { src: 'assembly/index.ts', out: 'build/kernels_relaxed.wasm', flags: ['--enable', 'relaxed-simd'] },
-  {
-    src: 'assembly/index.ts',
-    out: 'build/kernels_shared.wasm',
-    flags: ['--enable', 'threads', '--importMemory', '--sharedMemory', '--maximumMemory', '65536'],
-  },
 ];
 for (const t of targets) {
   const { error, stderr } = await asc.main([join(root, t.src), '--outFile', join(root, t.out), ...common, ...t.flags]);

@@ -18,7 +18,6 @@
  * `--experimental-wasm-relaxed-simd`).
  */
 import { readFileSync } from 'node:fs';
-import { SgemmPool, splitProduct, type SgemmArgs } from './wasm_threads.js';
 
 /** Which kernel float32 `gemm` calls of more than a few thousand multiply-adds use. */
 export type GemmBackend = 'wasm-relaxed-simd' | 'wasm-simd' | 'js';
@@ -47,7 +46,6 @@ interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
-  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => object;
 }
 
 /** The loaded module: the sgemm work area at `work`, free for per-call data from `free` on. */
@@ -57,18 +55,9 @@ export interface Loaded {
   work: number;
   free: number;
   view: Float32Array;
-  /** With `setKernelThreads(n > 1)`: the n − 1 workers sharing the module's memory, and each worker's work area. */
-  pool: SgemmPool | null;
-  poolWorks: number[];
 }
 
 let loaded: Loaded | null = null;
-/** Threads requested with `setKernelThreads` (1: no workers). */
-let requestedThreads = 1;
-/** Products of fewer multiply-adds (or fewer than 8 rows) stay on the calling thread: waking workers costs more. */
-export const THREAD_MIN_WORK = 1 << 22;
-/** Products split between threads so far (read by tests). */
-export const threadStats = { splitProducts: 0 };
 
 const PAGE = 65536;
 const align = (n: number, to: number): number => Math.ceil(n / to) * to;
@@ -79,7 +68,7 @@ function optedOut(): boolean {
   return env?.RECURRENT_KERNELS === 'js';
 }
 
-function compile(api: WasmApi, file: string): object | null {
+function instantiate(api: WasmApi, file: string): KernelExports | null {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(new URL(`../../../build/${file}`, import.meta.url));
@@ -88,55 +77,16 @@ function compile(api: WasmApi, file: string): object | null {
   }
   if (!api.validate(bytes)) return null; // e.g. no relaxed SIMD in this engine
   try {
-    return new api.Module(bytes);
+    return new api.Instance(new api.Module(bytes), {}).exports as KernelExports;
   } catch {
-    return null; // compiling failed (out of memory, a restricted embedder): JavaScript serves
+    return null; // compiling or instantiating failed (out of memory, a restricted embedder): JavaScript serves
   }
-}
-
-function instantiate(api: WasmApi, file: string): KernelExports | null {
-  const module = compile(api, file);
-  if (module === null) return null;
-  try {
-    return new api.Instance(module, {}).exports as KernelExports;
-  } catch {
-    return null; // instantiating failed: JavaScript serves
-  }
-}
-
-/** The shared-memory build on a new shared memory with `threads − 1` workers, or null when unavailable. */
-function loadShared(api: WasmApi, threads: number): Loaded | null {
-  const module = compile(api, 'kernels_shared.wasm');
-  if (module === null || typeof SharedArrayBuffer === 'undefined') return null;
-  let exports: KernelExports;
-  let memory: object;
-  try {
-    memory = new api.Memory({ initial: 1, maximum: 65536, shared: true });
-    exports = new api.Instance(module, { env: { memory } }).exports as KernelExports;
-  } catch {
-    return null;
-  }
-  const work = align(exports.heapBase(), 64);
-  const workSize = align(exports.workBytes(), 64);
-  const poolWorks = Array.from({ length: threads - 1 }, (_, w) => work + align(Math.max(exports.workBytes(), exports.cellScratchBytes()), 64) + w * workSize);
-  const free = align(work + Math.max(exports.workBytes(), exports.cellScratchBytes()), 64) + (threads - 1) * workSize;
-  let pool: SgemmPool;
-  try {
-    pool = new SgemmPool(module, memory, threads - 1);
-  } catch {
-    return null; // no worker threads in this environment
-  }
-  return { backend: 'wasm-simd', exports, work, free, view: new Float32Array(exports.memory.buffer), pool, poolWorks };
 }
 
 function load(): Loaded {
-  const none: Loaded = { backend: 'js', exports: null, work: 0, free: 0, view: new Float32Array(0), pool: null, poolWorks: [] };
+  const none: Loaded = { backend: 'js', exports: null, work: 0, free: 0, view: new Float32Array(0) };
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   if (optedOut() || api === undefined) return none;
-  if (requestedThreads > 1) {
-    const shared = loadShared(api, requestedThreads);
-    if (shared !== null) return shared;
-  }
   let backend: GemmBackend = 'wasm-relaxed-simd';
   let exports = instantiate(api, 'kernels_relaxed.wasm');
   if (exports === null) {
@@ -146,28 +96,7 @@ function load(): Loaded {
   if (exports === null) return none;
   const work = align(exports.heapBase(), 64);
   const free = align(work + Math.max(exports.workBytes(), exports.cellScratchBytes()), 64);
-  return { backend, exports, work, free, view: new Float32Array(exports.memory.buffer), pool: null, poolWorks: [] };
-}
-
-/**
- * Sets how many threads large float32 products use (the calling thread plus n − 1 workers on the kernels' shared
- * memory); 1 (the default) starts none. Results are bit-identical for every n. Takes effect at the next product;
- * where worker threads or shared WebAssembly memory are unavailable, products stay on one thread
- * (`kernelThreads()` says how many are in use).
- */
-export function setKernelThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new RangeError(`setNumThreads: n must be an integer from 1 to 64, got ${n}`);
-  if (residents !== null) throw new Error('setNumThreads: cannot change threads inside a kernel call');
-  if (n === requestedThreads) return;
-  requestedThreads = n;
-  loaded?.pool?.close();
-  loaded = null; // reloaded at the next use, in the requested mode
-}
-
-/** Threads float32 products use now: 1 plus the running workers. */
-export function kernelThreads(): number {
-  loaded ??= load();
-  return loaded.pool === null ? 1 : loaded.pool.size + 1;
+  return { backend, exports, work, free, view: new Float32Array(exports.memory.buffer) };
 }
 
 /**
@@ -327,15 +256,7 @@ export function sgemmWasm(
     if (ldc === N) mem.set(C.subarray(0, M * N), c0);
     else for (let i = 0; i < M; i++) mem.set(C.subarray(i * ldc, i * ldc + N), c0 + i * N);
   }
-  const args: SgemmArgs = { transA: transA ? 1 : 0, transB: tB ? 1 : 0, M, N, K, alpha, a: offA, lda, b: offB, ldb: ldB, beta, c: offC, ldc: N, work: loaded.work };
-  const pool = loaded.pool;
-  if (pool !== null && M >= 8 && M * N * K >= THREAD_MIN_WORK) {
-    // the calling thread takes the last part, so its work area goes last
-    pool.run(splitProduct(args, pool.size + 1, [...loaded.poolWorks, loaded.work]), ex.sgemm);
-    threadStats.splitProducts++;
-  } else {
-    ex.sgemm(args.transA, args.transB, M, N, K, alpha, offA, lda, offB, ldB, beta, offC, N, loaded.work);
-  }
+  ex.sgemm(transA ? 1 : 0, tB ? 1 : 0, M, N, K, alpha, offA, lda, offB, ldB, beta, offC, N, loaded.work);
   if (ldc === N) C.set(mem.subarray(c0, c0 + M * N));
   else for (let i = 0; i < M; i++) C.set(mem.subarray(c0 + i * N, c0 + (i + 1) * N), i * ldc);
   return true;
