@@ -3,7 +3,7 @@
 //
 //   C ← alpha · op(A) · op(B) + beta · C,   op(A) (M, K), op(B) (K, N), C (M, N), all row-major
 //
-// A, B and C sit in linear memory exactly as the caller stores them (leading dims lda, ldb, ldc).
+// A and B sit in linear memory exactly as the caller stores them (leading dims lda/ldb); C is compact (ldc = N).
 // Blocking as in GotoBLAS / BLIS: B is packed in KC × NC blocks of NR-wide column panels, A in MC × KC blocks of
 // MR-tall row panels (both zero-padded at the edges), and a 4 × 8 register tile (8 f32x4 accumulators) runs over
 // a micro-panel pair. Summation order is fixed (k ascending within a KC block, blocks ascending), so results are
@@ -238,13 +238,11 @@ function update(at: usize, acc: v128, va: v128, vb: v128): void {
 }
 
 /** C ← beta · C (C not read when beta = 0): the whole product when K = 0 or alpha = 0. */
-function scale(M: i32, N: i32, beta: f32, c: usize, ldc: i32): void {
-  for (let i = 0; i < M; i++) {
-    const row = c + <usize>i * <usize>ldc * 4;
-    for (let j = 0; j < N; j++) {
-      const at = row + <usize>j * 4;
-      store<f32>(at, beta == 0 ? 0 : beta * load<f32>(at));
-    }
+function scale(M: i32, N: i32, beta: f32, c: usize): void {
+  const n = <usize>M * <usize>N;
+  for (let i: usize = 0; i < n; i++) {
+    const at = c + i * 4;
+    store<f32>(at, beta == 0 ? 0 : beta * load<f32>(at));
   }
 }
 
@@ -313,7 +311,7 @@ export function transpose(rows: i32, cols: i32, src: usize, dst: usize): void {
  */
 function sgemmSmallM(
   transA: i32, M: i32, N: i32, K: i32, alpha: f32,
-  a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32, work: usize,
+  a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, work: usize,
 ): void {
   const bp = work;
   const ap = bp + <usize>(KC * NC) * 4;
@@ -330,30 +328,29 @@ function sgemmSmallM(
     packA(transA, a, lda, 0, pc, M, kc, ap);
     for (let j = n16; j < nFull; j += NR) {
       const pb = b + (<usize>pc * <usize>ldb + <usize>j) * 4;
-      kernel(kc, ap, pb, <usize>ldb * 4, c + <usize>j * 4, ldc, M, NR, alpha, bet, edge);
+      kernel(kc, ap, pb, <usize>ldb * 4, c + <usize>j * 4, N, M, NR, alpha, bet, edge);
     }
     if (nFull < N) {
       packB(0, b, ldb, pc, nFull, kc, N - nFull, bp);
-      kernel(kc, ap, bp, NR * 4, c + <usize>nFull * 4, ldc, M, N - nFull, alpha, bet, edge);
+      kernel(kc, ap, bp, NR * 4, c + <usize>nFull * 4, N, M, N - nFull, alpha, bet, edge);
     }
   }
 }
 
 /**
- * C ← alpha · op(A) · op(B) + beta · C. Byte offsets a, b, c, work; leading dims lda, ldb, ldc (≥ N); `work`
- * has workBytes(). A column block of a wider C (ldc > N) is how a product is split between threads by columns.
+ * C ← alpha · op(A) · op(B) + beta · C. Byte offsets a, b, c, work; C compact (ldc = N); `work` has workBytes().
  */
 export function sgemm(
   transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
-  a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32, work: usize,
+  a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, work: usize,
 ): void {
   if (M == 0 || N == 0) return;
   if (K == 0 || alpha == 0) {
-    scale(M, N, beta, c, ldc);
+    scale(M, N, beta, c);
     return;
   }
   if (M <= MR && !transB) {
-    sgemmSmallM(transA, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, work);
+    sgemmSmallM(transA, M, N, K, alpha, a, lda, b, ldb, beta, c, work);
     return;
   }
   const bp = work;
@@ -374,8 +371,8 @@ export function sgemm(
           const pb = bp + <usize>jr * <usize>kc * 4;
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
-            const cc = c + (<usize>(ic + ir) * <usize>ldc + <usize>(jc + jr)) * 4;
-            kernel(kc, ap + <usize>ir * <usize>kc * 4, pb, NR * 4, cc, ldc, mr, nr, alpha, bet, edge);
+            const cc = c + (<usize>(ic + ir) * <usize>N + <usize>(jc + jr)) * 4;
+            kernel(kc, ap + <usize>ir * <usize>kc * 4, pb, NR * 4, cc, N, mr, nr, alpha, bet, edge);
           }
         }
       }

@@ -29,7 +29,7 @@ export interface KernelExports {
   heapBase(): number;
   sgemm(
     transA: number, transB: number, M: number, N: number, K: number, alpha: number,
-    a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, work: number,
+    a: number, lda: number, b: number, ldb: number, beta: number, c: number, work: number,
   ): void;
   transpose(rows: number, cols: number, src: number, dst: number): void;
   cellScratchBytes(): number;
@@ -256,7 +256,7 @@ export function sgemmWasm(
     if (ldc === N) mem.set(C.subarray(0, M * N), c0);
     else for (let i = 0; i < M; i++) mem.set(C.subarray(i * ldc, i * ldc + N), c0 + i * N);
   }
-  ex.sgemm(transA ? 1 : 0, tB ? 1 : 0, M, N, K, alpha, offA, lda, offB, ldB, beta, offC, N, loaded.work);
+  ex.sgemm(transA ? 1 : 0, tB ? 1 : 0, M, N, K, alpha, offA, lda, offB, ldB, beta, offC, loaded.work);
   if (ldc === N) C.set(mem.subarray(c0, c0 + M * N));
   else for (let i = 0; i < M; i++) C.set(mem.subarray(c0 + i * N, c0 + (i + 1) * N), i * ldc);
   return true;
