@@ -6,7 +6,7 @@
 import { F, Generator, gemmBackend, noGrad, optim, randint, setDefaultDtype, type Tensor } from '@recurrent/nn-core';
 import { INFER_BATCH, INFER_SINGLE, LR, type BenchConfig } from './configs.js';
 import { Classifier } from './model_ours.js';
-import { childArgs, enterPhase, printResult, rssMB, timeInference, timeTraining, type RunResult } from './measure.js';
+import { childArgs, enterPhase, newRunResult, printResult, rssMB, timeInference, timeTraining } from './measure.js';
 
 async function main(): Promise<void> {
   const { config: c, settings: s } = childArgs(process.argv.slice(2));
@@ -15,17 +15,7 @@ async function main(): Promise<void> {
   const gen = new Generator(s.seed);
   const model = new Classifier(c, gen);
   const opt = new optim.Adam(model.parameters(), { lr: LR });
-  const result: RunResult = {
-    engine: 'ours',
-    config: c.name,
-    notes: [],
-    train: null,
-    inferSingle: null,
-    inferBatch: null,
-    peakRssMB: null,
-    startRssMB: start.now,
-    info: { node: process.version, dtype: 'float32' },
-  };
+  const result = newRunResult('ours', c.name, start.now, { node: process.version, dtype: 'float32' });
   const flush = (final: boolean): void => {
     result.peakRssMB = rssMB().peak;
     result.info.gemmBackend = gemmBackend();

@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { INFER_BATCH, INFER_SINGLE, LR, type BenchConfig } from './configs.js';
-import { childArgs, enterPhase, printResult, rssMB, seededBatches, timeInference, timeTraining, type RunResult } from './measure.js';
+import { childArgs, enterPhase, newRunResult, printResult, rssMB, seededBatches, timeInference, timeTraining, type RunResult } from './measure.js';
 
 function recurrent(c: BenchConfig, returnSequences: boolean): tf.layers.Layer {
   // PyTorch's init, U(−1/√H, 1/√H) for every weight and bias; also spares the orthogonal initializer's slow QR.
@@ -50,17 +50,7 @@ async function main(): Promise<void> {
   if (!(await tf.setBackend(backend))) throw new Error(`TF.js backend ${backend} could not be initialised`);
   await tf.ready();
   tf.randomUniform([1]).dispose();
-  const result: RunResult = {
-    engine: `tfjs-${backend}`,
-    config: c.name,
-    notes: [],
-    train: null,
-    inferSingle: null,
-    inferBatch: null,
-    peakRssMB: null,
-    startRssMB: start.now,
-    info: { tfjs: tf.version.tfjs, backend: tf.getBackend(), node: process.version },
-  };
+  const result = newRunResult(`tfjs-${backend}`, c.name, start.now, { tfjs: tf.version.tfjs, backend: tf.getBackend(), node: process.version });
   const flush = (final: boolean): void => {
     result.peakRssMB = rssMB().peak;
     if (final) delete result.running;

@@ -7,17 +7,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The shapes of nn-core's micro-bench, by the names its table prints (numpy runs the same ones). */
-export const GEMM_SHAPES = [
-  { name: '256³', transA: false, transB: false, M: 256, N: 256, K: 256 },
-  { name: '1024³', transA: false, transB: false, M: 1024, N: 1024, K: 1024 },
-  { name: '64×256×512 (M×K×N)', transA: false, transB: false, M: 64, N: 512, K: 256 },
-  { name: 'xp = x·W_ihᵀ 4096×128→512', transA: false, transB: true, M: 4096, N: 512, K: 128 },
-  { name: 'hp = h·W_hhᵀ 64×128→512', transA: false, transB: true, M: 64, N: 512, K: 128 },
-  { name: 'dh = dg·W_hh 64×512→128', transA: false, transB: false, M: 64, N: 128, K: 512 },
-  { name: 'dW = dgᵀ·x 512×4096→128', transA: true, transB: false, M: 512, N: 128, K: 4096 },
-  { name: 'dx = dg·W_ih 4096×512→128', transA: false, transB: false, M: 4096, N: 128, K: 512 },
-] as const;
+/** One shape of nn-core's micro-bench, as its `shapes:` line prints them (numpy runs the same ones). */
+interface GemmShape {
+  name: string;
+  transA: boolean;
+  transB: boolean;
+  M: number;
+  N: number;
+  K: number;
+}
 
 export interface GemmRow {
   shape: string;
@@ -50,12 +48,14 @@ export function runGemm(o: GemmOptions): GemmResult {
   const notes: string[] = [];
   const ours = new Map<string, [number, number]>();
   let oursBackend: string | null = null;
+  let shapes: GemmShape[] = [];
   const script = join(o.root, 'packages/nn-core/scripts/bench-gemm.ts');
   if (existsSync(script)) {
     const r = spawnSync(process.execPath, [...o.nodeArgs, script], { cwd: o.root, encoding: 'utf8', timeout: o.timeoutMs });
     for (const line of (r.stdout ?? '').split('\n')) {
       const b = /^backend: (\S+)/.exec(line);
       if (b) oursBackend = b[1];
+      if (line.startsWith('shapes: ')) shapes = JSON.parse(line.slice('shapes: '.length)) as GemmShape[];
       const cells = line.split('|').map((x) => x.trim());
       if (cells.length >= 5 && cells[0] === '' && Number.isFinite(Number.parseFloat(cells[2]))) {
         ours.set(cells[1], [Number.parseFloat(cells[2]), Number.parseFloat(cells[3])]);
@@ -67,9 +67,9 @@ export function runGemm(o: GemmOptions): GemmResult {
   }
 
   const numpy = new Map<number, Record<string, number>>();
-  if (o.python !== null) {
+  if (o.python !== null && shapes.length > 0) {
     for (const t of o.threads) {
-      const r = spawnSync(o.python, [join(o.root, 'scripts/reference/bench_torch.py'), '--gemm', JSON.stringify(GEMM_SHAPES)], {
+      const r = spawnSync(o.python, [join(o.root, 'scripts/reference/bench_torch.py'), '--gemm', JSON.stringify(shapes)], {
         cwd: o.root,
         encoding: 'utf8',
         timeout: o.timeoutMs,
@@ -80,10 +80,10 @@ export function runGemm(o: GemmOptions): GemmResult {
       else notes.push(`numpy sgemm (${t} thread${t > 1 ? 's' : ''}) failed: ${(r.stderr ?? '').trim().split('\n').pop() ?? ''}`);
     }
   } else {
-    notes.push('numpy not available: the native BLAS column is empty');
+    notes.push(o.python === null ? 'numpy not available: the native BLAS column is empty' : 'no shapes from nn-core\'s bench-gemm.ts: numpy was not run');
   }
 
-  const names = [...GEMM_SHAPES.map((s) => s.name as string), ...[...ours.keys()].filter((n) => !GEMM_SHAPES.some((s) => s.name === n))];
+  const names = [...shapes.map((s) => s.name), ...[...ours.keys()].filter((n) => !shapes.some((s) => s.name === n))];
   const rows = names.map((shape) => ({
     shape,
     oursJs: ours.get(shape)?.[0] ?? null,

@@ -55,6 +55,11 @@ export interface RunResult {
 
 export type Phase = 'train' | 'inferSingle' | 'inferBatch';
 
+/** An empty result record for one engine and config, to be filled phase by phase. */
+export function newRunResult(engine: string, config: string, startRssMB: number, info: RunResult['info']): RunResult {
+  return { engine, config, notes: [], train: null, inferSingle: null, inferBatch: null, peakRssMB: null, startRssMB, info };
+}
+
 /** Marks `phase` as started and prints a PARTIAL line. */
 export function enterPhase(r: RunResult, phase: Phase): void {
   r.running = { phase, since: Date.now() };

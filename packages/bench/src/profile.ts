@@ -18,6 +18,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { loadavg } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { F, Generator, gemmBackend, noGrad, optim, randint, setDefaultDtype } from '@recurrent/nn-core';
@@ -211,13 +212,14 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const c = o.config;
+  const loadAtStart = loadavg();
   const flops = gemmFlops(c);
   const ours = await profileOurs(c, o.steps, o.warmup, o.inferRuns);
   const torch = profileTorch(c, o);
   const md = [
     `# Profile of config ${c.name} — ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
     '',
-    `Config ${c.name}: ${JSON.stringify(c)}; ${o.steps} profiled training steps after ${o.warmup} warm-up steps, ${o.inferRuns} profiled inference calls after 20; load average at start ${(await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ')}. Produced by \`pnpm bench-profile --config ${c.name}\`.`,
+    `Config ${c.name}: ${JSON.stringify(c)}; ${o.steps} profiled training steps after ${o.warmup} warm-up steps, ${o.inferRuns} profiled inference calls after 20; load average at start ${loadAtStart.map((x) => x.toFixed(2)).join(' ')}. Produced by \`pnpm bench-profile --config ${c.name}\`.`,
     '',
     section(ours, flops, o.top),
     '',

@@ -55,6 +55,7 @@ function gflops(run: () => void, flop: number): { median: number; best: number }
 // On a shared machine the best run shows what the kernel can do, the median what a busy machine gives. Columns 2
 // and 3 (js, wasm medians) are read by packages/bench (src/gemm.ts): keep their place.
 console.log(`backend: ${gemmBackend()}`);
+console.log(`shapes: ${JSON.stringify(shapes)}`); // packages/bench runs numpy on the same shapes
 console.log('| shape | js GFLOPS | wasm GFLOPS | speed-up | js best | wasm best |');
 console.log('|---|---|---|---|---|---|');
 for (const { name, transA, transB, M, N, K } of shapes) {
