@@ -3,7 +3,7 @@
 import { SentimentClassifier, parseDataset, train, type Dataset } from '@recurrent/trainer';
 import { cell, check } from './lib/notebook.js';
 
-cell('1. The pretrained SST-2 model (bidirectional LSTM, shipped inside @recurrent/trainer)');
+cell('1. The pretrained SST-2 model (bidirectional GRU, shipped inside @recurrent/trainer)');
 const clf = await SentimentClassifier.load();
 const sentences = [
   'a gorgeous, witty, seductive movie.',

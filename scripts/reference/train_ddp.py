@@ -13,9 +13,9 @@ Text: tokens are the whitespace-separated words of the lower-cased text. On SST-
 lower-cased) that is our tokenizer's output for every dev sentence and all but 8 of 67,349 training rows; for
 other text, run `pnpm tsx test/interop/pretokenize.ts IN.tsv OUT.tsv` first, which writes our tokenizer's tokens.
 Vocabulary: built exactly like `Vocab.build` (<pad> 0, <unk> 1, then by descending count, ties by first
-occurrence, --min-freq). Model and training follow `pnpm train`'s defaults (E = H = 64 BiLSTM, max pooling,
-U(−0.1, 0.1) embeddings, dropout 0.5, Adam lr 2e-3, grad-norm clip 5; batch 64 per process, so 2 processes make
-`pnpm train`'s global batch of 128); the dev set picks
+occurrence, --min-freq). Model and training: E = H = 64 BiLSTM, max pooling, U(−0.1, 0.1) embeddings, dropout 0.5,
+Adam lr 2e-3, grad-norm clip 5, batch 64 per process (2 processes make a global batch of 128) — the LSTM recipe of
+`packages/trainer/src/recipe.ts`, not `pnpm train`'s default GRU one; the dev set picks
 the best epoch. Rank 0 writes DIR: model.safetensors, config.json, vocab.json, metrics.json — load it with
 `pnpm eval --model DIR`, `pnpm predict --model DIR`, `TextClassifier.load(DIR)`, or `pnpm export-onnx`.
 """

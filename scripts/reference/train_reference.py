@@ -83,19 +83,21 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--epochs", type=int, default=5)
-    p.add_argument("--cell", default="lstm")
+    p.add_argument("--cell", default="gru")
     p.add_argument("--embedding-dim", type=int, default=64)
-    p.add_argument("--hidden-size", type=int, default=64)
+    p.add_argument("--hidden-size", type=int, default=96)
     p.add_argument("--num-layers", type=int, default=1)
     p.add_argument("--unidirectional", action="store_true")
-    p.add_argument("--dropout", type=float, default=0.5)
+    p.add_argument("--dropout", type=float, default=0.35)
+    p.add_argument("--embedding-dropout", type=float, default=0.6)
     p.add_argument("--pooling", default="max")
-    p.add_argument("--lr", type=float, default=2e-3)
-    p.add_argument("--weight-decay", type=float, default=0.0)
-    p.add_argument("--batch-size", type=int, default=128)
+    p.add_argument("--lr", type=float, default=3e-3)
+    p.add_argument("--optimizer", choices=["adam", "adamw"], default="adamw")
+    p.add_argument("--weight-decay", type=float, default=None, help="default 0 for adam, 0.01 for adamw")
+    p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--min-freq", type=int, default=1)
     p.add_argument("--max-length", type=int, default=64)
-    p.add_argument("--embedding-init-range", type=float, default=0.1)
+    p.add_argument("--embedding-init-range", type=float, default=0.25)
     p.add_argument("--patience", type=int, default=2)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--train-limit", type=int, default=0)
@@ -113,9 +115,12 @@ def main():
     vocab = build_vocab(train, a.min_freq)
     tr, dv, te = (encode(r, vocab, labels, a.max_length) for r in (train, dev, test))
     model = TextClassifier(len(vocab) + 2, len(labels), a.embedding_dim, a.hidden_size, a.num_layers,
-                           not a.unidirectional, a.cell, a.dropout, a.pooling,
+                           not a.unidirectional, a.cell, a.dropout, a.pooling, embedding_dropout=a.embedding_dropout,
                            embedding_init_range=a.embedding_init_range if a.embedding_init_range > 0 else None)
-    opt = torch.optim.Adam(model.parameters(), lr=a.lr, weight_decay=a.weight_decay)
+    if a.optimizer == "adamw":
+        opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=0.01 if a.weight_decay is None else a.weight_decay)
+    else:
+        opt = torch.optim.Adam(model.parameters(), lr=a.lr, weight_decay=a.weight_decay or 0.0)
     best = {"dev": -1}
     t0 = time.time()
     for epoch in range(1, a.epochs + 1):

@@ -1,7 +1,6 @@
 /**
  * Single-sentence latency: our `model.forward` against ONNX Runtime running the exported graph, on the SST-2 dev
- * sentences one at a time (batch 1), the default architecture (E = H = 64 BiLSTM, max pooling, SST-2 training
- * vocabulary). Tokenization is excluded from both (it is the same code); the ONNX Runtime figures include building its input
+ * sentences one at a time (batch 1), the default architecture (`DEFAULT_ARCHITECTURE`, SST-2 training vocabulary). Tokenization is excluded from both (it is the same code); the ONNX Runtime figures include building its input
  * tensors. Prints median and p90 in ms.
  *
  *   pnpm tsx test/interop/onnx_latency.ts [--runs 872] [--model DIR]

@@ -65,15 +65,15 @@ export type TextClassifierOptions = Pick<TextClassifierConfig, 'vocabSize' | 'nu
 /** Defaults of the optional architecture settings (the default recipe's model). */
 export const DEFAULT_ARCHITECTURE = {
   embeddingDim: 64,
-  hiddenSize: 64,
+  hiddenSize: 96,
   numLayers: 1,
   bidirectional: true,
-  cell: 'lstm',
+  cell: 'gru',
   pooling: 'max',
-  embeddingInitRange: 0.1,
-  embeddingDropout: 0.5,
+  embeddingInitRange: 0.25,
+  embeddingDropout: 0.6,
   rnnDropout: 0,
-  dropout: 0.5,
+  dropout: 0.35,
 } as const satisfies Omit<TextClassifierConfig, 'vocabSize' | 'numClasses'>;
 
 type Recurrent = nn.LSTM | nn.GRU | nn.RNN;

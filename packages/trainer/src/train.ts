@@ -118,9 +118,9 @@ export interface TrainResult {
 /** The default recipe's training options (rationale and measurements in recipe.ts). */
 export const DEFAULT_TRAIN_OPTIONS = {
   epochs: 5,
-  batchSize: 128,
-  lr: 2e-3,
-  optimizer: 'adam',
+  batchSize: 64,
+  lr: 3e-3,
+  optimizer: 'adamw',
   lrSchedule: 'none',
   lrStepSize: 1,
   lrGamma: 0.5,

@@ -33,7 +33,7 @@ Options:
   -h, --help     show this help
 
 Example:
-  pnpm export-onnx --model runs/sst2-lstm --out runs/sst2-lstm/model.onnx
+  pnpm export-onnx --model runs/sst2-gru --out runs/sst2-gru/model.onnx
 
 Exit codes: 0 success; 1 unexpected error; 2 bad arguments or model (one sentence on stderr).`;
 

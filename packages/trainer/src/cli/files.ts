@@ -97,7 +97,7 @@ export async function checkModelDir(dir: string, shipped: boolean): Promise<void
   const s = await stat(dir).catch(() => null);
   if (s === null) {
     if (shipped) {
-      throw new UsageError(`the shipped SST-2 model is not in ${dir} yet; train one with \`pnpm train\` and pass --model runs/sst2-lstm`);
+      throw new UsageError(`the shipped SST-2 model is not in ${dir} yet; train one with \`pnpm train\` and pass --model runs/sst2-gru`);
     }
     throw new UsageError(`--model ${dir} does not exist`);
   }

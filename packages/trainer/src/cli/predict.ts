@@ -24,7 +24,7 @@ Options:
 
 Examples:
   pnpm predict "a gorgeous, witty, seductive movie."
-  pnpm predict --model runs/sst2-lstm --json < sentences.txt
+  pnpm predict --model runs/sst2-gru --json < sentences.txt
 
 Exit codes: 0 success; 1 unexpected error; 2 bad arguments, input or model (one sentence on stderr).`;
 

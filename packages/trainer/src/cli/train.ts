@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `pnpm train [options]`: trains a text classifier with the library's `train()`; with no options, the default
- * recipe on the bundled SST-2 into runs/sst2-lstm.
+ * recipe on the bundled SST-2 into runs/sst2-gru.
  *
  * Every argument and input file is checked before anything is created: a bad value, a missing, empty,
  * non-UTF-8 or malformed file, a label of the dev set unseen in training, or an --out that already holds a
@@ -39,7 +39,7 @@ const T = DEFAULT_TRAIN_OPTIONS;
 const USAGE = `Usage: pnpm train [options]
 
 Trains a recurrent text classifier. With no options: the default recipe on the bundled SST-2
-(data/sst2/train.tsv, validated on data/sst2/dev.tsv), saved to runs/sst2-lstm.
+(data/sst2/train.tsv, validated on data/sst2/dev.tsv), saved to runs/sst2-gru.
 
 Data:
   --train FILE             training data: .tsv or .csv with a header row, or .jsonl (default: bundled SST-2)
@@ -73,7 +73,7 @@ Training:
   --patience N|none        epochs without dev improvement before stopping (default ${T.patience})
   --seed N                 (default ${T.seed})
 Output:
-  --out DIR                model directory (default: runs/<data>-<cell>, e.g. runs/sst2-lstm)
+  --out DIR                model directory (default: runs/<data>-<cell>, e.g. runs/sst2-gru)
   --resume                 continue the run saved in --out (training options not given are taken
                            from it; pass the same --train and --dev as the first time)
   --force                  overwrite a model already in --out
