@@ -5,8 +5,9 @@
       [--distill --alpha 1 --temperature 1 --seed 0]
 
 Prints the dev and test accuracy of the mean probabilities of the runs' best-dev epochs and of all their epochs.
-The runs must use the LSTM recipe (recipe_variants.py's defaults). With --distill it trains an LSTM-recipe student on loss = (1 - alpha) * nll(hard label)
-+ alpha * T^2 * cross-entropy(teacher probabilities at temperature T) and prints its accuracy after every epoch.
+The runs must use the LSTM recipe (recipe_variants.py's defaults). With --distill it trains an LSTM-recipe student
+on loss = (1 - alpha) * nll(hard label) + alpha * T^2 * cross-entropy(teacher probabilities at temperature T) and
+prints its accuracy after every epoch.
 """
 import argparse
 import glob
