@@ -17,10 +17,9 @@ import random
 import time
 
 import torch
-from torch import nn
 
 from text_classifier import TextClassifier
-from train_reference import ROOT, accuracy, batches, build_vocab, encode, read_tsv
+from train_reference import ROOT, accuracy, build_vocab, encode, read_tsv, train_epoch
 
 # Values of each setting, in the order they are drawn; a single value is fixed (draws nothing).
 SPACES = {
@@ -55,12 +54,7 @@ def run(c, seed, data, vocab_size):
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, c["epochs"]) if c["cos"] else None
     best, best_test, hist = -1.0, None, []
     for _ in range(c["epochs"]):
-        for ids, lengths, y in batches(tr, c["bs"], True, rng):
-            opt.zero_grad()
-            loss = nn.functional.nll_loss(m(ids, lengths), y)
-            loss.backward()
-            nn.utils.clip_grad_norm_(m.parameters(), 5.0)
-            opt.step()
+        train_epoch(m, opt, tr, c["bs"], rng)
         if sched:
             sched.step()
         d = accuracy(m, dv) * 100

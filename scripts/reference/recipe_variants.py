@@ -24,7 +24,7 @@ import torch
 from torch import nn
 
 from text_classifier import TextClassifier
-from train_reference import ROOT, accuracy, batches, build_vocab, encode, read_tsv
+from train_reference import ROOT, accuracy, batches, build_vocab, encode, read_tsv, train_epoch
 
 
 def full_sentences(rows):
@@ -126,12 +126,7 @@ def main():
     sched = torch.optim.lr_scheduler.ExponentialLR(opt, a.lr_gamma)
     t0 = time.time()
     for epoch in range(1, a.epochs + 1):
-        for ids, lengths, y in batches(tr, a.batch_size, True, rng):
-            opt.zero_grad()
-            loss = nn.functional.nll_loss(model(ids, lengths), y)
-            loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), 5.0)
-            opt.step()
+        train_epoch(model, opt, tr, a.batch_size, rng)
         sched.step()
         d, t = accuracy(model, dv), accuracy(model, te)
         if a.save:

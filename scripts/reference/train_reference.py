@@ -69,6 +69,21 @@ def batches(data, batch_size, shuffle, rng, bucket_chunks=50):
         yield ids, torch.tensor([len(x) for x, _ in rows]), torch.tensor([y for _, y in rows])
 
 
+def train_epoch(model, opt, data, batch_size, rng):
+    """One epoch of the recipe's steps: shuffled bucketed batches, nll_loss, backward, clip to norm 5, step.
+    Returns the mean training loss."""
+    total, n = 0.0, 0
+    for ids, lengths, y in batches(data, batch_size, True, rng):
+        opt.zero_grad()
+        loss = nn.functional.nll_loss(model(ids, lengths), y)
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+        opt.step()
+        total += loss.item() * len(y)
+        n += len(y)
+    return total / n
+
+
 def accuracy(model, data):
     model.eval()
     correct = 0
@@ -124,17 +139,9 @@ def main():
     best = {"dev": -1}
     t0 = time.time()
     for epoch in range(1, a.epochs + 1):
-        total, n = 0.0, 0
-        for ids, lengths, y in batches(tr, a.batch_size, True, rng):
-            opt.zero_grad()
-            loss = nn.functional.nll_loss(model(ids, lengths), y)
-            loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), 5.0)
-            opt.step()
-            total += loss.item() * len(y)
-            n += len(y)
+        train_loss = train_epoch(model, opt, tr, a.batch_size, rng)
         d, t = accuracy(model, dv), accuracy(model, te)
-        print(json.dumps({"epoch": epoch, "train_loss": round(total / n, 4), "dev": round(d, 4), "test": round(t, 4),
+        print(json.dumps({"epoch": epoch, "train_loss": round(train_loss, 4), "dev": round(d, 4), "test": round(t, 4),
                           "seconds": round(time.time() - t0, 1)}), flush=True)
         if d > best["dev"]:
             best = {"dev": d, "test": t, "epoch": epoch}
