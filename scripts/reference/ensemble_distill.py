@@ -20,26 +20,7 @@ import torch
 from torch import nn
 
 from text_classifier import TextClassifier
-from train_reference import ROOT, accuracy, build_vocab, encode, read_tsv
-
-
-def indexed_batches(data, batch_size, rng, chunks=50):
-    """train_reference.batches with the rows' positions, for looking up their soft targets."""
-    order = list(range(len(data)))
-    groups = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
-    if rng is not None:
-        rng.shuffle(order)
-        groups = []
-        for i in range(0, len(order), batch_size * chunks):
-            part = sorted(order[i:i + batch_size * chunks], key=lambda j: len(data[j][0]))
-            groups += [part[k:k + batch_size] for k in range(0, len(part), batch_size)]
-        rng.shuffle(groups)
-    for g in groups:
-        rows = [data[j] for j in g]
-        ids = torch.zeros(len(rows), max(len(x) for x, _ in rows), dtype=torch.long)
-        for r, (x, _) in enumerate(rows):
-            ids[r, :len(x)] = torch.tensor(x)
-        yield ids, torch.tensor([len(x) for x, _ in rows]), torch.tensor([y for _, y in rows]), torch.tensor(g)
+from train_reference import ROOT, accuracy, batches, build_vocab, encode, read_tsv
 
 
 def main():
@@ -79,13 +60,13 @@ def main():
         teacher.load_state_dict(e["state"])
         teacher.eval()
         with torch.no_grad():
-            for ids, lengths, _, rows in indexed_batches(tr, 512, None):
+            for ids, lengths, _, rows in batches(tr, 512, False, None, with_rows=True):
                 soft[rows] += (teacher(ids, lengths) / a.temperature).softmax(1)
     soft /= len(best)
     student, rng, t0, T = new_model(), random.Random(a.seed), time.time(), a.temperature
     opt = torch.optim.Adam(student.parameters(), lr=2e-3)
     for epoch in range(1, a.epochs + 1):
-        for ids, lengths, y, rows in indexed_batches(tr, 128, rng):
+        for ids, lengths, y, rows in batches(tr, 128, True, rng, with_rows=True):
             opt.zero_grad()
             logp = student(ids, lengths)
             soft_ce = -(soft[rows] * torch.log_softmax(logp / T, 1)).sum(1).mean()

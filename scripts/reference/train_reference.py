@@ -47,9 +47,10 @@ def encode(rows, vocab, labels, max_length):
     return [([vocab.get(t, 1) for t in toks][:max_length] or [1], labels.index(lab)) for toks, lab in rows]
 
 
-def batches(data, batch_size, shuffle, rng, bucket_chunks=50):
+def batches(data, batch_size, shuffle, rng, bucket_chunks=50, with_rows=False):
     """Length-bucketed batches: shuffle, sort each chunk of `bucket_chunks` batches by length, cut into batches,
-    shuffle the batch order. Without shuffle: input order (for evaluation)."""
+    shuffle the batch order. Without shuffle: input order (for evaluation). Yields (ids, lengths, labels), plus the
+    rows' positions in `data` with `with_rows`."""
     order = list(range(len(data)))
     groups = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
     if shuffle:
@@ -66,7 +67,8 @@ def batches(data, batch_size, shuffle, rng, bucket_chunks=50):
         ids = torch.zeros(len(rows), L, dtype=torch.long)
         for r, (x, _) in enumerate(rows):
             ids[r, :len(x)] = torch.tensor(x)
-        yield ids, torch.tensor([len(x) for x, _ in rows]), torch.tensor([y for _, y in rows])
+        batch = ids, torch.tensor([len(x) for x, _ in rows]), torch.tensor([y for _, y in rows])
+        yield (*batch, torch.tensor(g)) if with_rows else batch
 
 
 def train_epoch(model, opt, data, batch_size, rng):

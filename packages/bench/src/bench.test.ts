@@ -60,7 +60,7 @@ describe('pnpm bench harness', () => {
   }, 60_000);
 
   it('pnpm bench-profile writes a profile table of our engine (and says when PyTorch is unavailable)', () => {
-    const args = ['--conditions=source', '--import', 'tsx', 'packages/bench/src/profile.ts', '--config', 'C', '--steps', '2', '--warmup', '1', '--infer-runs', '5', '--python', '/nonexistent/python3', '--out', out];
+    const args = ['--conditions=source', '--import', 'tsx', 'packages/bench/src/profile_cli.ts', '--config', 'C', '--steps', '2', '--warmup', '1', '--infer-runs', '5', '--python', '/nonexistent/python3', '--out', out];
     const stdout = execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
     const md = readFileSync(join(out, 'profile-C.md'), 'utf8');
     expect(stdout).toContain(md.trim());

@@ -7,16 +7,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** One shape of nn-core's micro-bench, as its `shapes:` line prints them (numpy runs the same ones). */
-interface GemmShape {
-  name: string;
-  transA: boolean;
-  transB: boolean;
-  M: number;
-  N: number;
-  K: number;
-}
-
 export interface GemmRow {
   shape: string;
   /** Our plain-JavaScript and WebAssembly gemm, GFLOPS (null when nn-core's script did not report the shape). */
@@ -48,14 +38,19 @@ export function runGemm(o: GemmOptions): GemmResult {
   const notes: string[] = [];
   const ours = new Map<string, [number, number]>();
   let oursBackend: string | null = null;
-  let shapes: GemmShape[] = [];
+  // nn-core's `shapes:` line (JSON: name, transA, transB, M, N, K of each), passed to numpy as it is
+  let shapesJson: string | null = null;
+  let shapeNames: string[] = [];
   const script = join(o.root, 'packages/nn-core/scripts/bench-gemm.ts');
   if (existsSync(script)) {
     const r = spawnSync(process.execPath, [...o.nodeArgs, script], { cwd: o.root, encoding: 'utf8', timeout: o.timeoutMs });
     for (const line of (r.stdout ?? '').split('\n')) {
       const b = /^backend: (\S+)/.exec(line);
       if (b) oursBackend = b[1];
-      if (line.startsWith('shapes: ')) shapes = JSON.parse(line.slice('shapes: '.length)) as GemmShape[];
+      if (line.startsWith('shapes: ')) {
+        shapesJson = line.slice('shapes: '.length);
+        shapeNames = (JSON.parse(shapesJson) as { name: string }[]).map((x) => x.name);
+      }
       const cells = line.split('|').map((x) => x.trim());
       if (cells.length >= 5 && cells[0] === '' && Number.isFinite(Number.parseFloat(cells[2]))) {
         ours.set(cells[1], [Number.parseFloat(cells[2]), Number.parseFloat(cells[3])]);
@@ -67,9 +62,9 @@ export function runGemm(o: GemmOptions): GemmResult {
   }
 
   const numpy = new Map<number, Record<string, number>>();
-  if (o.python !== null && shapes.length > 0) {
+  if (o.python !== null && shapesJson !== null) {
     for (const t of o.threads) {
-      const r = spawnSync(o.python, [join(o.root, 'scripts/reference/bench_torch.py'), '--gemm', JSON.stringify(shapes)], {
+      const r = spawnSync(o.python, [join(o.root, 'scripts/reference/bench_torch.py'), '--gemm', shapesJson], {
         cwd: o.root,
         encoding: 'utf8',
         timeout: o.timeoutMs,
@@ -83,7 +78,7 @@ export function runGemm(o: GemmOptions): GemmResult {
     notes.push(o.python === null ? 'numpy not available: the native BLAS column is empty' : 'no shapes from nn-core\'s bench-gemm.ts: numpy was not run');
   }
 
-  const names = [...shapes.map((s) => s.name), ...[...ours.keys()].filter((n) => !shapes.some((s) => s.name === n))];
+  const names = [...shapeNames, ...[...ours.keys()].filter((n) => !shapeNames.includes(n))];
   const rows = names.map((shape) => ({
     shape,
     oursJs: ours.get(shape)?.[0] ?? null,

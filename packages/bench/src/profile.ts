@@ -1,9 +1,6 @@
 /**
- * `pnpm bench-profile`: where a training step and a single-sentence inference of a bench config spend their time,
- * here and in PyTorch, and what our memory holds after training.
- *
- *   pnpm bench-profile                 config A, 10 profiled steps after 3 warm-up steps
- *   pnpm bench-profile --config B --steps 5 --out /tmp/prof
+ * What `pnpm bench-profile` (profile_cli.ts) measures: where a training step and a single-sentence inference of a
+ * bench config spend their time, here and in PyTorch, and what our memory holds after training.
  *
  * Ours: V8's sampling CPU profiler (node:inspector, 100 µs interval) over the steps; self time is grouped by
  * WebAssembly function and by JavaScript source file, so the table shows how much of a step is GEMM work, cell
@@ -13,21 +10,22 @@
  * input gradient and weight gradient of both projections) and the step time measured without the profiler, so the
  * achieved GEMM rate can be compared with the sgemm micro-bench. The same is done for single-sentence inference
  * (N 1, L 20: `--infer-runs` calls). Memory: `process.memoryUsage()` and peak RSS after the training steps, next to
- * the theoretical training memory of the config. Writes `profile-<config>.md` next to `latest.md`.
+ * the theoretical training memory of the config, as one Markdown report.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { F, Generator, gemmBackend, noGrad, optim, randint, setDefaultDtype } from '@recurrent/nn-core';
-import { CONFIGS, INFER_SINGLE, LR, memoryTheory, type BenchConfig } from './configs.js';
+import { INFER_SINGLE, LR, memoryTheory, type BenchConfig } from './configs.js';
 import { median } from './measure.js';
 import { Classifier } from './model_ours.js';
 import { gemmFlops, selfTimes, wasmExportNames, type CpuProfile } from './cpu_profile.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+/** The repository's root directory. */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 interface Row {
   name: string;
@@ -55,11 +53,14 @@ interface EngineProfile {
 function kernelNames(): Map<number, string> {
   const file = gemmBackend().includes('relaxed') ? 'kernels_relaxed.wasm' : 'kernels.wasm';
   try {
-    return wasmExportNames(readFileSync(join(root, 'packages/nn-core/build', file)));
+    return wasmExportNames(readFileSync(join(ROOT, 'packages/nn-core/build', file)));
   } catch {
     return new Map();
   }
 }
+
+/** Lets pending I/O and timers run between two runs, as a training loop's caller does between batches. */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Median time of `runs` calls, then V8's sampling profile over as many calls, grouped (see cpu_profile.ts). */
 async function profilePhase(run: () => void, runs: number, warmup: number, names: Map<number, string>): Promise<PhaseProfile> {
@@ -69,7 +70,7 @@ async function profilePhase(run: () => void, runs: number, warmup: number, names
     const t0 = performance.now();
     run();
     times.push(performance.now() - t0);
-    await new Promise((resolve) => setImmediate(resolve)); // as a training loop does between batches
+    await yieldToEventLoop();
   }
   const session = new Session();
   session.connect();
@@ -78,7 +79,7 @@ async function profilePhase(run: () => void, runs: number, warmup: number, names
   await session.post('Profiler.start');
   for (let i = 0; i < runs; i++) {
     run();
-    await new Promise((resolve) => setImmediate(resolve));
+    await yieldToEventLoop();
   }
   const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
   session.disconnect();
@@ -121,10 +122,10 @@ async function profileOurs(c: BenchConfig, steps: number, warmup: number, inferR
   return { engine: `ours (${gemmBackend()} kernels)`, train, infer, memory };
 }
 
-function profileTorch(c: BenchConfig, o: Options): EngineProfile | string {
+function profileTorch(c: BenchConfig, o: ProfileOptions): EngineProfile | string {
   const env = { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', ...(o.blasDir === null ? {} : { LD_LIBRARY_PATH: [o.blasDir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') }) };
   const settings = { steps: o.steps, warmup: o.warmup, inferRuns: o.inferRuns, inferShape: INFER_SINGLE };
-  const args = [join(root, 'scripts/reference/bench_torch.py'), '--profile', JSON.stringify(settings), '--config', JSON.stringify(c)];
+  const args = [join(ROOT, 'scripts/reference/bench_torch.py'), '--profile', JSON.stringify(settings), '--config', JSON.stringify(c)];
   const r = spawnSync(o.python, args, { encoding: 'utf8', env, timeout: 600_000 });
   const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('PROFILE '));
   if (line === undefined) return `PyTorch profile unavailable (${o.python}: ${(r.stderr || r.error?.message || 'no output').trim().split('\n').pop()})`;
@@ -163,60 +164,26 @@ function section(p: EngineProfile, flops: number, top: number): string {
   return lines.join('\n');
 }
 
-interface Options {
+export interface ProfileOptions {
   config: BenchConfig;
   steps: number;
   warmup: number;
+  /** Interpreter with torch for the PyTorch side, and a directory of OpenBLAS for it (or null). */
   python: string;
   blasDir: string | null;
-  out: string;
+  /** Rows per table. */
   top: number;
   inferRuns: number;
 }
 
-function parseArgs(argv: string[]): Options {
-  const a = argv.filter((x) => x !== '--');
-  const value = (name: string): string | null => {
-    const i = a.indexOf(`--${name}`);
-    return i < 0 ? null : (a[i + 1] ?? null);
-  };
-  const known = new Set(['config', 'steps', 'warmup', 'infer-runs', 'python', 'blas-dir', 'out', 'top']);
-  for (const x of a) if (x.startsWith('--') && !known.has(x.slice(2))) throw new RangeError(`bench-profile: unknown option ${x} (see the header of packages/bench/src/profile.ts)`);
-  const int = (name: string, dflt: number): number => {
-    const v = value(name);
-    const n = v === null ? dflt : Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new RangeError(`bench-profile: --${name} must be a positive integer, got ${v}`);
-    return n;
-  };
-  const name = value('config') ?? 'A';
-  const config = CONFIGS.find((c) => c.name === name);
-  if (config === undefined) throw new RangeError(`bench-profile: --config must be one of ${CONFIGS.map((c) => c.name).join(', ')}, got ${name}`);
-  return {
-    config,
-    steps: int('steps', 10),
-    warmup: int('warmup', 3),
-    python: value('python') ?? '/usr/bin/python3',
-    blasDir: value('blas-dir'),
-    out: value('out') ?? join(root, 'packages/bench/results'),
-    top: int('top', 12),
-    inferRuns: int('infer-runs', 300),
-  };
-}
-
-async function main(): Promise<void> {
-  let o: Options;
-  try {
-    o = parseArgs(process.argv.slice(2));
-  } catch (e) {
-    console.error((e as Error).message);
-    process.exit(2);
-  }
+/** Profiles ours and PyTorch on `o.config` and returns the Markdown report (`profile-<config>.md`). */
+export async function profileReport(o: ProfileOptions): Promise<string> {
   const c = o.config;
   const loadAtStart = loadavg();
   const flops = gemmFlops(c);
   const ours = await profileOurs(c, o.steps, o.warmup, o.inferRuns);
   const torch = profileTorch(c, o);
-  const md = [
+  return [
     `# Profile of config ${c.name} — ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
     '',
     `Config ${c.name}: ${JSON.stringify(c)}; ${o.steps} profiled training steps after ${o.warmup} warm-up steps, ${o.inferRuns} profiled inference calls after 20; load average at start ${loadAtStart.map((x) => x.toFixed(2)).join(' ')}. Produced by \`pnpm bench-profile --config ${c.name}\`.`,
@@ -226,9 +193,4 @@ async function main(): Promise<void> {
     typeof torch === 'string' ? torch : section(torch, flops, o.top),
     '',
   ].join('\n');
-  mkdirSync(o.out, { recursive: true });
-  writeFileSync(join(o.out, `profile-${c.name}.md`), md);
-  console.log(md);
 }
-
-await main();

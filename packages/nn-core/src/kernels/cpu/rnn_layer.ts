@@ -66,7 +66,7 @@ export interface LayerForwardResult {
 }
 
 /** Time index of processing step s. */
-const timeAt = (spec: LayerSpec, s: number): number => (spec.reverse ? spec.L - 1 - s : s);
+export const timeAt = (spec: LayerSpec, s: number): number => (spec.reverse ? spec.L - 1 - s : s);
 const valid = (spec: LayerSpec, t: number, n: number): boolean => spec.lengths === null || t < spec.lengths[n];
 
 /**

@@ -7,7 +7,7 @@ import { allocate, type FloatArray } from '../../dtype.js';
 import { withResidentOperands } from './gemm_wasm.js';
 import { gemm } from './matmul.js';
 import { gatesOf, gruCellBackward, lstmCellBackward, rnnCellBackward, type CellMode, type StepGrad } from './rnn_cells.js';
-import type { LayerSaved, LayerSpec, LayerWeights } from './rnn_layer.js';
+import { timeAt, type LayerSaved, type LayerSpec, type LayerWeights } from './rnn_layer.js';
 
 export interface LayerGrads {
   dx: FloatArray;
@@ -53,7 +53,7 @@ export function recurrentLayerBackward(
   ];
   withResidentOperands(resident, () => {
     for (let s = L - 1; s >= 0; s--) {
-      const t = spec.reverse ? L - 1 - s : s;
+      const t = timeAt(spec, s);
       const prevT = spec.reverse ? t + 1 : t - 1;
       const inRange = prevT >= 0 && prevT < L;
       const tot = dhTot.subarray(t * N * Hout, (t + 1) * N * Hout);
