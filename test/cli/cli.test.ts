@@ -22,7 +22,7 @@ interface Run {
 /** Runs `pnpm <command> ...args` as the root script does (tsx with the source condition), in `cwd`. */
 function run(command: 'train' | 'eval' | 'predict', args: string[], options: { cwd?: string; input?: string | Buffer } = {}): Promise<Run> {
   return new Promise((done, fail) => {
-    const child = spawn(tsx, ['--conditions=source', cli(command), ...args], {
+    const child = spawn(tsx, [cli(command), ...args], {
       cwd: options.cwd ?? root,
       env: { ...process.env, NODE_OPTIONS: '', FORCE_COLOR: '0' },
     });

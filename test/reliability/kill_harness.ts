@@ -88,7 +88,7 @@ interface ChildRun {
 /** Runs one child; with a plan, SIGKILLs it `delayMs` after its `afterEpochs`-th reported epoch (0: after start). */
 function runChild(dir: string, epochs: number, resume: boolean, plan: { afterEpochs: number; delayMs: number } | null): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const args = ['--conditions=source', '--import', 'tsx', CHILD, dir, String(epochs), ...(resume ? ['--resume'] : [])];
+    const args = ['--import', 'tsx', CHILD, dir, String(epochs), ...(resume ? ['--resume'] : [])];
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const run: ChildRun = { reported: [], times: [], killed: false, code: null, stderr: '' };
     let started = 0;

@@ -1,5 +1,5 @@
 /**
- * Peak RSS of predicting 100,000 sentences with the shipped SST-2 model: `node --conditions=source --import tsx
+ * Peak RSS of predicting 100,000 sentences with the shipped SST-2 model: `node --import tsx
  * test/reliability/predict_rss.ts stream|batch [N]`. Prints one JSON line: mode, n, seconds, RSS after loading
  * the model and peak RSS (MB). `pnpm reliability` runs both modes in fresh processes.
  */

@@ -34,7 +34,7 @@ if (!process.argv.includes('--no-rss')) {
   console.log('|---|---:|---:|---:|---:|');
   const script = fileURLToPath(new URL('./predict_rss.ts', import.meta.url));
   for (const [mode, n] of [['stream', rssN / 10], ['stream', rssN], ['batch', rssN]] as const) {
-    const line = execFileSync(process.execPath, ['--conditions=source', '--import', 'tsx', script, mode, String(n)], { encoding: 'utf8' });
+    const line = execFileSync(process.execPath, ['--import', 'tsx', script, mode, String(n)], { encoding: 'utf8' });
     const m = JSON.parse(line.trim().split('\n').at(-1)!) as { seconds: number; rssAfterLoadMb: number; peakRssMb: number };
     console.log(`| ${mode === 'stream' ? 'predictStream' : 'predictBatch'} | ${n} | ${m.seconds} | ${m.rssAfterLoadMb} | ${m.peakRssMb} |`);
   }

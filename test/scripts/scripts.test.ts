@@ -121,7 +121,7 @@ function argsFor(script: string): string[] {
 beforeAll(() => {
   outDir = mkdtempSync(join(tmpdir(), 'recurrent-scripts-'));
   // All scripts start at once (each is a separate node process) so the file takes about as long as the slowest.
-  for (const s of scripts) runs.set(s, run(tsx, ['--conditions=source', join('scripts', s), ...argsFor(s)]));
+  for (const s of scripts) runs.set(s, run(tsx, [join('scripts', s), ...argsFor(s)]));
 });
 
 afterAll(() => {

@@ -21,7 +21,7 @@ describe('pnpm bench harness', () => {
   }, 60_000);
 
   it('a tiny run writes latest.json and latest.md with every field the report uses', () => {
-    const args = ['--conditions=source', '--import', 'tsx', 'packages/bench/src/cli.ts', '--quick', '--configs', 'C', '--engines', 'ours', '--steps', '2', '--no-gemm', '--out', out];
+    const args = ['--import', 'tsx', 'packages/bench/src/cli.ts', '--quick', '--configs', 'C', '--engines', 'ours', '--steps', '2', '--no-gemm', '--out', out];
     const stdout = execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
     const json = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'));
     expect(json.schema).toBe(1);
@@ -55,12 +55,12 @@ describe('pnpm bench harness', () => {
     expect(stdout).toContain(md.trim().split('\n')[0]);
     // --render rebuilds the same tables from the JSON without measuring.
     const again = join(out, 'render');
-    execFileSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'packages/bench/src/cli.ts', '--render', join(out, 'latest.json'), '--out', again], { cwd: root, stdio: 'pipe' });
+    execFileSync(process.execPath, ['--import', 'tsx', 'packages/bench/src/cli.ts', '--render', join(out, 'latest.json'), '--out', again], { cwd: root, stdio: 'pipe' });
     expect(readFileSync(join(again, 'latest.md'), 'utf8')).toBe(md);
   }, 60_000);
 
   it('pnpm bench-profile writes a profile table of our engine (and says when PyTorch is unavailable)', () => {
-    const args = ['--conditions=source', '--import', 'tsx', 'packages/bench/src/profile_cli.ts', '--config', 'C', '--steps', '2', '--warmup', '1', '--infer-runs', '5', '--python', '/nonexistent/python3', '--out', out];
+    const args = ['--import', 'tsx', 'packages/bench/src/profile_cli.ts', '--config', 'C', '--steps', '2', '--warmup', '1', '--infer-runs', '5', '--python', '/nonexistent/python3', '--out', out];
     const stdout = execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
     const md = readFileSync(join(out, 'profile-C.md'), 'utf8');
     expect(stdout).toContain(md.trim());

@@ -300,7 +300,7 @@ async function main(): Promise<void> {
   // TF.js gets 1 warm-up step and a short training budget: its steps take seconds to minutes.
   const tfjsSettings: RunSettings = { ...settings, warmup: Math.min(1, o.warmup), trainBudgetMs: Math.min(settings.trainBudgetMs, o.tfjsLimitS * 500) };
   const tsxLoader = import.meta.resolve('tsx');
-  const nodeArgs = ['--conditions=source', '--import', tsxLoader];
+  const nodeArgs = ['--import', tsxLoader];
   const env = { ...process.env, NODE_OPTIONS: '' };
 
   log(`${o.configs.map((c) => c.name).join(', ')} × ${o.engines.join(', ')}; ${o.steps} steps after ${o.warmup} warm-up; machine ${m.cpu}, nproc ${m.nproc}, load ${m.loadavg[0].toFixed(2)}`);

@@ -1,7 +1,7 @@
 /**
  * Child process: one config on @recurrent/nn-core (float32, public API only). Prints `PARTIAL`/`RESULT` lines.
  *
- *   tsx --conditions=source src/engine_ours.ts --config '{…}' --settings '{…}'
+ *   tsx src/engine_ours.ts --config '{…}' --settings '{…}'
  */
 import { F, Generator, gemmBackend, noGrad, optim, randint, setDefaultDtype, type Tensor } from '@recurrent/nn-core';
 import { INFER_BATCH, INFER_SINGLE, LR, type BenchConfig } from './configs.js';

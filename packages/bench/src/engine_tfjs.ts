@@ -5,7 +5,7 @@
  * cheapest first (single-sentence inference, training, batch inference) and each prints a PARTIAL line, so what
  * was measured survives when a step is too slow and the parent kills this process at its time limit.
  *
- *   tsx --conditions=source src/engine_tfjs.ts --backend wasm --config '{…}' --settings '{…}'
+ *   tsx src/engine_tfjs.ts --backend wasm --config '{…}' --settings '{…}'
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

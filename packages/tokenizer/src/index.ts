@@ -8,5 +8,5 @@ export type { NormalizeOptions, NormalizedText, UnicodeForm } from './normalize.
 export { preTokenize } from './pre_tokenize.js';
 export type { Span } from './pre_tokenize.js';
 export { detokenize } from './detokenize.js';
-export { ENGLISH_STOP_WORDS, porterStem } from './stem.js';
+export { ENGLISH_STOP_WORDS, porterStem, MissingDependencyError, NATURAL_INSTALL_COMMAND } from './stem.js';
 export { FORMAT_VERSION, TokenizerFormatError } from './serialization.js';

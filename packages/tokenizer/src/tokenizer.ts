@@ -6,14 +6,14 @@
 import { normalize, resolveNormalizeOptions, type NormalizedText, type NormalizeOptions, type UnicodeForm } from './normalize.js';
 import { scanTokens } from './pre_tokenize.js';
 import { describe, expectHeader, FORMAT_VERSION, parseJSON, TokenizerFormatError } from './serialization.js';
-import { ENGLISH_STOP_WORDS, porterStem } from './stem.js';
+import { ENGLISH_STOP_WORDS, loadNatural, porterStem } from './stem.js';
 import type { EncodeBatchOptions, EncodedBatch, Vocab } from './vocab.js';
 
 /** Options of {@link Tokenizer}; all are saved by `toJSON()`. */
 export interface TokenizerOptions extends NormalizeOptions {
-  /** Drop tokens in natural's English stop-word list (compared lowercased). Default `false`. */
+  /** Drop tokens in natural's English stop-word list (compared lowercased; needs the optional package `natural`). Default `false`. */
   removeStopWords?: boolean;
-  /** Replace every token that contains a letter by its Porter stem (natural's; the stem is lowercase). Default `false`. */
+  /** Replace every token that contains a letter by its Porter stem (natural's, so it needs the optional package `natural`; the stem is lowercase). Default `false`. */
   stem?: boolean;
   /**
    * `2` appends the bigrams `"a b"` of consecutive tokens after the unigrams (fastText style; tokens never contain
@@ -77,8 +77,11 @@ function resolveOptions(options: TokenizerOptions): ResolvedTokenizerOptions {
 export class Tokenizer {
   readonly options: ResolvedTokenizerOptions;
 
+  /** @throws MissingDependencyError when `removeStopWords` or `stem` is set and the package `natural` is missing */
   constructor(options: TokenizerOptions = {}) {
     this.options = Object.freeze(resolveOptions(options));
+    // Fail here, when a model or option asks for natural's stages, not at the first text.
+    if (this.options.removeStopWords || this.options.stem) loadNatural();
   }
 
   /** Stage 1: normalize `text`, keeping the map back to it. */

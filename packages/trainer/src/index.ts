@@ -27,7 +27,8 @@ export {
   type SavedTraining,
 } from './checkpoint.js';
 export { trainingCurveSvg, type CurvePoint } from './chart.js';
-export { SentimentClassifier, DEFAULT_MODEL_DIR, type Prediction } from './sentiment.js';
+export { Classifier, type Prediction } from './classifier.js';
+export { SentimentClassifier, DEFAULT_MODEL_DIR } from './sentiment.js';
 export { defaultRecipe, SST2_DIR, SST2_LABEL_NAMES } from './recipe.js';
 export { exportOnnx, textClassifierOnnx, ONNX_OPSET, type ExportOnnxOptions } from './onnx/export.js';
 export { saveCheckpoint, recoverCheckpoint } from './checkpoint.js';

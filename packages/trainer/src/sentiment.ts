@@ -1,124 +1,22 @@
 /**
- * `SentimentClassifier`: a trained model directory behind a text-in, label-out API.
+ * `SentimentClassifier`: the SST-2 sentiment model shipped in this package, as a {@link Classifier}.
  *
  * ```ts
- * const clf = await SentimentClassifier.load();        // the SST-2 model shipped in this package
+ * const clf = await SentimentClassifier.load();        // the shipped SST-2 model
  * clf.predict('a gorgeous, witty, seductive movie.');  // { label: 'positive', probs: { negative: 0.03, positive: 0.97 } }
- * clf.predictBatch(texts);                             // same, for many texts, in input order
- * for await (const p of clf.predictStream(lines)) …     // any number of texts, in bounded memory
  * ```
- * Labels are the model's display names (`labelNames` in config.json) when it has them, else its labels.
+ * `SentimentClassifier.load(dir)` loads any other model directory too (it is `Classifier.load` with a default).
  */
 import { fileURLToPath } from 'node:url';
-import { exp, noGrad, Tensor } from '@recurrent/nn-core';
-import { loadModel, MODEL_FILES, type ModelConfigFile } from './checkpoint.js';
-import { ModelFormatError } from './errors.js';
-import { encodeLabels } from './data/labels.js';
-import { readDataset, type Dataset, type ReadOptions } from './data/read.js';
-import { evaluateEncoded, predictEncoded, type Evaluation } from './evaluate.js';
-import type { TextClassifier } from './model.js';
-import { pipelineFromJson, type TextPipeline } from './pipeline.js';
-import { join } from 'node:path';
+import { Classifier, readModelDirectory } from './classifier.js';
 
 /** The directory of the SST-2 model shipped with the package (`packages/trainer/model/sst2`). */
 export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../model/sst2', import.meta.url));
 
-export interface Prediction {
-  label: string;
-  /** Probability of each label (display names), summing to 1. */
-  probs: Record<string, number>;
-}
-
-export class SentimentClassifier {
-  /** Display names in class-index order. */
-  readonly labels: readonly string[];
-
-  private constructor(
-    readonly model: TextClassifier,
-    readonly pipeline: TextPipeline,
-    readonly config: ModelConfigFile,
-  ) {
-    this.labels = config.labelNames ?? config.labels;
-  }
-
+export class SentimentClassifier extends Classifier {
   /** Loads a model directory (default: the shipped SST-2 model); throws `ModelFormatError` for a bad one. */
-  static async load(dir: string = DEFAULT_MODEL_DIR): Promise<SentimentClassifier> {
-    const loaded = await loadModel(dir);
-    const pipeline = pipelineFromJson(loaded.config.tokenizer, loaded.vocab, loaded.config.maxLength, join(dir, MODEL_FILES.vocab));
-    if (pipeline.vocabSize !== loaded.config.architecture.vocabSize) {
-      throw new ModelFormatError(
-        'shape-mismatch',
-        join(dir, MODEL_FILES.vocab),
-        `the vocabulary has ${pipeline.vocabSize} tokens but the architecture says vocabSize=${loaded.config.architecture.vocabSize}`,
-      );
-    }
-    return new SentimentClassifier(loaded.model, pipeline, loaded.config);
-  }
-
-  /** The label and label probabilities of one text. */
-  predict(text: string): Prediction {
-    if (typeof text !== 'string') throw new TypeError(`predict: text must be a string, got ${typeof text}`);
-    const ids = this.pipeline.encode(text);
-    const L = Math.max(1, ids.length);
-    const x = new Tensor(ids.length === 0 ? new Int32Array(1) : ids, [1, L]);
-    const p = noGrad(() => exp(this.model.forward(x, [L])).data);
-    return this.toPrediction(p, 0);
-  }
-
-  /** Predictions for many texts, batched over texts sorted by length; results are in input order. */
-  predictBatch(texts: readonly string[], options: { batchSize?: number } = {}): Prediction[] {
-    texts.forEach((t, i) => {
-      if (typeof t !== 'string') throw new TypeError(`predictBatch: texts[${i}] must be a string, got ${typeof t}`);
-    });
-    if (texts.length === 0) return [];
-    const { probs } = predictEncoded(this.model, texts.map((t) => this.pipeline.encode(t)), undefined, options.batchSize ?? 256);
-    return texts.map((_, i) => this.toPrediction(probs, i));
-  }
-
-  /**
-   * Predictions for a stream of texts (an array, a generator, lines of a file…), yielded in input order.
-   * Texts are taken `chunkSize` at a time and run through `predictBatch`, so memory stays bounded by the chunk,
-   * whatever the number of texts. Each chunk is computed synchronously; concurrent streams interleave between chunks.
-   */
-  async *predictStream(
-    texts: Iterable<string> | AsyncIterable<string>,
-    options: { batchSize?: number; chunkSize?: number } = {},
-  ): AsyncGenerator<Prediction, void, undefined> {
-    const batchSize = options.batchSize ?? 256;
-    const chunkSize = options.chunkSize ?? 16 * batchSize;
-    if (!(Number.isInteger(chunkSize) && chunkSize >= 1)) throw new RangeError(`predictStream: chunkSize must be a positive integer, got ${chunkSize}`);
-    let chunk: string[] = [];
-    let seen = 0;
-    for await (const text of texts) {
-      if (typeof text !== 'string') throw new TypeError(`predictStream: text ${seen} must be a string, got ${typeof text}`);
-      seen++;
-      chunk.push(text);
-      if (chunk.length === chunkSize) {
-        yield* this.predictBatch(chunk, { batchSize });
-        chunk = [];
-      }
-    }
-    if (chunk.length > 0) yield* this.predictBatch(chunk, { batchSize });
-  }
-
-  /**
-   * Metrics on a labelled file (or dataset): labels in the data are matched against the model's labels
-   * (an unknown one is a `DataFormatError` naming file and line); the metrics name the classes by display name.
-   */
-  async evaluate(data: string | Dataset, options: ReadOptions & { batchSize?: number } = {}): Promise<Evaluation> {
-    const d = typeof data === 'string' ? await readDataset(data, options) : data;
-    const encoded = { ids: d.examples.map((e) => this.pipeline.encode(e.text)), labels: encodeLabels(d.examples, this.config.labels, d.file) };
-    return evaluateEncoded(this.model, encoded, this.labels, options.batchSize ?? 256);
-  }
-
-  private toPrediction(p: ArrayLike<number>, row: number): Prediction {
-    const C = this.labels.length;
-    const probs: Record<string, number> = {};
-    let best = 0;
-    for (let c = 0; c < C; c++) {
-      probs[this.labels[c]] = p[row * C + c];
-      if (p[row * C + c] > p[row * C + best]) best = c;
-    }
-    return { label: this.labels[best], probs };
+  static override async load(dir: string = DEFAULT_MODEL_DIR): Promise<SentimentClassifier> {
+    const { model, pipeline, config } = await readModelDirectory(dir);
+    return new SentimentClassifier(model, pipeline, config);
   }
 }

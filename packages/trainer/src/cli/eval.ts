@@ -4,19 +4,21 @@
  * confusion matrix of a trained model on a labelled file. With `--json`, stdout is exactly one JSON object
  * `{"accuracy", "macroF1", "n", "perClass", "confusion", "labels"}` (labels are the model's display names).
  */
-import { DEFAULT_MODEL_DIR, SentimentClassifier } from '../sentiment.js';
+import { Classifier } from '../classifier.js';
+import { DEFAULT_MODEL_DIR } from '../sentiment.js';
 import { parseCliArgs, readInt, readString, UsageError } from './args.js';
 import { checkModelDir, readDataFile } from './files.js';
 import { metricsReport } from './format.js';
+import { cmd } from './command.js';
 import { runCli } from './run.js';
 
-const USAGE = `Usage: pnpm eval --model DIR --data FILE [--json]
+const USAGE = `Usage: ${cmd.eval} --model DIR --data FILE [--json]
 
 Evaluates a trained model on a labelled data file: accuracy, macro-F1, per-class precision, recall and F1,
 and the confusion matrix (rows: true label, columns: predicted).
 
 Options:
-  --model DIR        model directory written by \`pnpm train\` (default: the shipped SST-2 model,
+  --model DIR        model directory written by \`${cmd.train}\` (default: the shipped SST-2 model,
                      ${DEFAULT_MODEL_DIR})
   --data FILE        labelled data: .tsv or .csv with a header row, or .jsonl (required)
   --text-col NAME    text column or key (default: sentence, then text)
@@ -27,8 +29,7 @@ Options:
   --verbose          print stack traces with errors
   -h, --help         show this help
 
-Exit codes: 0 success; 1 unexpected error; 2 bad arguments, data or model (one sentence on stderr).
-If your pnpm prints lines of its own on stdout, run \`pnpm -s eval ... --json\`.`;
+Exit codes: 0 success; 1 unexpected error; 2 bad arguments, data or model (one sentence on stderr).${cmd.eval.startsWith('pnpm') ? '\nIf your pnpm prints lines of its own on stdout, run `pnpm -s eval ... --json`.' : ''}`;
 
 const OPTIONS = {
   model: { type: 'string' },
@@ -52,7 +53,7 @@ async function main(argv: string[]): Promise<void> {
   const dir = modelDir ?? DEFAULT_MODEL_DIR;
   await checkModelDir(dir, modelDir === undefined);
   const data = await readDataFile(dataFile, '--data', read);
-  const clf = await SentimentClassifier.load(dir);
+  const clf = await Classifier.load(dir);
   const { metrics } = await clf.evaluate(data, { batchSize }); // a label the model does not know → DataFormatError
 
   if (values.json === true) {

@@ -11,9 +11,10 @@ import { loadModel, MODEL_FILES } from '../checkpoint.js';
 import { exportOnnx, ONNX_OPSET } from '../onnx/export.js';
 import { parseCliArgs, readString, UsageError } from './args.js';
 import { checkModelDir } from './files.js';
+import { cmd } from './command.js';
 import { runCli } from './run.js';
 
-const USAGE = `Usage: pnpm export-onnx --model DIR --out FILE.onnx
+const USAGE = `Usage: ${cmd['export-onnx']} --model DIR --out FILE.onnx
 
 Writes the model of DIR as an ONNX graph (opset ${ONNX_OPSET}): Gather → LSTM/GRU/RNN with sequence_lens →
 pooling → Gemm → LogSoftmax, float32.
@@ -27,13 +28,13 @@ Batch size and sequence length are dynamic. The labels, label names and architec
 file's metadata; tokenize with the model directory's config.json and ${MODEL_FILES.vocab}.
 
 Options:
-  --model DIR    model directory written by \`pnpm train\` (required)
+  --model DIR    model directory written by \`${cmd.train}\` (required)
   --out FILE     the .onnx file to write (required; its directory is created)
   --verbose      print stack traces with errors
   -h, --help     show this help
 
 Example:
-  pnpm export-onnx --model runs/sst2-gru --out runs/sst2-gru/model.onnx
+  ${cmd['export-onnx']} --model runs/sst2-gru --out runs/sst2-gru/model.onnx
 
 Exit codes: 0 success; 1 unexpected error; 2 bad arguments or model (one sentence on stderr).`;
 

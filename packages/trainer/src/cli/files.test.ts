@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataFormatError } from '../errors.js';
 import { UsageError } from './args.js';
+import { commandName } from './command.js';
 import { checkModelDir, decodeUtf8, firstInvalidUtf8, readDataFile } from './files.js';
 
 const bytes = (...b: number[]): Uint8Array => Uint8Array.from(b);
@@ -70,8 +71,18 @@ describe('readDataFile and checkModelDir', () => {
 
   it('checkModelDir says what is wrong with the directory', async () => {
     await expect(checkModelDir(join(dir, 'none'), false)).rejects.toThrow(`--model ${join(dir, 'none')} does not exist`);
-    await expect(checkModelDir(join(dir, 'none'), true)).rejects.toThrow(/the shipped SST-2 model is not in .* yet; train one with `pnpm train`/);
+    // The hint names the command as invoked; under the test runner that is the installed bin's name.
+    expect(commandName('train')).toBe('recurrent-train');
+    await expect(checkModelDir(join(dir, 'none'), true)).rejects.toThrow(/the shipped SST-2 model is not in .* yet; train one with `recurrent-train`/);
     await expect(checkModelDir(join(dir, 'ok.tsv'), false)).rejects.toThrow(/is not a directory/);
     await expect(checkModelDir(join(dir, 'sub'), false)).rejects.toThrow(/is not a model directory: it has no config\.json/);
+  });
+});
+
+describe('commandName', () => {
+  it('is `pnpm NAME` when the script is a TypeScript source, `recurrent-NAME` when it is an installed bin', () => {
+    expect(commandName('train', '/repo/packages/trainer/src/cli/train.ts')).toBe('pnpm train');
+    expect(commandName('export-onnx', '/app/node_modules/.bin/recurrent-export-onnx')).toBe('recurrent-export-onnx');
+    expect(commandName('eval', '/app/node_modules/@recurrent/trainer/dist/cli/eval.js')).toBe('recurrent-eval');
   });
 });

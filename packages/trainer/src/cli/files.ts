@@ -7,6 +7,7 @@ import { extname, join } from 'node:path';
 import { formatOf, parseDataset, type Dataset, type ReadOptions } from '../data/read.js';
 import { MODEL_FILES } from '../checkpoint.js';
 import { UsageError } from './args.js';
+import { cmd } from './command.js';
 
 /**
  * Byte offset of the first byte that is not part of a well-formed UTF-8 sequence (no overlongs, no
@@ -97,12 +98,12 @@ export async function checkModelDir(dir: string, shipped: boolean): Promise<void
   const s = await stat(dir).catch(() => null);
   if (s === null) {
     if (shipped) {
-      throw new UsageError(`the shipped SST-2 model is not in ${dir} yet; train one with \`pnpm train\` and pass --model runs/sst2-gru`);
+      throw new UsageError(`the shipped SST-2 model is not in ${dir} yet; train one with \`${cmd.train}\` and pass --model runs/sst2-gru`);
     }
     throw new UsageError(`--model ${dir} does not exist`);
   }
   if (!s.isDirectory()) throw new UsageError(`--model ${dir} is not a directory (a model is a directory with ${MODEL_FILES.config} and ${MODEL_FILES.weights})`);
   if (!(await exists(join(dir, MODEL_FILES.config)))) {
-    throw new UsageError(`--model ${dir} is not a model directory: it has no ${MODEL_FILES.config} (train one with \`pnpm train --out ${dir}\`)`);
+    throw new UsageError(`--model ${dir} is not a model directory: it has no ${MODEL_FILES.config} (train one with \`${cmd.train} --out ${dir}\`)`);
   }
 }

@@ -4,18 +4,20 @@
  * stdin when no TEXT is given (blank lines are skipped; input is processed in batches, so stdin may be long).
  * With `--json`, one JSON object per line: `{"text", "label", "probs"}`.
  */
-import { DEFAULT_MODEL_DIR, SentimentClassifier, type Prediction } from '../sentiment.js';
+import { Classifier, type Prediction } from '../classifier.js';
+import { DEFAULT_MODEL_DIR } from '../sentiment.js';
 import { parseCliArgs, readInt, readString, UsageError } from './args.js';
 import { checkModelDir } from './files.js';
+import { cmd } from './command.js';
 import { runCli } from './run.js';
 
-const USAGE = `Usage: pnpm predict [--model DIR] [--json] [TEXT ...]
+const USAGE = `Usage: ${cmd.predict} [--model DIR] [--json] [TEXT ...]
 
 Classifies each TEXT, or each line of stdin when no TEXT is given (blank lines are skipped), and prints the
 label and the probability of every label.
 
 Options:
-  --model DIR      model directory written by \`pnpm train\` (default: the shipped SST-2 model,
+  --model DIR      model directory written by \`${cmd.train}\` (default: the shipped SST-2 model,
                    ${DEFAULT_MODEL_DIR})
   --json           one JSON object per line: {"text", "label", "probs"}
   --batch-size N   texts per forward pass when reading stdin (default 256)
@@ -23,8 +25,8 @@ Options:
   -h, --help       show this help
 
 Examples:
-  pnpm predict "a gorgeous, witty, seductive movie."
-  pnpm predict --model runs/sst2-gru --json < sentences.txt
+  ${cmd.predict} "a gorgeous, witty, seductive movie."
+  ${cmd.predict} --model runs/sst2-gru --json < sentences.txt
 
 Exit codes: 0 success; 1 unexpected error; 2 bad arguments, input or model (one sentence on stderr).`;
 
@@ -79,7 +81,7 @@ async function main(argv: string[]): Promise<void> {
   });
   const dir = modelDir ?? DEFAULT_MODEL_DIR;
   await checkModelDir(dir, modelDir === undefined);
-  const clf = await SentimentClassifier.load(dir);
+  const clf = await Classifier.load(dir);
 
   const emit = (texts: string[]): void => {
     if (texts.length === 0) return;

@@ -5,12 +5,12 @@
  * |---|---|
  * | 0 | success, or `--help` |
  * | 1 | an unexpected error (a bug): its message, and the stack trace with `--verbose` |
- * | 2 | bad arguments or input files (`UsageError`), and the library's typed errors for bad data or models (`DataFormatError`, `ModelFormatError`, the tokenizer's `TokenizerFormatError`) and a diverging training loss (`NonFiniteLossError`): one sentence, no stack trace unless `--verbose` |
+ * | 2 | bad arguments or input files (`UsageError`), and the library's typed errors for bad data or models (`DataFormatError`, `ModelFormatError`, the tokenizer's `TokenizerFormatError`, and its `MissingDependencyError` when a model or option needs the optional package `natural`) and a diverging training loss (`NonFiniteLossError`): one sentence, no stack trace unless `--verbose` |
  *
  * The exit code is set with `process.exitCode` (not `process.exit()`), so everything already written to a
  * piped stdout is flushed.
  */
-import { TokenizerFormatError } from '@recurrent/tokenizer';
+import { MissingDependencyError, TokenizerFormatError } from '@recurrent/tokenizer';
 import { DataFormatError, ModelFormatError, NonFiniteLossError } from '../errors.js';
 import { UsageError } from './args.js';
 
@@ -25,6 +25,7 @@ export function exitCodeOf(err: unknown): number {
     err instanceof DataFormatError ||
     err instanceof ModelFormatError ||
     err instanceof TokenizerFormatError ||
+    err instanceof MissingDependencyError ||
     err instanceof NonFiniteLossError
   ) {
     return EXIT_USAGE;

@@ -7,6 +7,7 @@
  * non-UTF-8 or malformed file, a label of the dev set unseen in training, or an --out that already holds a
  * model (without --resume or --force) exits with code 2 and one sentence, and writes nothing.
  */
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { readJson, checkConfig, MODEL_FILES, type Json, type ModelConfigFile } from '../checkpoint.js';
@@ -31,20 +32,28 @@ import {
 import { exists, readDataFile } from './files.js';
 import { duration, int, pct } from './format.js';
 import { TrainingProgress } from './progress.js';
+import { cmd } from './command.js';
 import { runCli } from './run.js';
 
 const A = DEFAULT_ARCHITECTURE;
+/** Whether the SST-2 data of the default run is here (in a checkout of the repository; not in the installed package). */
+const HAS_SST2 = existsSync(join(SST2_DIR, 'train.tsv'));
 const T = DEFAULT_TRAIN_OPTIONS;
 
-const USAGE = `Usage: pnpm train [options]
+const USAGE = `Usage: ${cmd.train} [options]
 
-Trains a recurrent text classifier. With no options: the default recipe on the bundled SST-2
-(data/sst2/train.tsv, validated on data/sst2/dev.tsv), saved to runs/sst2-gru.
+Trains a recurrent text classifier. ${
+  HAS_SST2
+    ? `With no options: the default recipe on the bundled SST-2
+(data/sst2/train.tsv, validated on data/sst2/dev.tsv), saved to runs/sst2-gru.`
+    : `Give it your data with --train FILE (and --dev FILE to keep the best
+epoch and stop early), e.g. ${cmd.train} --train reviews.tsv --dev reviews-dev.tsv --out runs/reviews`
+}
 
 Data:
-  --train FILE             training data: .tsv or .csv with a header row, or .jsonl (default: bundled SST-2)
+  --train FILE             training data: .tsv or .csv with a header row, or .jsonl (${HAS_SST2 ? 'default: bundled SST-2' : 'required'})
   --dev FILE               validation data, for the best epoch and early stopping
-                           (default: SST-2 dev.tsv when --train is not given, else none)
+                           (default: ${HAS_SST2 ? 'SST-2 dev.tsv when --train is not given, else ' : ''}none)
   --text-col NAME          text column or JSON key (default: sentence, then text)
   --label-col NAME         label column or JSON key (default: label)
   --label-names L=NAME,..  display names of the labels, e.g. 0=negative,1=positive (SST-2's by default)
@@ -265,6 +274,9 @@ async function main(argv: string[]): Promise<void> {
   const given = readTraining(v);
   const resume = v.resume === true;
   if (resume && v.force === true) throw new UsageError('--resume and --force cannot be used together: --resume continues the run in --out, --force replaces it');
+  if (trainFile === undefined && !HAS_SST2) {
+    throw new UsageError(`no training data: pass --train FILE (.tsv or .csv with a header row, or .jsonl) and optionally --dev FILE; see ${cmd.train} --help`);
+  }
   const sst2 = trainFile === undefined;
   const trainPath = trainFile ?? join(SST2_DIR, 'train.tsv');
   const devPath = devFlag ?? (sst2 ? join(SST2_DIR, 'dev.tsv') : null);
@@ -274,7 +286,6 @@ async function main(argv: string[]): Promise<void> {
   const out = readString(v, 'out') ?? join('runs', `${name}-${saved?.config.architecture.cell ?? arch.cell ?? A.cell}`);
   if (saved === null) await checkFreshOut(out, v.force === true);
   // 3. The data files (read fully and checked here; the library gets the parsed datasets).
-  if (sst2 && !(await exists(trainPath))) throw new UsageError(`the bundled SST-2 data is missing (${trainPath}); pass --train FILE`);
   const trainSet = await readDataFile(trainPath, '--train', read);
   const devSet = devPath === null ? null : await readDataFile(devPath, '--dev', read);
   reportSkipped(trainSet, verbose);
@@ -327,7 +338,7 @@ async function main(argv: string[]): Promise<void> {
   process.stdout.write(
     `done in ${duration(seconds)}: ${best}${dev}${early}; vocabulary ${int(result.data.pipeline.vocabSize)} tokens, labels ${result.data.labels.join(', ')}\n` +
       `saved ${out} (${MODEL_FILES.weights}, ${MODEL_FILES.config}, ${MODEL_FILES.vocab}, ${MODEL_FILES.metrics}, ${MODEL_FILES.curve}, training state)\n` +
-      `next: pnpm eval --model ${out} --data ${devSet?.file ?? trainSet.file}\n`,
+      `next: ${cmd.eval} --model ${out} --data ${devSet?.file ?? trainSet.file}\n`,
   );
 }
 

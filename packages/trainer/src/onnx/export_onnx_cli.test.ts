@@ -19,7 +19,7 @@ afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
 function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(tsx, ['--conditions=source', cli, ...args], { cwd: root, timeout: 60_000 }, (err, stdout, stderr) => {
+    execFile(tsx, [cli, ...args], { cwd: root, timeout: 60_000 }, (err, stdout, stderr) => {
       resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr });
     });
   });

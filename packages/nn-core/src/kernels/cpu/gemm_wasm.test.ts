@@ -206,7 +206,7 @@ describe('RECURRENT_KERNELS=js', () => {
     const probe = `const m = await import('@recurrent/nn-core');
       const c = m.matmul(m.tensor([[1, 2], [3, 4]]), m.tensor([[5, 6], [7, 8]]));
       console.log(JSON.stringify({ backend: m.gemmBackend(), c: Array.from(c.data) }));`;
-    const out = execFileSync(process.execPath, ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', probe], {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], {
       encoding: 'utf8',
       env: { ...process.env, RECURRENT_KERNELS: 'js', NODE_OPTIONS: '' },
     });

@@ -1,0 +1,141 @@
+/**
+ * `Classifier`: any trained model directory behind a text-in, label-out API.
+ *
+ * ```ts
+ * const clf = await Classifier.load('runs/questions');  // a directory written by train() or `pnpm train`
+ * clf.predict('How far is the moon?');                  // { label: 'NUM', probs: { ABBR: 0.001, …, NUM: 0.93 } }
+ * clf.predictBatch(texts);                              // same, for many texts, in input order
+ * for await (const p of clf.predictStream(lines)) …      // any number of texts, in bounded memory
+ * await clf.evaluate('questions-test.tsv');             // accuracy, macro-F1, per class, confusion matrix
+ * ```
+ * It holds the directory's tokenizer pipeline, vocabulary and labels around the network. The network alone is a
+ * {@link TextClassifier} (an `nn.Module`: token ids in, log-probabilities out), available as `model`.
+ * Labels are the model's display names (`labelNames` in config.json) when it has them, else its labels.
+ */
+import { exp, noGrad, Tensor } from '@recurrent/nn-core';
+import { join } from 'node:path';
+import { loadModel, MODEL_FILES, type ModelConfigFile } from './checkpoint.js';
+import { ModelFormatError } from './errors.js';
+import { encodeLabels } from './data/labels.js';
+import { readDataset, type Dataset, type ReadOptions } from './data/read.js';
+import { evaluateEncoded, predictEncoded, type Evaluation } from './evaluate.js';
+import type { TextClassifier } from './model.js';
+import { pipelineFromJson, type TextPipeline } from './pipeline.js';
+
+/** What a classifier is made of: the network, its text pipeline and its config.json. */
+export interface ClassifierParts {
+  model: TextClassifier;
+  pipeline: TextPipeline;
+  config: ModelConfigFile;
+}
+
+/** Reads and cross-checks a model directory: weights against config.json, vocab.json against `vocabSize`. */
+export async function readModelDirectory(dir: string): Promise<ClassifierParts> {
+  const loaded = await loadModel(dir);
+  const pipeline = pipelineFromJson(loaded.config.tokenizer, loaded.vocab, loaded.config.maxLength, join(dir, MODEL_FILES.vocab));
+  if (pipeline.vocabSize !== loaded.config.architecture.vocabSize) {
+    throw new ModelFormatError(
+      'shape-mismatch',
+      join(dir, MODEL_FILES.vocab),
+      `the vocabulary has ${pipeline.vocabSize} tokens but the architecture says vocabSize=${loaded.config.architecture.vocabSize}`,
+    );
+  }
+  return { model: loaded.model, pipeline, config: loaded.config };
+}
+
+export interface Prediction {
+  label: string;
+  /** Probability of each label (display names), summing to 1. */
+  probs: Record<string, number>;
+}
+
+export class Classifier {
+  /** Display names in class-index order. */
+  readonly labels: readonly string[];
+
+  protected constructor(
+    /** The network (token ids in, log-probabilities out). */
+    readonly model: TextClassifier,
+    /** Text to token ids, as at training time. */
+    readonly pipeline: TextPipeline,
+    readonly config: ModelConfigFile,
+  ) {
+    this.labels = config.labelNames ?? config.labels;
+  }
+
+  /**
+   * Loads a model directory written by `train()` or `pnpm train` (config.json, vocab.json, model.safetensors).
+   * @throws ModelFormatError naming the file, for a missing, corrupt or inconsistent one
+   */
+  static async load(dir: string): Promise<Classifier> {
+    const { model, pipeline, config } = await readModelDirectory(dir);
+    return new Classifier(model, pipeline, config);
+  }
+
+  /** The label and label probabilities of one text. */
+  predict(text: string): Prediction {
+    if (typeof text !== 'string') throw new TypeError(`predict: text must be a string, got ${typeof text}`);
+    const ids = this.pipeline.encode(text);
+    const L = Math.max(1, ids.length);
+    const x = new Tensor(ids.length === 0 ? new Int32Array(1) : ids, [1, L]);
+    const p = noGrad(() => exp(this.model.forward(x, [L])).data);
+    return this.toPrediction(p, 0);
+  }
+
+  /** Predictions for many texts, batched over texts sorted by length; results are in input order. */
+  predictBatch(texts: readonly string[], options: { batchSize?: number } = {}): Prediction[] {
+    texts.forEach((t, i) => {
+      if (typeof t !== 'string') throw new TypeError(`predictBatch: texts[${i}] must be a string, got ${typeof t}`);
+    });
+    if (texts.length === 0) return [];
+    const { probs } = predictEncoded(this.model, texts.map((t) => this.pipeline.encode(t)), undefined, options.batchSize ?? 256);
+    return texts.map((_, i) => this.toPrediction(probs, i));
+  }
+
+  /**
+   * Predictions for a stream of texts (an array, a generator, lines of a file…), yielded in input order.
+   * Texts are taken `chunkSize` at a time and run through `predictBatch`, so memory stays bounded by the chunk,
+   * whatever the number of texts. Each chunk is computed synchronously; concurrent streams interleave between chunks.
+   */
+  async *predictStream(
+    texts: Iterable<string> | AsyncIterable<string>,
+    options: { batchSize?: number; chunkSize?: number } = {},
+  ): AsyncGenerator<Prediction, void, undefined> {
+    const batchSize = options.batchSize ?? 256;
+    const chunkSize = options.chunkSize ?? 16 * batchSize;
+    if (!(Number.isInteger(chunkSize) && chunkSize >= 1)) throw new RangeError(`predictStream: chunkSize must be a positive integer, got ${chunkSize}`);
+    let chunk: string[] = [];
+    let seen = 0;
+    for await (const text of texts) {
+      if (typeof text !== 'string') throw new TypeError(`predictStream: text ${seen} must be a string, got ${typeof text}`);
+      seen++;
+      chunk.push(text);
+      if (chunk.length === chunkSize) {
+        yield* this.predictBatch(chunk, { batchSize });
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) yield* this.predictBatch(chunk, { batchSize });
+  }
+
+  /**
+   * Metrics on a labelled file (or dataset): labels in the data are matched against the model's labels
+   * (an unknown one is a `DataFormatError` naming file and line); the metrics name the classes by display name.
+   */
+  async evaluate(data: string | Dataset, options: ReadOptions & { batchSize?: number } = {}): Promise<Evaluation> {
+    const d = typeof data === 'string' ? await readDataset(data, options) : data;
+    const encoded = { ids: d.examples.map((e) => this.pipeline.encode(e.text)), labels: encodeLabels(d.examples, this.config.labels, d.file) };
+    return evaluateEncoded(this.model, encoded, this.labels, options.batchSize ?? 256);
+  }
+
+  private toPrediction(p: ArrayLike<number>, row: number): Prediction {
+    const C = this.labels.length;
+    const probs: Record<string, number> = {};
+    let best = 0;
+    for (let c = 0; c < C; c++) {
+      probs[this.labels[c]] = p[row * C + c];
+      if (p[row * C + c] > p[row * C + best]) best = c;
+    }
+    return { label: this.labels[best], probs };
+  }
+}
