@@ -1,11 +1,11 @@
 /**
- * The packages as a user gets them: each is built from an empty `dist`, packed with `pnpm pack` (which applies
- * `publishConfig` and turns `workspace:*` into versions), and the three tarballs are installed with npm into a fresh
- * project outside the repository. There they are used from plain Node ESM, from a strict TypeScript program (with
- * and without the `source` export condition) and through every bin.
+ * The packages as a user gets them: each is packed with `pnpm pack` (whose `prepack` builds `dist` from empty, and
+ * which applies `publishConfig` and turns `workspace:*` into versions), and the three tarballs are installed with
+ * npm into a fresh project outside the repository. There they are used from plain Node ESM, from a strict
+ * TypeScript program (with and without the `source` export condition) and through every bin.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,8 +53,7 @@ beforeAll(() => {
   mkdirSync(packs);
   for (const pkg of PACKAGES) {
     const dir = join(root, 'packages', pkg);
-    rmSync(join(dir, 'dist'), { recursive: true, force: true });
-    execFileSync('pnpm', ['run', 'build'], { cwd: dir, env: userEnv, stdio: 'pipe' });
+    // `prepack` empties dist and builds it, so stale or test files cannot reach a tarball.
     execFileSync('pnpm', ['pack', '--pack-destination', packs], { cwd: dir, env: userEnv, stdio: 'pipe' });
     tarballs[pkg] = join(packs, `recurrent-${pkg}-0.1.0.tgz`);
   }

@@ -1,3 +1,4 @@
 #!/usr/bin/env node
-// `recurrent-eval`: the built CLI (run `pnpm build` first; from the repository, `pnpm eval` runs the sources).
+// `recurrent-eval`: the command-line entry point of the installed package (in the source repository, `pnpm eval`
+// runs the same command from the TypeScript sources).
 import '../dist/cli/eval.js';

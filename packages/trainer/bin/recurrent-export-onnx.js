@@ -1,3 +1,4 @@
 #!/usr/bin/env node
-// `recurrent-export-onnx`: the built CLI (run `pnpm build` first; from the repository, `pnpm export-onnx` runs the sources).
+// `recurrent-export-onnx`: the command-line entry point of the installed package (in the source repository, `pnpm export-onnx`
+// runs the same command from the TypeScript sources).
 import '../dist/cli/export_onnx.js';

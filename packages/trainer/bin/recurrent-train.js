@@ -1,3 +1,4 @@
 #!/usr/bin/env node
-// `recurrent-train`: the built CLI (run `pnpm build` first; from the repository, `pnpm train` runs the sources).
+// `recurrent-train`: the command-line entry point of the installed package (in the source repository, `pnpm train`
+// runs the same command from the TypeScript sources).
 import '../dist/cli/train.js';

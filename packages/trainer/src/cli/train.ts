@@ -56,7 +56,7 @@ Data:
                            (default: ${HAS_SST2 ? 'SST-2 dev.tsv when --train is not given, else ' : ''}none)
   --text-col NAME          text column or JSON key (default: sentence, then text)
   --label-col NAME         label column or JSON key (default: label)
-  --label-names L=NAME,..  display names of the labels, e.g. 0=negative,1=positive (SST-2's by default)
+  --label-names L=NAME,..  display names of the labels, e.g. 0=negative,1=positive${HAS_SST2 ? " (SST-2's without --train)" : ''}
   --skip-bad-rows          leave malformed rows out and report them, instead of stopping at the first one
   --max-length N           keep the first N tokens of each text (default: all)
   --min-freq N             vocabulary: tokens seen at least N times in the training texts (default 1)
