@@ -103,7 +103,7 @@ export class Tensor {
    * The graph is freed afterwards unless `retainGraph` is set.
    */
   backward(grad?: Tensor, options: { retainGraph?: boolean } = {}): void {
-    runBackward(this, grad, options.retainGraph ?? false);
+    runBackward(this, grad, options.retainGraph ?? false, (data, shape) => new Tensor(data, shape));
   }
 
   /** Zero-fills `grad` in place (keeps the buffer). */
