@@ -11,14 +11,12 @@
  */
 import { fileURLToPath } from 'node:url';
 import { exp, noGrad, Tensor } from '@recurrent/nn-core';
-import { loadModel, MODEL_FILES, type ModelConfigFile } from './checkpoint.js';
-import { ModelFormatError } from './errors.js';
+import type { ModelConfigFile } from './model_dir.js';
 import { encodeLabels } from './data/labels.js';
 import { readDataset, type Dataset, type ReadOptions } from './data/read.js';
 import { evaluateEncoded, predictEncoded, type Evaluation } from './evaluate.js';
-import type { TextClassifier } from './model.js';
-import { pipelineFromJson, type TextPipeline } from './pipeline.js';
-import { join } from 'node:path';
+import { loadModel, type TextClassifier } from './model.js';
+import type { TextPipeline } from './pipeline.js';
 
 /** The directory of the SST-2 model shipped with the package (`packages/trainer/model/sst2`). */
 export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../model/sst2', import.meta.url));
@@ -44,15 +42,7 @@ export class SentimentClassifier {
   /** Loads a model directory (default: the shipped SST-2 model); throws `ModelFormatError` for a bad one. */
   static async load(dir: string = DEFAULT_MODEL_DIR): Promise<SentimentClassifier> {
     const loaded = await loadModel(dir);
-    const pipeline = pipelineFromJson(loaded.config.tokenizer, loaded.vocab, loaded.config.maxLength, join(dir, MODEL_FILES.vocab));
-    if (pipeline.vocabSize !== loaded.config.architecture.vocabSize) {
-      throw new ModelFormatError(
-        'shape-mismatch',
-        join(dir, MODEL_FILES.vocab),
-        `the vocabulary has ${pipeline.vocabSize} tokens but the architecture says vocabSize=${loaded.config.architecture.vocabSize}`,
-      );
-    }
-    return new SentimentClassifier(loaded.model, pipeline, loaded.config);
+    return new SentimentClassifier(loaded.model, loaded.pipeline, loaded.config);
   }
 
   /** The label and label probabilities of one text. */

@@ -111,6 +111,11 @@ export class Tensor {
     this.grad?.data.fill(0);
   }
 
+  /** `JSON.stringify` form: `{ dtype, shape, data }` with the elements as plain numbers. */
+  toJSON(): { dtype: DType; shape: number[]; data: number[] } {
+    return { dtype: this.dtype, shape: [...this.shape], data: Array.from(this.data) };
+  }
+
   toString(): string {
     const body = this.data.length <= 20 ? JSON.stringify(this.toArray()) : `<${this.data.length} elements>`;
     return `tensor(${body}, shape=${fmtShape(this.shape)}, dtype=${this.dtype}${this.requiresGrad ? ', requiresGrad' : ''})`;
