@@ -12,7 +12,7 @@
  * decay applied the wrong way) still shows up at 1e-3 or more.
  */
 import { describe, expect, it } from 'vitest';
-import { F, nn, optim, tanh, type FloatDType, type Tensor } from '../../packages/nn-core/src/index.js';
+import { F, nn, optim, tanh, type FloatDType, type Tensor } from '@recurrent/nn-core';
 import { expectClose, expectNumber, F64_TOL, loadFixture, toStateDict, toTensor, type EncodedTensor } from './load.js';
 
 interface OptimCase {
