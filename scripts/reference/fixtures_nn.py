@@ -226,3 +226,52 @@ def optim():
             "note": "each step: zeroGrad, forward, loss.backward, step; losses[i] is the loss before step i+1",
         })
     return cases
+
+
+# One parameter vector, hand-set gradients, 3 steps: every optimizer option on its own, in float32 and float64.
+STEP_X0 = [0.5, -1.25, 2.0, 0.75, -0.3]
+STEP_CASES = [
+    ("sgd_plain", "SGD", torch.float32, {"lr": 0.1}),
+    ("sgd_momentum", "SGD", torch.float32, {"lr": 0.1, "momentum": 0.9, "dampening": 0.1, "weightDecay": 0.01}),
+    ("sgd_nesterov", "SGD", torch.float32, {"lr": 0.05, "momentum": 0.9, "nesterov": True, "weightDecay": 0.1}),
+    ("sgd_maximize", "SGD", torch.float32, {"lr": 0.1, "momentum": 0.5, "maximize": True}),
+    ("adam_default", "Adam", torch.float32, {"lr": 0.01}),
+    ("adam_wd_amsgrad", "Adam", torch.float32, {"lr": 0.01, "weightDecay": 0.1, "amsgrad": True, "betas": [0.8, 0.99]}),
+    ("adam_maximize", "Adam", torch.float32, {"lr": 0.01, "maximize": True, "eps": 1e-3}),
+    ("adamw_default", "AdamW", torch.float32, {"lr": 0.01}),
+    ("adamw_amsgrad", "AdamW", torch.float32, {"lr": 0.05, "weightDecay": 0.5, "amsgrad": True}),
+    ("adam_f64", "Adam", torch.float64, {"lr": 0.01, "weightDecay": 0.1}),
+    ("sgd_f64", "SGD", torch.float64, {"lr": 0.1, "momentum": 0.9, "nesterov": True}),
+]
+
+
+def _step_grad(step):
+    """Gradients of step `step`: multiples of 1/4, exact in float32."""
+    return [((i * 7 + step * 3) % 11 - 5) / 4 for i in range(len(STEP_X0))]
+
+
+def optim_steps():
+    cases = []
+    kw_names = dict(_TORCH_KW, maximize="maximize")
+    for name, opt, dtype, options in STEP_CASES:
+        p = torch.tensor(STEP_X0, dtype=dtype, requires_grad=True)
+        kw = {kw_names[k]: (tuple(v) if k == "betas" else v) for k, v in options.items()}
+        optimizer = _TORCH_OPT[opt]([p], **kw)
+        grads, params = [], []
+        for s in range(3):
+            g = torch.tensor(_step_grad(s), dtype=dtype)
+            p.grad = g
+            optimizer.step()
+            grads.append(enc(g))
+            params.append(enc(p))
+        cases.append({
+            "name": name,
+            "op": opt,
+            "dtype": str(dtype).replace("torch.", ""),
+            "args": options,
+            "x0": enc(torch.tensor(STEP_X0, dtype=dtype)),
+            "grads": grads,
+            "params": params,
+            "note": "step i sets p.grad = grads[i] and calls step(); params[i] is p after it",
+        })
+    return cases

@@ -58,6 +58,8 @@ FIXTURES = {
     "loss": (fixtures_nn.loss, "nllLoss and crossEntropy x weight x ignoreIndex x reduction x labelSmoothing 0/0.1/0.3"),
     "clip_grad_norm": (fixtures_nn.clip_grad_norm, "clipGradNorm with norm types 2 and inf, clipping and not"),
     "optim": (fixtures_nn.optim, "10 steps of SGD/Adam/AdamW variants on a small classifier (+ one float32 run)"),
+    "optim_steps": (fixtures_nn.optim_steps, "3 steps of each SGD/Adam/AdamW option on one parameter vector with "
+                                             "hand-set gradients, float32 and float64"),
 }
 
 FIXTURE_DIR = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "test", "parity",

@@ -11,9 +11,7 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { manualSeed, noGrad, Tensor } from '@recurrent/nn-core';
-import { buildPipeline, loadModel, pipelineFromJson, SST2_DIR, TextClassifier, type TextPipeline } from '@recurrent/trainer';
-// onnxruntime-node is a dev dependency of the trainer package (not of the repository root), so it is resolved from there.
-import { exportOnnx } from '../../packages/trainer/src/onnx/export.js';
+import { buildPipeline, exportOnnx, loadModel, pipelineFromJson, SST2_DIR, TextClassifier, type TextPipeline } from '@recurrent/trainer';
 
 interface OrtTensor {
   data: ArrayLike<number>;
@@ -26,6 +24,7 @@ interface Ort {
   InferenceSession: { create(bytes: Uint8Array, options?: { intraOpNumThreads?: number; interOpNumThreads?: number }): Promise<OrtSession> };
   env: { versions: Record<string, string> };
 }
+// onnxruntime-node is a dev dependency of the trainer package (not of the repository root), so it is resolved from there.
 const ort = createRequire(new URL('../../packages/trainer/package.json', import.meta.url))('onnxruntime-node') as Ort;
 
 const runsArg = process.argv.indexOf('--runs');

@@ -1,6 +1,6 @@
 /** Parity with PyTorch for add/sub/mul/div/pow with broadcasting, alpha and number operands (fixtures/binary.json). */
 import { describe, expect, it } from 'vitest';
-import { add, div, mul, pow, sub, type Operand, type Tensor } from '../../packages/nn-core/src/index.js';
+import { add, div, mul, pow, sub, type Operand, type Tensor } from '@recurrent/nn-core';
 import { checkOpCase, loadFixture, numArg, operand } from './load.js';
 
 const fx = loadFixture('binary');

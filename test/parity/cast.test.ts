@@ -1,6 +1,6 @@
 /** Parity with PyTorch for toDtype (float32 rounding, gradients cast back), clone and deterministic dropout. */
 import { describe, expect, it } from 'vitest';
-import { clone, dropout, toDtype, type FloatDType } from '../../packages/nn-core/src/index.js';
+import { clone, dropout, toDtype, type FloatDType } from '@recurrent/nn-core';
 import { checkOpCase, loadFixture, numArg, one } from './load.js';
 
 const fx = loadFixture('cast');

@@ -1,6 +1,6 @@
 /** Parity with PyTorch for nn.utils.clipGradNorm: the returned total norm and the clipped gradients. */
 import { describe, expect, it } from 'vitest';
-import { nn, tensor } from '../../packages/nn-core/src/index.js';
+import { nn, tensor } from '@recurrent/nn-core';
 import { decode, expectClose, expectNumber, loadFixture, toTensor, type EncodedTensor } from './load.js';
 
 interface ClipCase {

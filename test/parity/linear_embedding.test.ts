@@ -4,7 +4,7 @@
  * parameter gradients are compared for a fixed upstream gradient.
  */
 import { describe, expect, it } from 'vitest';
-import { nn, type Tensor } from '../../packages/nn-core/src/index.js';
+import { nn, type Tensor } from '@recurrent/nn-core';
 import { expectClose, loadFixture, mismatches, toStateDict, toTensor, type EncodedTensor } from './load.js';
 
 interface ModuleCase {

@@ -2,7 +2,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exp, tanh, tensor } from '../../packages/nn-core/src/index.js';
+import { exp, tanh, tensor } from '@recurrent/nn-core';
 import { agrees, checkOpCase, decode, loadFixture, mismatches, one, toTensor, type OpCase } from './load.js';
 
 describe('parity fixture loader', () => {

@@ -15,7 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { Tensor, tensor } from '../../packages/nn-core/src/index.js';
+import { Tensor, tensor } from '@recurrent/nn-core';
 
 /** Relative tolerance for float64 results, as defined above. */
 export const F64_TOL = 1e-10;

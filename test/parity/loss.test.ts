@@ -4,7 +4,7 @@
  * inputs. Class weights are constants (no gradient), as in PyTorch.
  */
 import { describe, expect, it } from 'vitest';
-import { F, type Tensor } from '../../packages/nn-core/src/index.js';
+import { F, type Tensor } from '@recurrent/nn-core';
 import { checkOpCase, loadFixture, one } from './load.js';
 
 const fx = loadFixture('loss');

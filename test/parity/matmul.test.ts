@@ -1,6 +1,6 @@
 /** Parity with PyTorch for matmul (every rank combination, batch broadcasting), mm and bmm. */
 import { describe, expect, it } from 'vitest';
-import { bmm, matmul, mm, type Tensor } from '../../packages/nn-core/src/index.js';
+import { bmm, matmul, mm, type Tensor } from '@recurrent/nn-core';
 import { checkOpCase, loadFixture, one } from './load.js';
 
 const fx = loadFixture('matmul');

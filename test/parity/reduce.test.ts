@@ -1,6 +1,6 @@
 /** Parity with PyTorch for sum, mean (all / one / several dims, keepdim) and max (all; values + indices). */
 import { describe, expect, it } from 'vitest';
-import { max, mean, sum, type Dims, type Tensor } from '../../packages/nn-core/src/index.js';
+import { max, mean, sum, type Dims, type Tensor } from '@recurrent/nn-core';
 import { checkOpCase, loadFixture, one, type OpOutputs } from './load.js';
 
 const fx = loadFixture('reduce');

@@ -1,6 +1,6 @@
 /** Parity with PyTorch for the shape and indexing ops: outputs and input gradients (fixtures/shape.json). */
 import { describe, expect, it } from 'vitest';
-import * as core from '../../packages/nn-core/src/index.js';
+import * as core from '@recurrent/nn-core';
 import { checkOpCase, loadFixture, many, one, type OpInputs, type OpOutputs } from './load.js';
 
 const fx = loadFixture('shape');

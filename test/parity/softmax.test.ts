@@ -1,6 +1,6 @@
 /** Parity with PyTorch for softmax and logSoftmax along every dim, including logits near ±1000. */
 import { describe, expect, it } from 'vitest';
-import { logSoftmax, softmax, type Tensor } from '../../packages/nn-core/src/index.js';
+import { logSoftmax, softmax, type Tensor } from '@recurrent/nn-core';
 import { checkOpCase, loadFixture, one } from './load.js';
 
 const fx = loadFixture('softmax');

@@ -1,6 +1,6 @@
 /** Parity with PyTorch for the elementwise unary ops: outputs and input gradients (fixtures/unary.json). */
 import { describe, expect, it } from 'vitest';
-import { abs, exp, log, neg, relu, sigmoid, sqrt, tanh, type Tensor } from '../../packages/nn-core/src/index.js';
+import { abs, exp, log, neg, relu, sigmoid, sqrt, tanh, type Tensor } from '@recurrent/nn-core';
 import { checkOpCase, loadFixture, one } from './load.js';
 
 const fx = loadFixture('unary');

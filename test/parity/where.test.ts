@@ -1,6 +1,6 @@
 /** Parity with PyTorch for where (broadcasting all three operands) and maskedFill (finite and −Infinity values). */
 import { describe, expect, it } from 'vitest';
-import { maskedFill, where } from '../../packages/nn-core/src/index.js';
+import { maskedFill, where } from '@recurrent/nn-core';
 import { checkOpCase, loadFixture, numArg, one } from './load.js';
 
 const fx = loadFixture('where');

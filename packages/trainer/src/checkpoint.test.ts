@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Tensor } from '@recurrent/nn-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadModel, loadTrainingState, saveModel, saveTrainingState, type ModelConfigFile } from './checkpoint.js';
 import { readDataset } from './data/read.js';
 import { ModelFormatError } from './errors.js';
 import { predictEncoded } from './evaluate.js';
-import { TextClassifier } from './model.js';
+import { loadModel, TextClassifier } from './model.js';
+import { saveModel, type ModelConfigFile } from './model_dir.js';
 import { SentimentClassifier } from './sentiment.js';
 import { train, type TrainResult } from './train.js';
+import { loadTrainingState, saveTrainingState } from './training_state.js';
 
 const sst2 = fileURLToPath(new URL('../../../data/sst2/', import.meta.url));
 let dir: string;

@@ -13,35 +13,12 @@
  * Labels are the model's display names (`labelNames` in config.json) when it has them, else its labels.
  */
 import { exp, noGrad, Tensor } from '@recurrent/nn-core';
-import { join } from 'node:path';
-import { loadModel, MODEL_FILES, type ModelConfigFile } from './checkpoint.js';
-import { ModelFormatError } from './errors.js';
 import { encodeLabels } from './data/labels.js';
 import { readDataset, type Dataset, type ReadOptions } from './data/read.js';
 import { evaluateEncoded, predictEncoded, type Evaluation } from './evaluate.js';
-import type { TextClassifier } from './model.js';
-import { pipelineFromJson, type TextPipeline } from './pipeline.js';
-
-/** What a classifier is made of: the network, its text pipeline and its config.json. */
-export interface ClassifierParts {
-  model: TextClassifier;
-  pipeline: TextPipeline;
-  config: ModelConfigFile;
-}
-
-/** Reads and cross-checks a model directory: weights against config.json, vocab.json against `vocabSize`. */
-export async function readModelDirectory(dir: string): Promise<ClassifierParts> {
-  const loaded = await loadModel(dir);
-  const pipeline = pipelineFromJson(loaded.config.tokenizer, loaded.vocab, loaded.config.maxLength, join(dir, MODEL_FILES.vocab));
-  if (pipeline.vocabSize !== loaded.config.architecture.vocabSize) {
-    throw new ModelFormatError(
-      'shape-mismatch',
-      join(dir, MODEL_FILES.vocab),
-      `the vocabulary has ${pipeline.vocabSize} tokens but the architecture says vocabSize=${loaded.config.architecture.vocabSize}`,
-    );
-  }
-  return { model: loaded.model, pipeline, config: loaded.config };
-}
+import { loadModel, type TextClassifier } from './model.js';
+import type { ModelConfigFile } from './model_dir.js';
+import type { TextPipeline } from './pipeline.js';
 
 export interface Prediction {
   label: string;
@@ -68,7 +45,7 @@ export class Classifier {
    * @throws ModelFormatError naming the file, for a missing, corrupt or inconsistent one
    */
   static async load(dir: string): Promise<Classifier> {
-    const { model, pipeline, config } = await readModelDirectory(dir);
+    const { model, pipeline, config } = await loadModel(dir);
     return new Classifier(model, pipeline, config);
   }
 

@@ -2,7 +2,7 @@
  * Inference over encoded data: class probabilities in input order, and metrics against gold labels.
  * Batches are formed over the examples sorted by length (little padding), results are put back in order.
  */
-import { exp, noGrad } from '@recurrent/nn-core';
+import { argmax, exp, noGrad } from '@recurrent/nn-core';
 import { DataLoader, type EncodedData } from './data/loader.js';
 import { classificationMetrics, type Metrics } from './metrics.js';
 import type { TextClassifier } from './model.js';
@@ -34,14 +34,11 @@ export function predictEncoded(model: TextClassifier, ids: readonly Int32Array[]
     noGrad(() => {
       for (const batch of loader.epoch()) {
         const logp = model.forward(batch.ids, batch.lengths); // (N, C)
-        const p = exp(logp).data;
+        const p = exp(logp);
+        const best = argmax(p, 1).data; // (N)
         batch.indices.forEach((row, k) => {
-          let best = 0;
-          for (let c = 0; c < C; c++) {
-            probs[row * C + c] = p[k * C + c];
-            if (p[k * C + c] > p[k * C + best]) best = c;
-          }
-          predicted[row] = best;
+          probs.set(p.data.subarray(k * C, (k + 1) * C), row * C);
+          predicted[row] = best[k];
           if (labels !== undefined) nll -= logp.data[k * C + labels[row]];
         });
       }

@@ -2,33 +2,39 @@ export { DataFormatError, NonFiniteLossError, ModelFormatError, type DataFormatE
 export { readDataset, parseDataset, formatOf, splitCsv, type DataFormat, type Example, type BadRow, type ReadOptions, type Dataset } from './data/read.js';
 export { sortLabels, encodeLabels } from './data/labels.js';
 export { DataLoader, makeBatch, PAD_ID, type Batch, type EncodedData, type LoaderOptions } from './data/loader.js';
-export { TextClassifier, resolveConfig, DEFAULT_ARCHITECTURE, type TextClassifierConfig, type TextClassifierOptions, type CellType, type Pooling } from './model.js';
+export { TextClassifier, loadModel, resolveConfig, DEFAULT_ARCHITECTURE, type LoadedModel, type TextClassifierConfig, type TextClassifierOptions, type CellType, type Pooling } from './model.js';
 export { accuracy, confusionMatrix, classificationMetrics, metricsFromConfusion, type Metrics, type ClassMetrics } from './metrics.js';
 export { train, DEFAULT_TRAIN_OPTIONS, type TrainOptions, type TrainCallbacks, type TrainResult, type BatchEndInfo, type EpochEndInfo, type EpochRecord, type LrSchedule } from './train.js';
+export { TrainingRun, type EpochTotals } from './training_run.js';
+export { resolveOptions, savedTrainOptions, type ResolvedOptions, type RunOptions } from './options.js';
 export { prepareData, type DataOptions, type PreparedData, type SavedVocabulary } from './prepare.js';
 export { buildPipeline, pipelineFromJson, type TextPipeline, type PipelineOptions } from './pipeline.js';
 export { predictEncoded, evaluateEncoded, type Predictions, type Evaluation } from './evaluate.js';
+export { FORMAT_VERSION, MODEL_FILES, writeFilesAtomic, recoverCheckpoint } from './checkpoint.js';
+export { readJson, writeJson, type Json } from './json.js';
 export {
   saveModel,
-  loadModel,
+  readModelDir,
+  readModelConfig,
   loadWeights,
   checkConfig,
+  type ModelConfigFile,
+  type ModelDirectory,
+  type SaveModelInput,
+  type TrainingMetrics,
+} from './model_dir.js';
+export {
+  saveCheckpoint,
   saveTrainingState,
   loadTrainingState,
-  readJson,
-  writeJson,
-  FORMAT_VERSION,
-  MODEL_FILES,
-  type Json,
-  type ModelConfigFile,
-  type SaveModelInput,
-  type LoadedModel,
+  readSavedRun,
   type TrainingState,
   type SavedTraining,
-} from './checkpoint.js';
+  type SavedRun,
+  type SchedulerState,
+} from './training_state.js';
 export { trainingCurveSvg, type CurvePoint } from './chart.js';
 export { Classifier, type Prediction } from './classifier.js';
 export { SentimentClassifier, DEFAULT_MODEL_DIR } from './sentiment.js';
 export { defaultRecipe, SST2_DIR, SST2_LABEL_NAMES } from './recipe.js';
 export { exportOnnx, textClassifierOnnx, ONNX_OPSET, type ExportOnnxOptions } from './onnx/export.js';
-export { saveCheckpoint, recoverCheckpoint } from './checkpoint.js';

@@ -4,7 +4,7 @@
  * id 1, the `Vocab` defaults.
  */
 import { Tokenizer, TokenizerFormatError, Vocab, type TokenizerOptions } from '@recurrent/tokenizer';
-import type { Json } from './checkpoint.js';
+import type { Json } from './json.js';
 import { PAD_ID } from './data/loader.js';
 import { ModelFormatError } from './errors.js';
 

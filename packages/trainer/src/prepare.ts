@@ -3,11 +3,11 @@
  * the vocabulary, encode.
  */
 import type { TokenizerOptions } from '@recurrent/tokenizer';
-import type { Json, ModelConfigFile } from './checkpoint.js';
+import type { ModelConfigFile } from './model_dir.js';
 import { encodeLabels, sortLabels } from './data/labels.js';
 import type { EncodedData } from './data/loader.js';
 import { readDataset, type BadRow, type Dataset, type ReadOptions } from './data/read.js';
-import { buildPipeline, pipelineFromJson, type TextPipeline } from './pipeline.js';
+import { buildPipeline, type TextPipeline } from './pipeline.js';
 
 export interface DataOptions {
   /** Training data: a file path (TSV/CSV/JSONL) or a dataset from `readDataset`. */
@@ -41,11 +41,10 @@ export interface PreparedData {
   skipped: { train: BadRow[]; dev: BadRow[] };
 }
 
-/** A saved model's config and vocabulary, reused when resuming. */
+/** A saved model's config and its tokenizer and vocabulary (see `loadModel`), reused when resuming. */
 export interface SavedVocabulary {
   config: ModelConfigFile;
-  vocab: Json;
-  file: string;
+  pipeline: TextPipeline;
 }
 
 export async function prepareData(o: DataOptions, saved: SavedVocabulary | null = null): Promise<PreparedData> {
@@ -58,7 +57,7 @@ export async function prepareData(o: DataOptions, saved: SavedVocabulary | null 
           train.examples.map((e) => e.text),
           { tokenizer: o.tokenizer, minFreq: o.minFreq, maxVocab: o.maxVocab, maxLength: o.maxLength },
         )
-      : pipelineFromJson(saved.config.tokenizer, saved.vocab, saved.config.maxLength, saved.file);
+      : saved.pipeline;
   const names = o.labelNames ?? null;
   const labelNames = saved !== null ? saved.config.labelNames : names === null ? null : labels.map((l) => names[l] ?? l);
   const encode = (d: Dataset): EncodedData => ({

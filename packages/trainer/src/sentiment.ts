@@ -8,7 +8,8 @@
  * `SentimentClassifier.load(dir)` loads any other model directory too (it is `Classifier.load` with a default).
  */
 import { fileURLToPath } from 'node:url';
-import { Classifier, readModelDirectory } from './classifier.js';
+import { Classifier } from './classifier.js';
+import { loadModel } from './model.js';
 
 /** The directory of the SST-2 model shipped with the package (`packages/trainer/model/sst2`). */
 export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../model/sst2', import.meta.url));
@@ -16,7 +17,7 @@ export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../model/sst2', import.m
 export class SentimentClassifier extends Classifier {
   /** Loads a model directory (default: the shipped SST-2 model); throws `ModelFormatError` for a bad one. */
   static override async load(dir: string = DEFAULT_MODEL_DIR): Promise<SentimentClassifier> {
-    const { model, pipeline, config } = await readModelDirectory(dir);
+    const { model, pipeline, config } = await loadModel(dir);
     return new SentimentClassifier(model, pipeline, config);
   }
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Tensor } from '@recurrent/nn-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadTrainingState, saveTrainingState } from './checkpoint.js';
+import { loadTrainingState, saveTrainingState } from './training_state.js';
 import { readDataset, type Dataset } from './data/read.js';
 import { NonFiniteLossError } from './errors.js';
 import { evaluateEncoded } from './evaluate.js';

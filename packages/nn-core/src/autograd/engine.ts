@@ -1,25 +1,32 @@
-import { fmtShape, shapesEqual } from '../shape.js';
+import { allocate, type DType, type TypedArray } from '../dtype.js';
+import { fmtShape, numel, shapesEqual, type Shape } from '../shape.js';
 import { setGradEnabled, isGradEnabled } from './grad_mode.js';
 import type { GradNode, InputGrad } from './node.js';
-import { Tensor, zerosOf } from './tensor.js';
+import type { Tensor } from './tensor.js';
+
+/**
+ * Builds a tensor over `data` (the `Tensor` constructor, passed in by `Tensor.backward` so that this module
+ * imports only the type of `Tensor`, and the class imports the engine without a cycle).
+ */
+export type MakeTensor = (data: TypedArray, shape: Shape) => Tensor;
 
 /**
  * Reverse-mode backward pass from `root`. Nodes run in reverse topological order; each node's output
  * gradients are summed before its backward runs; leaves that require grad accumulate into `.grad` (`+=`).
  * Every returned gradient's shape and dtype are checked against its input's.
  */
-export function runBackward(root: Tensor, grad: Tensor | undefined, retainGraph: boolean): void {
+export function runBackward(root: Tensor, grad: Tensor | undefined, retainGraph: boolean, make: MakeTensor): void {
   if (!root.requiresGrad) {
     throw new Error('backward: tensor does not require grad and has no graph (did an op run inside noGrad?)');
   }
-  const seed = grad ?? implicitSeed(root);
+  const seed = grad ?? implicitSeed(root, make);
   if (!shapesEqual(seed.shape, root.shape) || seed.dtype !== root.dtype) {
     throw new Error(
       `backward: gradient has shape ${fmtShape(seed.shape)} (${seed.dtype}), expected ${fmtShape(root.shape)} (${root.dtype})`,
     );
   }
   if (root.gradFn === null) {
-    accumulateLeaf(root, seed);
+    accumulateLeaf(root, seed, make);
     return;
   }
   const order = topoOrder(root.gradFn);
@@ -32,7 +39,7 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, retainGraph:
       const douts = pending.get(node);
       if (!douts) continue;
       pending.delete(node);
-      runNode(node, douts, pending);
+      runNode(node, douts, pending, make);
       if (!retainGraph) {
         node.backward = null;
         node.inputs = [];
@@ -43,24 +50,33 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, retainGraph:
   }
 }
 
-function implicitSeed(root: Tensor): Tensor {
+function zeros(make: MakeTensor, shape: Shape, dtype: DType): Tensor {
+  return make(allocate(dtype, numel(shape)), shape);
+}
+
+function implicitSeed(root: Tensor, make: MakeTensor): Tensor {
   if (root.numel() !== 1) {
     throw new Error(
       `backward: grad can be implicitly created only for one-element outputs, this one has shape ${fmtShape(root.shape)}`,
     );
   }
-  const t = zerosOf(root.shape, root.dtype);
+  const t = zeros(make, root.shape, root.dtype);
   t.data[0] = 1;
   return t;
 }
 
-function runNode(node: GradNode, douts: (Tensor | null)[], pending: Map<GradNode, (Tensor | null)[]>): void {
+function runNode(
+  node: GradNode,
+  douts: (Tensor | null)[],
+  pending: Map<GradNode, (Tensor | null)[]>,
+  make: MakeTensor,
+): void {
   if (node.backward === null) {
     throw new Error(
       `backward: the graph through '${node.name}' was already freed; call backward with { retainGraph: true } the first time`,
     );
   }
-  const filled = douts.map((d, k) => d ?? zerosOf(node.outputShapes[k], node.outputDtypes[k]));
+  const filled = douts.map((d, k) => d ?? zeros(make, node.outputShapes[k], node.outputDtypes[k]));
   const needs = node.inputs.map((t) => t.requiresGrad);
   const grads = node.backward(filled, needs);
   node.inputs.forEach((input, i) => {
@@ -68,11 +84,11 @@ function runNode(node: GradNode, douts: (Tensor | null)[], pending: Map<GradNode
     const g = checkGrad(node, i, input, grads[i]);
     if (g === null) return;
     if (input.gradFn === null) {
-      accumulateLeaf(input, g);
+      accumulateLeaf(input, g, make);
     } else {
       const slotsOf = pending.get(input.gradFn) ?? new Array<Tensor | null>(input.gradFn.outputShapes.length).fill(null);
       const prev = slotsOf[input.outputIndex];
-      slotsOf[input.outputIndex] = prev === null ? g : sum(prev, g);
+      slotsOf[input.outputIndex] = prev === null ? g : sum(prev, g, make);
       pending.set(input.gradFn, slotsOf);
     }
   });
@@ -97,8 +113,8 @@ function slots(node: GradNode, index: number, g: Tensor): (Tensor | null)[] {
 
 // Gradients returned by backward may alias other buffers (a reshape returns dout's storage), so sums are
 // written to a fresh buffer rather than into either operand.
-function sum(a: Tensor, b: Tensor): Tensor {
-  const out = zerosOf(a.shape, a.dtype);
+function sum(a: Tensor, b: Tensor, make: MakeTensor): Tensor {
+  const out = zeros(make, a.shape, a.dtype);
   const o = out.data;
   const x = a.data;
   const y = b.data;
@@ -106,9 +122,9 @@ function sum(a: Tensor, b: Tensor): Tensor {
   return out;
 }
 
-function accumulateLeaf(leaf: Tensor, g: Tensor): void {
+function accumulateLeaf(leaf: Tensor, g: Tensor, make: MakeTensor): void {
   if (leaf.grad === null) {
-    leaf.grad = new Tensor(g.data.slice(), g.shape);
+    leaf.grad = make(g.data.slice(), g.shape);
     return;
   }
   const dst = leaf.grad.data;

@@ -103,12 +103,17 @@ export class Tensor {
    * The graph is freed afterwards unless `retainGraph` is set.
    */
   backward(grad?: Tensor, options: { retainGraph?: boolean } = {}): void {
-    runBackward(this, grad, options.retainGraph ?? false);
+    runBackward(this, grad, options.retainGraph ?? false, (data, shape) => new Tensor(data, shape));
   }
 
   /** Zero-fills `grad` in place (keeps the buffer). */
   zeroGrad(): void {
     this.grad?.data.fill(0);
+  }
+
+  /** `JSON.stringify` form: `{ dtype, shape, data }` with the elements as plain numbers. */
+  toJSON(): { dtype: DType; shape: number[]; data: number[] } {
+    return { dtype: this.dtype, shape: [...this.shape], data: Array.from(this.data) };
   }
 
   toString(): string {

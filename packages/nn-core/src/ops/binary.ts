@@ -4,31 +4,12 @@
  */
 import { defineOp } from '../autograd/define_op.js';
 import { Tensor } from '../autograd/tensor.js';
-import { allocate, isFloatDtype, type DType } from '../dtype.js';
+import { allocate, isFloatDtype } from '../dtype.js';
 import { broadcastShapes, numel, type Shape } from '../shape.js';
+import { asTensors, type Operand } from './checks.js';
 import { binaryForward, sumToShape } from '../kernels/cpu/broadcast.js';
 
-export type Operand = Tensor | number;
-
-/** Both operands as tensors of one dtype (a number becomes a one-element tensor of the other's dtype). */
-export function asTensors(what: string, a: Operand, b: Operand): [Tensor, Tensor] {
-  if (a instanceof Tensor && b instanceof Tensor) {
-    if (a.dtype !== b.dtype) {
-      throw new TypeError(`${what}: operands have dtypes ${a.dtype} and ${b.dtype}, expected the same dtype (convert one with toDtype)`);
-    }
-    return [a, b];
-  }
-  if (a instanceof Tensor) return [a, scalarLike(b as number, a.dtype, what)];
-  if (b instanceof Tensor) return [scalarLike(a, b.dtype, what), b];
-  throw new TypeError(`${what}: expected at least one tensor operand, got two numbers`);
-}
-
-function scalarLike(v: number, dtype: DType, what: string): Tensor {
-  if (typeof v !== 'number') throw new TypeError(`${what}: operand is ${typeof v}, expected a tensor or a number`);
-  const data = allocate(dtype, 1);
-  data[0] = v;
-  return new Tensor(data, []);
-}
+export type { Operand } from './checks.js';
 
 /** out = f(a, b) broadcast; returns the output and its shape. */
 function forward(what: string, a: Tensor, b: Tensor, f: (x: number, y: number) => number): Tensor {

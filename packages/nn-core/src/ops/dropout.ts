@@ -4,7 +4,7 @@
 import { defineOp } from '../autograd/define_op.js';
 import { zerosOf, type Tensor } from '../autograd/tensor.js';
 import { defaultGenerator, Generator } from '../random.js';
-import { floatData } from './unary.js';
+import { floatData } from './checks.js';
 
 const dropoutOp = defineOp('dropout', (x: Tensor, p: number, generator: Generator) => {
   // mask[i] = 1/(1 − p) where kept (probability 1 − p), 0 where dropped; stored in x's dtype, as PyTorch's

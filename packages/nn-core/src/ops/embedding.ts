@@ -67,13 +67,13 @@ export function embedding(indices: Indices, weight: Tensor, options: EmbeddingOp
 const embeddingOp = defineOp('embedding', (indices: Tensor, weight: Tensor, paddingIdx: number) => {
   const E = weight.shape[1];
   const out = zerosOf([...indices.shape, E], weight.dtype);
-  embeddingForward(indices.data, weight.data, out.data, E);
+  embeddingForward(out.data, indices.data, weight.data, E);
   return {
     out,
     backward: (dout, needs) => {
       if (!needs[1]) return [null, null];
       const dweight = zerosOf(weight.shape, weight.dtype);
-      embeddingBackward(indices.data, dout.data, dweight.data, E, paddingIdx);
+      embeddingBackward(dweight.data, dout.data, indices.data, E, paddingIdx);
       return [null, dweight];
     },
   };

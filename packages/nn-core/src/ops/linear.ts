@@ -57,7 +57,7 @@ function layout(x: Tensor, weight: Tensor): { R: number; I: number; O: number; o
 const linearBias = defineOp('linear', (x: Tensor, weight: Tensor, bias: Tensor) => {
   const { R, I, O, outShape } = layout(x, weight);
   const out = zerosOf(outShape, x.dtype);
-  linearForward(x.data, weight.data, bias.data, out.data, R, I, O);
+  linearForward(out.data, x.data, weight.data, bias.data, R, I, O);
   return {
     out,
     backward: (dout, needs) => {
@@ -65,7 +65,7 @@ const linearBias = defineOp('linear', (x: Tensor, weight: Tensor, bias: Tensor) 
       let db: Tensor | null = null;
       if (needs[2]) {
         db = zerosOf(bias.shape, bias.dtype);
-        linearBackwardBias(dout.data, db.data, R, O);
+        linearBackwardBias(db.data, dout.data, R, O);
       }
       return [dx, dw, db];
     },
@@ -75,7 +75,7 @@ const linearBias = defineOp('linear', (x: Tensor, weight: Tensor, bias: Tensor) 
 const linearNoBias = defineOp('linear', (x: Tensor, weight: Tensor) => {
   const { R, I, O, outShape } = layout(x, weight);
   const out = zerosOf(outShape, x.dtype);
-  linearForward(x.data, weight.data, null, out.data, R, I, O);
+  linearForward(out.data, x.data, weight.data, null, R, I, O);
   return { out, backward: (dout, needs) => inputGrads(dout, x, weight, needs, R, I, O) };
 });
 
@@ -84,11 +84,11 @@ function inputGrads(dout: Tensor, x: Tensor, weight: Tensor, needs: boolean[], R
   let dw: Tensor | null = null;
   if (needs[0]) {
     dx = zerosOf(x.shape, x.dtype);
-    linearBackwardInput(dout.data, weight.data, dx.data, R, I, O);
+    linearBackwardInput(dx.data, dout.data, weight.data, R, I, O);
   }
   if (needs[1]) {
     dw = zerosOf(weight.shape, weight.dtype);
-    linearBackwardWeight(dout.data, x.data, dw.data, R, I, O);
+    linearBackwardWeight(dw.data, dout.data, x.data, R, I, O);
   }
   return [dx, dw];
 }

@@ -5,7 +5,7 @@ import { defineOp } from '../autograd/define_op.js';
 import { zerosOf, type Tensor } from '../autograd/tensor.js';
 import type { FloatArray } from '../dtype.js';
 import * as cpu from '../kernels/cpu/softmax.js';
-import { dimLayout } from './softmax.js';
+import { dimLayout } from './checks.js';
 
 /**
  * log_softmax along `dim`, computed stably as x − max − log Σ exp(x − max) (±1e30 gives finite results).

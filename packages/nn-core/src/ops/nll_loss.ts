@@ -91,13 +91,13 @@ const nllLossOp = defineOp('nll_loss', (logp: Tensor, target: Tensor, p: Plan) =
   const { N, C, S } = p;
   const losses = new Float64Array(N * S);
   const weights = new Float64Array(N * S);
-  nllLossForward(logp.data, target.data, p.weight, p.ignoreIndex, N, C, S, losses, weights);
+  nllLossForward(losses, weights, logp.data, target.data, p.weight, p.ignoreIndex, N, C, S);
   const out = reduce(losses, weights, p, logp);
   return {
     out,
     backward: (dout) => {
       const dlogp = zerosOf(logp.shape, logp.dtype);
-      nllLossBackward(target.data, weights, upstream(dout, weights, p), p.ignoreIndex, N, C, S, dlogp.data);
+      nllLossBackward(dlogp.data, target.data, weights, upstream(dout, weights, p), p.ignoreIndex, N, C, S);
       return [dlogp, null];
     },
   };
@@ -121,14 +121,14 @@ const smoothLossOp = defineOp('label_smoothing_loss', (logp: Tensor, target: Ten
   const { N, C, S } = p;
   const losses = new Float64Array(N * S);
   const weights = new Float64Array(N * S);
-  nllLossForward(logp.data, target.data, p.weight, p.ignoreIndex, N, C, S, new Float64Array(N * S), weights);
-  smoothLossForward(logp.data, target.data, p.weight, p.ignoreIndex, N, C, S, losses);
+  nllLossForward(new Float64Array(N * S), weights, logp.data, target.data, p.weight, p.ignoreIndex, N, C, S);
+  smoothLossForward(losses, logp.data, target.data, p.weight, p.ignoreIndex, N, C, S);
   const out = reduce(losses, weights, p, logp);
   return {
     out,
     backward: (dout) => {
       const dlogp = zerosOf(logp.shape, logp.dtype);
-      smoothLossBackward(target.data, p.weight, upstream(dout, weights, p), p.ignoreIndex, N, C, S, dlogp.data);
+      smoothLossBackward(dlogp.data, target.data, p.weight, upstream(dout, weights, p), p.ignoreIndex, N, C, S);
       return [dlogp, null];
     },
   };

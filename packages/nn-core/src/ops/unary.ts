@@ -4,15 +4,9 @@
  */
 import { defineOp } from '../autograd/define_op.js';
 import { Tensor, zerosOf } from '../autograd/tensor.js';
-import { isFloatDtype, type FloatArray } from '../dtype.js';
+import type { FloatArray } from '../dtype.js';
 import * as cpu from '../kernels/cpu/unary.js';
-
-/** The float storage of `x`, or a TypeError naming the op and what it got. */
-export function floatData(what: string, x: unknown): FloatArray {
-  if (!(x instanceof Tensor)) throw new TypeError(`${what}: expected a tensor, got ${typeof x}`);
-  if (!isFloatDtype(x.dtype)) throw new TypeError(`${what}: expected a float32 or float64 tensor, got ${x.dtype}`);
-  return x.data as FloatArray;
-}
+import { floatData } from './checks.js';
 
 const NOTHING = new Float64Array(0);
 

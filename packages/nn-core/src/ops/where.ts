@@ -7,7 +7,8 @@ import type { TypedArray } from '../dtype.js';
 import { broadcastShapes, fmtShape, numel, ShapeError, type Shape } from '../shape.js';
 import { expandForward } from '../kernels/cpu/reduce.js';
 import { full } from '../creation.js';
-import { asTensors, reduceTo, type Operand } from './binary.js';
+import { reduceTo } from './binary.js';
+import { asTensors, type Operand } from './checks.js';
 
 /** `src` (shape `shape`) broadcast to `outShape`, as a fresh array. */
 function broadcastTo(src: TypedArray, shape: Shape, outShape: Shape, like: TypedArray): TypedArray {

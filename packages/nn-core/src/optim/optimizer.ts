@@ -1,6 +1,6 @@
 /**
  * The optimizer base class (PyTorch: `torch.optim.Optimizer`): parameter groups with per-group options,
- * per-parameter state, `zeroGrad`, and a JSON-serializable state dict.
+ * per-parameter state, `zeroGrad`, and a state dict that holds tensors, as PyTorch's does.
  */
 import { Tensor } from '../autograd/tensor.js';
 import { enableGrad } from '../autograd/grad_mode.js';
@@ -26,7 +26,7 @@ export type ParamGroupInput<O> = Partial<O> & { params: Tensor | Iterable<Tensor
 /** Parameters as a list of tensors, or as a list of groups `[{ params, lr }, …]`. */
 export type ParamsInput<O> = Iterable<Tensor> | ParamGroupInput<O>[];
 
-/** A tensor in a state dict: plain numbers, so the dict survives `JSON.stringify`. */
+/** A tensor as plain numbers: what `JSON.stringify` makes of a `Tensor` (see `Tensor.toJSON`). */
 export interface SerializedTensor {
   dtype: DType;
   shape: number[];
@@ -34,11 +34,15 @@ export interface SerializedTensor {
 }
 
 export type StateValue = Tensor | number;
-export type SerializedStateValue = SerializedTensor | number;
+/** A state value as `loadStateDict` accepts it: a tensor, or a tensor after a JSON round trip, or a number. */
+export type SerializedStateValue = StateValue | SerializedTensor;
 
-/** JSON-serializable optimizer state. `paramGroups[i].params` are indices counted across groups, as in PyTorch. */
-export interface OptimizerStateDict {
-  state: Record<string, Record<string, SerializedStateValue>>;
+/**
+ * Optimizer state: per-parameter tensors and numbers, keyed by parameter index; `paramGroups[i].params` are
+ * indices counted across groups, as in PyTorch. `JSON.stringify` turns its tensors into `SerializedTensor`s.
+ */
+export interface OptimizerStateDict<V = StateValue> {
+  state: Record<string, Record<string, V>>;
   paramGroups: (Record<string, unknown> & { params: number[] })[];
 }
 
@@ -133,8 +137,8 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   }
 
   /**
-   * The whole state as plain data: tensors become `{ dtype, shape, data }` (copies), parameters become their
-   * index counted across groups (PyTorch's packing), options are copied as they are.
+   * The whole state: tensors are copied, parameters become their index counted across groups (PyTorch's
+   * packing), options are copied as they are.
    * @see https://pytorch.org/docs/stable/generated/torch.optim.Optimizer.state_dict.html
    */
   stateDict(): OptimizerStateDict {
@@ -152,10 +156,8 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     for (const [p, s] of this.state) {
       const i = index.get(p);
       if (i === undefined) continue;
-      const packed: Record<string, SerializedStateValue> = {};
-      for (const [k, v] of Object.entries(s)) {
-        packed[k] = v instanceof Tensor ? { dtype: v.dtype, shape: [...v.shape], data: Array.from(v.data) } : v;
-      }
+      const packed: Record<string, StateValue> = {};
+      for (const [k, v] of Object.entries(s)) packed[k] = v instanceof Tensor ? new Tensor(v.data.slice(), v.shape) : v;
       state[String(i)] = packed;
     }
     return { state, paramGroups };
@@ -167,7 +169,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * must have its shape.
    * @see https://pytorch.org/docs/stable/generated/torch.optim.Optimizer.load_state_dict.html
    */
-  loadStateDict(stateDict: OptimizerStateDict): void {
+  loadStateDict(stateDict: OptimizerStateDict<SerializedStateValue>): void {
     const what = `${this.constructor.name}.loadStateDict`;
     const saved = stateDict?.paramGroups;
     if (!Array.isArray(saved) || typeof stateDict.state !== 'object' || stateDict.state === null) {
@@ -203,10 +205,9 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   }
 }
 
-function restoreTensor(v: SerializedTensor, param: Tensor, what: string): Tensor {
-  if (v === null || typeof v !== 'object' || !Array.isArray(v.shape) || !Array.isArray(v.data)) {
-    throw new TypeError(`${what}: expected a number or { dtype, shape, data }`);
-  }
+function restoreTensor(v: Tensor | SerializedTensor, param: Tensor, what: string): Tensor {
+  const plain = v !== null && typeof v === 'object' && Array.isArray(v.shape) && Array.isArray(v.data);
+  if (!(v instanceof Tensor) && !plain) throw new TypeError(`${what}: expected a number, a Tensor or { dtype, shape, data }`);
   if (!shapesEqual(v.shape, param.shape) || v.data.length !== numel(v.shape)) {
     throw new ShapeError(`${what}: has shape ${fmtShape(v.shape)} (${v.data.length} values), the parameter has shape ${fmtShape(param.shape)}`);
   }

@@ -7,7 +7,8 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '@recurrent/nn-core';
-import { loadModel, MODEL_FILES } from '../checkpoint.js';
+import { MODEL_FILES } from '../checkpoint.js';
+import { loadModel } from '../model.js';
 import { exportOnnx, ONNX_OPSET } from '../onnx/export.js';
 import { parseCliArgs, readString, UsageError } from './args.js';
 import { checkModelDir } from './files.js';

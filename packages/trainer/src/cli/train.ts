@@ -10,10 +10,12 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { readJson, checkConfig, MODEL_FILES, type Json, type ModelConfigFile } from '../checkpoint.js';
+import { MODEL_FILES } from '../checkpoint.js';
 import { DEFAULT_ARCHITECTURE, resolveConfig, type CellType, type Pooling, type TextClassifierConfig } from '../model.js';
 import { defaultRecipe, SST2_DIR, SST2_LABEL_NAMES } from '../recipe.js';
+import { savedTrainOptions, stripUndefined } from '../options.js';
 import { DEFAULT_TRAIN_OPTIONS, train, type LrSchedule, type TrainOptions } from '../train.js';
+import { readSavedRun, type SavedRun } from '../training_state.js';
 import { encodeLabels, sortLabels } from '../data/labels.js';
 import type { Dataset } from '../data/read.js';
 import {
@@ -193,58 +195,22 @@ async function checkFreshOut(out: string, force: boolean): Promise<void> {
   }
 }
 
-interface SavedRun {
-  config: ModelConfigFile;
-  /** The saved run's training options (its `runSignature`). */
-  options: Record<string, Json>;
-  epoch: number;
-  stopped: boolean;
-}
-
 /** With --resume: the saved run in --out (its state and config), checked against the flags given now. */
-async function readSavedRun(out: string, arch: Architecture, epochs: number | undefined): Promise<SavedRun> {
-  const statePath = join(out, MODEL_FILES.state);
-  if (!(await exists(statePath))) throw new UsageError(`--resume: ${out} has no saved run to continue (no ${MODEL_FILES.state})`);
-  const raw = await readJson(statePath);
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`${statePath} is not a training state (expected a JSON object)`);
-  const configPath = join(out, MODEL_FILES.config);
-  const config = checkConfig(await readJson(configPath), configPath);
+async function readResumable(out: string, arch: Architecture, epochs: number | undefined): Promise<SavedRun> {
+  if (!(await exists(join(out, MODEL_FILES.state)))) throw new UsageError(`--resume: ${out} has no saved run to continue (no ${MODEL_FILES.state})`);
+  const saved = await readSavedRun(out);
+  const { architecture } = saved.config;
   for (const [key, flag] of Object.entries(ARCH_FLAGS) as [keyof Architecture, string][]) {
     const given = arch[key];
-    if (given !== undefined && given !== config.architecture[key]) {
-      throw new UsageError(`${flag} ${String(given)} differs from the saved run's ${key} ${String(config.architecture[key])}; a resumed run keeps its architecture`);
+    if (given !== undefined && given !== architecture[key]) {
+      throw new UsageError(`${flag} ${String(given)} differs from the saved run's ${key} ${String(architecture[key])}; a resumed run keeps its architecture`);
     }
   }
-  const saved: SavedRun = {
-    config,
-    options: (raw.options ?? {}) as Record<string, Json>,
-    epoch: typeof raw.epoch === 'number' ? raw.epoch : 0,
-    stopped: raw.stopped === true,
-  };
-  if (saved.stopped) throw new UsageError(`the run in ${out} stopped early after epoch ${saved.epoch} (no dev improvement); there is nothing to resume`);
+  const { epoch, stopped } = saved.state;
+  if (stopped) throw new UsageError(`the run in ${out} stopped early after epoch ${epoch} (no dev improvement); there is nothing to resume`);
   const total = epochs ?? T.epochs;
-  if (saved.epoch >= total) throw new UsageError(`the run in ${out} already finished ${saved.epoch} epochs; pass --epochs with more than ${saved.epoch} to continue it`);
+  if (epoch >= total) throw new UsageError(`the run in ${out} already finished ${epoch} epochs; pass --epochs with more than ${epoch} to continue it`);
   return saved;
-}
-
-/** Training options of the saved run, for the flags not given now (so `--resume` alone continues as before). */
-function savedTrainingOptions(saved: SavedRun, given: Partial<TrainOptions>): Partial<TrainOptions> {
-  const o = saved.options;
-  const pick = <K extends keyof TrainOptions>(k: K): TrainOptions[K] | undefined => (given[k] !== undefined ? given[k] : ((o[k] ?? undefined) as TrainOptions[K] | undefined));
-  return {
-    batchSize: pick('batchSize'),
-    lr: pick('lr'),
-    optimizer: pick('optimizer'),
-    weightDecay: pick('weightDecay'),
-    lrSchedule: pick('lrSchedule'),
-    lrStepSize: pick('lrStepSize'),
-    lrGamma: pick('lrGamma'),
-    clipGradNorm: given.clipGradNorm !== undefined ? given.clipGradNorm : ((o.clipGradNorm ?? null) as number | null),
-    classWeights: (o.classWeights ?? undefined) as TrainOptions['classWeights'],
-    patience: given.patience !== undefined ? given.patience : ((o.patience ?? null) as number | null),
-    seed: pick('seed'),
-    bucketBatches: pick('bucketBatches'),
-  };
 }
 
 function reportSkipped(d: Dataset, verbose: boolean): void {
@@ -282,7 +248,7 @@ async function main(argv: string[]): Promise<void> {
   const devPath = devFlag ?? (sst2 ? join(SST2_DIR, 'dev.tsv') : null);
   const name = sst2 ? 'sst2' : basename(trainPath, extname(trainPath));
   // 2. The output directory (and, with --resume, the saved run).
-  const saved = resume ? await readSavedRun(readString(v, 'out') ?? join('runs', `${name}-${arch.cell ?? A.cell}`), arch, given.epochs) : null;
+  const saved = resume ? await readResumable(readString(v, 'out') ?? join('runs', `${name}-${arch.cell ?? A.cell}`), arch, given.epochs) : null;
   const out = readString(v, 'out') ?? join('runs', `${name}-${saved?.config.architecture.cell ?? arch.cell ?? A.cell}`);
   if (saved === null) await checkFreshOut(out, v.force === true);
   // 3. The data files (read fully and checked here; the library gets the parsed datasets).
@@ -299,7 +265,8 @@ async function main(argv: string[]): Promise<void> {
   if (saved !== null) encodeLabels(trainSet.examples, labels, trainSet.file);
   if (devSet !== null) encodeLabels(devSet.examples, labels, devSet.file);
 
-  const training = saved === null ? given : savedTrainingOptions(saved, given);
+  // Training options not given now are the saved run's (so `--resume` alone continues as before).
+  const training = saved === null ? given : { ...savedTrainOptions(saved.state.options), ...stripUndefined(given) };
   const options: TrainOptions = {
     ...(sst2 ? defaultRecipe() : {}),
     ...arch,
@@ -316,7 +283,7 @@ async function main(argv: string[]): Promise<void> {
   const epochs = options.epochs ?? T.epochs;
   const modelText = describeModel(saved?.config.architecture ?? { ...arch, cell: arch.cell ?? A.cell });
   process.stdout.write(
-    `${resume ? `resuming ${out} after epoch ${saved?.epoch}` : `training into ${out}`}: ${modelText}\n` +
+    `${resume ? `resuming ${out} after epoch ${saved?.state.epoch}` : `training into ${out}`}: ${modelText}\n` +
       `data: ${int(trainSet.examples.length)} training examples from ${trainSet.file}` +
       `${devSet === null ? ', no dev set (the last epoch is kept)' : `, ${int(devSet.examples.length)} dev examples from ${devSet.file}`}\n`,
   );

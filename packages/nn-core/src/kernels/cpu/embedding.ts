@@ -5,7 +5,7 @@
 import type { TypedArray } from '../../dtype.js';
 
 /** out[k, :] = weight[indices[k], :] for each of the K indices; rows have E elements. */
-export function embeddingForward(indices: TypedArray, weight: TypedArray, out: TypedArray, E: number): void {
+export function embeddingForward(out: TypedArray, indices: TypedArray, weight: TypedArray, E: number): void {
   for (let k = 0; k < indices.length; k++) {
     const src = indices[k] * E;
     out.set(weight.subarray(src, src + E), k * E);
@@ -16,7 +16,7 @@ export function embeddingForward(indices: TypedArray, weight: TypedArray, out: T
  * dweight[indices[k], :] += dout[k, :] for every k (repeated indices accumulate), skipping the rows whose
  * index equals `paddingIdx` (pass −1 for none). `dweight` must start zeroed.
  */
-export function embeddingBackward(indices: TypedArray, dout: TypedArray, dweight: TypedArray, E: number, paddingIdx: number): void {
+export function embeddingBackward(dweight: TypedArray, dout: TypedArray, indices: TypedArray, E: number, paddingIdx: number): void {
   for (let k = 0; k < indices.length; k++) {
     const idx = indices[k];
     if (idx === paddingIdx) continue;

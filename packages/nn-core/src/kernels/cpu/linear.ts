@@ -7,10 +7,10 @@ import { gemm } from './matmul.js';
 
 /** out (R, O) = x (R, I) · W (O, I)ᵀ + b (O); `bias` may be null. */
 export function linearForward(
+  out: TypedArray,
   x: TypedArray,
   weight: TypedArray,
   bias: TypedArray | null,
-  out: TypedArray,
   R: number,
   I: number,
   O: number,
@@ -25,17 +25,17 @@ export function linearForward(
 }
 
 /** dx (R, I) = dout (R, O) · W (O, I). */
-export function linearBackwardInput(dout: TypedArray, weight: TypedArray, dx: TypedArray, R: number, I: number, O: number): void {
+export function linearBackwardInput(dx: TypedArray, dout: TypedArray, weight: TypedArray, R: number, I: number, O: number): void {
   gemm(false, false, R, I, O, 1, dout, weight, 0, dx);
 }
 
 /** dW (O, I) = dout (R, O)ᵀ · x (R, I). */
-export function linearBackwardWeight(dout: TypedArray, x: TypedArray, dweight: TypedArray, R: number, I: number, O: number): void {
+export function linearBackwardWeight(dweight: TypedArray, dout: TypedArray, x: TypedArray, R: number, I: number, O: number): void {
   gemm(true, false, O, I, R, 1, dout, x, 0, dweight);
 }
 
 /** db (O) = Σ_rows dout (R, O), accumulated in double precision. */
-export function linearBackwardBias(dout: TypedArray, dbias: TypedArray, R: number, O: number): void {
+export function linearBackwardBias(dbias: TypedArray, dout: TypedArray, R: number, O: number): void {
   const acc = new Float64Array(O);
   for (let r = 0; r < R; r++) {
     const row = r * O;

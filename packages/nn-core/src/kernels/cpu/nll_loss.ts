@@ -10,6 +10,8 @@ import type { TypedArray } from '../../dtype.js';
  * both are 0 where the target is `ignoreIndex`. `classWeight` is null for weight 1 on every class.
  */
 export function nllLossForward(
+  losses: Float64Array,
+  weights: Float64Array,
   logp: TypedArray,
   target: TypedArray,
   classWeight: ArrayLike<number> | null,
@@ -17,8 +19,6 @@ export function nllLossForward(
   N: number,
   C: number,
   S: number,
-  losses: Float64Array,
-  weights: Float64Array,
 ): void {
   for (let n = 0; n < N; n++) {
     for (let s = 0; s < S; s++) {
@@ -34,6 +34,7 @@ export function nllLossForward(
 
 /** dlogp[n, t, s] = −weights[i] · grad[i] (i = n·S + s); every other entry stays 0. `dlogp` must start zeroed. */
 export function nllLossBackward(
+  dlogp: TypedArray,
   target: TypedArray,
   weights: Float64Array,
   grad: ArrayLike<number>,
@@ -41,7 +42,6 @@ export function nllLossBackward(
   N: number,
   C: number,
   S: number,
-  dlogp: TypedArray,
 ): void {
   for (let n = 0; n < N; n++) {
     for (let s = 0; s < S; s++) {
@@ -58,6 +58,7 @@ export function nllLossBackward(
  * the target is `ignoreIndex`.
  */
 export function smoothLossForward(
+  losses: Float64Array,
   logp: TypedArray,
   target: TypedArray,
   classWeight: ArrayLike<number> | null,
@@ -65,7 +66,6 @@ export function smoothLossForward(
   N: number,
   C: number,
   S: number,
-  losses: Float64Array,
 ): void {
   for (let n = 0; n < N; n++) {
     for (let s = 0; s < S; s++) {
@@ -80,6 +80,7 @@ export function smoothLossForward(
 
 /** dlogp[n, c, s] = −w[c] · grad[i] for every class of each non-ignored element i. `dlogp` must start zeroed. */
 export function smoothLossBackward(
+  dlogp: TypedArray,
   target: TypedArray,
   classWeight: ArrayLike<number> | null,
   grad: ArrayLike<number>,
@@ -87,7 +88,6 @@ export function smoothLossBackward(
   N: number,
   C: number,
   S: number,
-  dlogp: TypedArray,
 ): void {
   for (let n = 0; n < N; n++) {
     for (let s = 0; s < S; s++) {

@@ -1,6 +1,7 @@
 /**
  * The reference (oracle) path of a recurrent layer: the same layer × direction × time loop as `RNNBase`, built
- * cell by cell from differentiable ops, so autograd derives the gradients. Slow; used to test the fused path.
+ * cell by cell from differentiable ops, so autograd derives the gradients. Slow; the oracle of the fused path in
+ * rnn.test.ts, not part of the public API.
  */
 import type { Tensor } from '../../autograd/tensor.js';
 import { tensor, zeros } from '../../creation.js';

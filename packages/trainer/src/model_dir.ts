@@ -1,0 +1,195 @@
+/**
+ * The model files of a model directory (see `checkpoint.ts` for the layout): `readModelDir`, the one reader,
+ * which validates config.json, vocab.json and the weights once for every caller, and `saveModel`.
+ */
+import { join } from 'node:path';
+import { loadSafetensors, serializeSafetensors, type nn, type Tensor } from '@recurrent/nn-core';
+import { trainingCurveSvg, type CurvePoint } from './chart.js';
+import { FORMAT_VERSION, MODEL_FILES, recoverCheckpoint, writeFilesAtomic, type FileContents } from './checkpoint.js';
+import { ModelFormatError } from './errors.js';
+import { isJsonObject, jsonText, readJson, readJsonIfPresent, type Json } from './json.js';
+import type { Metrics } from './metrics.js';
+import { resolveConfig, type TextClassifierConfig } from './model_config.js';
+import { pipelineFromJson, type TextPipeline } from './pipeline.js';
+import type { EpochRecord } from './training_state.js';
+
+/** Contents of config.json. */
+export interface ModelConfigFile {
+  formatVersion: number;
+  architecture: TextClassifierConfig;
+  /** Class labels as found in the data, in class-index order (see `sortLabels`). */
+  labels: string[];
+  /** Display names of the labels (e.g. `negative`, `positive` for SST-2's `0`, `1`), or null to show the labels. */
+  labelNames: string[] | null;
+  /** Tokenizer settings (the tokenizer package's JSON). */
+  tokenizer: Json;
+  /** Sequences are cut to this many tokens, or null for no limit. */
+  maxLength: number | null;
+}
+
+/** metrics.json as `train` writes it: the dev metrics of the kept weights and the per-epoch history. */
+export interface TrainingMetrics {
+  bestEpoch: number | null;
+  dev: Metrics | null;
+  history: EpochRecord[];
+}
+
+export interface SaveModelInput {
+  /** The weights to save (e.g. `model.stateDict()` or a kept snapshot of the best epoch). */
+  weights: Record<string, Tensor>;
+  config: ModelConfigFile;
+  vocab: Json;
+  metrics?: Json | TrainingMetrics;
+  /** Per-epoch points for the training-curve picture. */
+  curve?: readonly CurvePoint[];
+}
+
+/** Writes a model directory (creating it), all files in one atomic step (see `writeFilesAtomic`). */
+export async function saveModel(dir: string, input: SaveModelInput): Promise<void> {
+  await writeFilesAtomic(dir, modelFiles(input));
+}
+
+/** The files `saveModel` writes. */
+export function modelFiles(input: SaveModelInput): FileContents {
+  const files: FileContents = {
+    [MODEL_FILES.weights]: serializeSafetensors(input.weights, { format: 'pt' }),
+    [MODEL_FILES.vocab]: jsonText(input.vocab),
+  };
+  if (input.metrics !== undefined) files[MODEL_FILES.metrics] = jsonText(input.metrics);
+  if (input.curve !== undefined) files[MODEL_FILES.curve] = trainingCurveSvg(input.curve);
+  files[MODEL_FILES.config] = jsonText(input.config);
+  return files;
+}
+
+/** A model directory as read and validated by `readModelDir`. */
+export interface ModelDirectory {
+  dir: string;
+  config: ModelConfigFile;
+  /** The weights; their keys and shapes are checked when loaded into the model (see `loadModel`). */
+  weights: Record<string, Tensor>;
+  /** Path of the weights file, for messages. */
+  weightsFile: string;
+  vocab: Json;
+  /** The tokenizer and vocabulary, checked against the architecture's vocabSize. */
+  pipeline: TextPipeline;
+  /** metrics.json, or null when absent. */
+  metrics: Json | null;
+}
+
+/**
+ * Reads and validates a model directory: config.json (format version, architecture, labels), the size of the
+ * weights against the architecture, then vocab.json and the tokenizer against vocabSize. Problems are
+ * `ModelFormatError`s naming the file. A committed but interrupted save is finished first.
+ */
+export async function readModelDir(dir: string): Promise<ModelDirectory> {
+  const config = await readModelConfig(dir);
+  const vocabFile = join(dir, MODEL_FILES.vocab);
+  const vocab = await readJson(vocabFile);
+  const weightsFile = join(dir, MODEL_FILES.weights);
+  const weights = await readSafetensors(weightsFile);
+  checkSizeAgainstWeights(config.architecture, weights, weightsFile);
+  const pipeline = pipelineFromJson(config.tokenizer, vocab, config.maxLength, vocabFile);
+  if (pipeline.vocabSize !== config.architecture.vocabSize) {
+    throw new ModelFormatError(
+      'shape-mismatch',
+      vocabFile,
+      `the vocabulary has ${pipeline.vocabSize} tokens but the architecture says vocabSize=${config.architecture.vocabSize}`,
+    );
+  }
+  const metrics = await readJsonIfPresent(join(dir, MODEL_FILES.metrics));
+  return { dir, config, weights, weightsFile, vocab, pipeline, metrics };
+}
+
+/** config.json of a model directory, checked (see `checkConfig`); finishes an interrupted save first. */
+export async function readModelConfig(dir: string): Promise<ModelConfigFile> {
+  await recoverCheckpoint(dir);
+  const file = join(dir, MODEL_FILES.config);
+  return checkConfig(await readJson(file), file);
+}
+
+/** Loads `tensors` into `model`, strictly; a mismatch is a `ModelFormatError` naming `path`. */
+export function loadWeightsInto(model: nn.Module, tensors: Record<string, Tensor>, path: string): void {
+  try {
+    model.loadStateDict(tensors);
+  } catch (err) {
+    throw new ModelFormatError('shape-mismatch', path, `the weights do not fit the architecture in config.json: ${(err as Error).message}`);
+  }
+}
+
+/** Loads `path` (safetensors) into `model`, strictly; errors are `ModelFormatError`s naming the file. */
+export async function loadWeights(model: nn.Module, path: string): Promise<void> {
+  loadWeightsInto(model, await readSafetensors(path), path);
+}
+
+/** The tensors of a safetensors file of the model directory; errors are `ModelFormatError`s naming it. */
+export async function readSafetensors(path: string): Promise<Record<string, Tensor>> {
+  try {
+    return (await loadSafetensors(path)).tensors;
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'ENOENT') throw new ModelFormatError('missing-file', path, 'the file does not exist');
+    throw new ModelFormatError('bad-state', path, `cannot read the safetensors file: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * An untrusted config.json could ask for a huge model (say vocabSize 2^31) whose allocation would fail or exhaust
+ * memory. Each product below is a lower bound of the parameter count of a correct file (embedding V·E, the
+ * recurrent weights ≥ numLayers·H·H and ≥ H·E, the head ≥ C·H), so a valid model always passes, and a passing
+ * architecture allocates at most a small multiple of what the weights file holds.
+ */
+function checkSizeAgainstWeights(arch: TextClassifierConfig, tensors: Record<string, Tensor>, path: string): void {
+  let held = 0;
+  for (const t of Object.values(tensors)) held += t.data.length;
+  const { vocabSize: V, embeddingDim: E, hiddenSize: H, numLayers, numClasses: C } = arch;
+  const needed = Math.max(V * E, numLayers * H * H, H * E, C * H);
+  if (needed > held) {
+    throw new ModelFormatError(
+      'shape-mismatch',
+      path,
+      `the architecture in config.json needs at least ${needed} parameters but the weights file holds ${held} numbers`,
+    );
+  }
+}
+
+/** Checks a parsed config.json; returns it typed, with the architecture's defaults filled in. */
+export function checkConfig(raw: Json, file: string): ModelConfigFile {
+  const bad = (reason: string): never => {
+    throw new ModelFormatError('bad-config', file, reason);
+  };
+  if (!isJsonObject(raw)) return bad('expected a JSON object');
+  const version = raw.formatVersion;
+  if (version !== FORMAT_VERSION) {
+    throw new ModelFormatError('unsupported-version', file, `formatVersion is ${JSON.stringify(version ?? null)}, this library reads formatVersion ${FORMAT_VERSION}`);
+  }
+  const arch = raw.architecture;
+  if (!isJsonObject(arch)) return bad('architecture must be an object');
+  let architecture: TextClassifierConfig;
+  try {
+    architecture = resolveConfig(arch as unknown as TextClassifierConfig);
+  } catch (err) {
+    return bad(`invalid architecture: ${(err as Error).message}`);
+  }
+  const labels = raw.labels;
+  if (!Array.isArray(labels) || !labels.every((l) => typeof l === 'string') || new Set(labels).size !== labels.length) {
+    return bad('labels must be a list of distinct strings');
+  }
+  if (labels.length !== architecture.numClasses) {
+    return bad(`${labels.length} labels for numClasses=${architecture.numClasses} in the architecture`);
+  }
+  const names = raw.labelNames ?? null;
+  if (names !== null && (!Array.isArray(names) || names.length !== labels.length || !names.every((l) => typeof l === 'string'))) {
+    return bad(`labelNames must be null or ${labels.length} strings, one per label`);
+  }
+  const maxLength = raw.maxLength ?? null;
+  if (maxLength !== null && !(typeof maxLength === 'number' && Number.isInteger(maxLength) && maxLength > 0)) {
+    return bad(`maxLength must be null or a positive integer, got ${JSON.stringify(maxLength)}`);
+  }
+  return {
+    formatVersion: version,
+    architecture,
+    labels: labels as string[],
+    labelNames: names as string[] | null,
+    tokenizer: raw.tokenizer ?? null,
+    maxLength,
+  };
+}

@@ -1,0 +1,315 @@
+/**
+ * `TrainingRun`: the state of one training run — options, data, model, optimizer, schedule, batch order,
+ * counters and early-stopping bookkeeping — and its steps: one epoch of optimizer steps, validation, and the
+ * end of an epoch (best weights, early stopping, schedule, checkpoint). `train()` drives it; see train.ts for
+ * the recipe, the seeding and the checkpoint guarantees.
+ */
+import { argmax, defaultGenerator, F, Generator, manualSeed, nn, optim, Tensor } from '@recurrent/nn-core';
+import { join } from 'node:path';
+import { FORMAT_VERSION, MODEL_FILES } from './checkpoint.js';
+import { DataLoader } from './data/loader.js';
+import { NonFiniteLossError } from './errors.js';
+import { evaluateEncoded, type Evaluation } from './evaluate.js';
+import type { Metrics } from './metrics.js';
+import { loadModel, TextClassifier, type LoadedModel } from './model.js';
+import type { ModelConfigFile } from './model_dir.js';
+import { checkResumable, resolveOptions, runOptions, type ResolvedOptions, type TrainOptions } from './options.js';
+import { prepareData, type PreparedData } from './prepare.js';
+import { makeSchedule, type EpochSchedule } from './schedule.js';
+import { loadTrainingState, saveCheckpoint, type EpochRecord, type SavedTraining, type TrainingState } from './training_state.js';
+
+export interface BatchEndInfo {
+  epoch: number;
+  /** 1-based step within the epoch. */
+  step: number;
+  stepsPerEpoch: number;
+  globalStep: number;
+  loss: number;
+  /** Gradient norm before clipping (null when not clipping). */
+  gradNorm: number | null;
+  lr: number;
+  /** Real (unpadded) tokens per second over the epoch so far. */
+  tokensPerSec: number;
+  /** Running mean of the batch losses of this epoch. */
+  epochLoss: number;
+  /** Running training accuracy of this epoch. */
+  epochAccuracy: number;
+  elapsedMs: number;
+}
+
+export interface EpochEndInfo extends EpochRecord {
+  /** Whether this epoch is the best so far (its weights are kept). */
+  improved: boolean;
+  bestEpoch: number | null;
+  bestDevAccuracy: number | null;
+  /** Whether early stopping ends the run after this epoch. */
+  stopping: boolean;
+}
+
+export interface TrainResult {
+  /** With the best epoch's weights, in eval mode. */
+  model: TextClassifier;
+  data: PreparedData;
+  history: EpochRecord[];
+  bestEpoch: number | null;
+  /** Dev metrics of the returned weights (null without a dev set). */
+  devMetrics: Metrics | null;
+  stoppedEarly: boolean;
+}
+
+/** What one epoch of optimizer steps adds up to. */
+export interface EpochTotals {
+  epoch: number;
+  steps: number;
+  lossSum: number;
+  correct: number;
+  seen: number;
+  tokens: number;
+  seconds: number;
+}
+
+export class TrainingRun {
+  readonly model: TextClassifier;
+  private readonly params: Tensor[];
+  private readonly optimizer: optim.Adam | optim.AdamW;
+  private readonly schedule: EpochSchedule | null;
+  private readonly shuffler: Generator;
+  private readonly loader: DataLoader;
+  private readonly classWeight: Tensor | null;
+  private state: TrainingState;
+  /** The weights of the best epoch so far (null: keep the last weights). */
+  private bestWeights: Record<string, Tensor> | null = null;
+  /** The dev metrics of the kept weights. */
+  private devMetrics: Metrics | null = null;
+
+  /**
+   * A fresh run of `o` on `data` (architecture from `saved` when resuming). The model's initialization draws from
+   * the global generator after `manualSeed(o.seed)`; the batch order from its own `Generator(o.seed + 1)`.
+   */
+  private constructor(
+    readonly options: ResolvedOptions,
+    readonly data: PreparedData,
+    saved: ModelConfigFile | null,
+  ) {
+    const o = options;
+    manualSeed(o.seed);
+    this.shuffler = new Generator(o.seed + 1);
+    const { embeddingDim, hiddenSize, numLayers, bidirectional, cell, pooling, embeddingInitRange, embeddingDropout, rnnDropout, dropout } = o;
+    const arch = { embeddingDim, hiddenSize, numLayers, bidirectional, cell, pooling, embeddingInitRange, embeddingDropout, rnnDropout, dropout };
+    this.model = new TextClassifier(saved?.architecture ?? { ...arch, vocabSize: data.pipeline.vocabSize, numClasses: data.labels.length });
+    this.params = this.model.parameters();
+    this.optimizer =
+      o.optimizer === 'adamw'
+        ? new optim.AdamW(this.params, { lr: o.lr, weightDecay: o.weightDecay ?? 0.01 })
+        : new optim.Adam(this.params, { lr: o.lr, weightDecay: o.weightDecay ?? 0 });
+    this.schedule = makeSchedule(o, this.optimizer);
+    this.loader = new DataLoader(data.train, { batchSize: o.batchSize, generator: this.shuffler, bucketBatches: o.bucketBatches });
+    this.classWeight = classWeightTensor(o.classWeights ?? null, data.train.labels, data.labels.length);
+    this.state = {
+      formatVersion: FORMAT_VERSION,
+      epoch: 0,
+      globalStep: 0,
+      best: null,
+      badEpochs: 0,
+      stopped: false,
+      history: [],
+      rng: this.rngState(),
+      scheduler: null,
+      options: runOptions(o),
+    };
+  }
+
+  /** A new run of `options`, or with `resume`, the run saved in `options.out` continued (see `resume`). */
+  static async start(options: TrainOptions): Promise<TrainingRun> {
+    const o = resolveOptions(options);
+    if (!o.resume) return new TrainingRun(o, await prepareData(o), null);
+    if (o.out === undefined || o.out === null) throw new TypeError('train: resume needs out, the directory of the run to continue');
+    const training = await loadTrainingState(o.out);
+    const saved = await loadModel(o.out);
+    const run = new TrainingRun(o, await prepareData(o, saved), saved.config);
+    run.resume(training, saved, join(o.out, MODEL_FILES.state));
+    return run;
+  }
+
+  /**
+   * Continues a saved run: its counters, history, last weights, optimizer and schedule state, best weights and
+   * dev metrics, and both generators' states, so the next epoch is the one an uninterrupted run would train.
+   * Throws a `ModelFormatError` naming `file` when an option that must not change differs.
+   */
+  private resume(training: SavedTraining, saved: LoadedModel, file: string): void {
+    const { epoch, globalStep, best, badEpochs, stopped, history, rng, scheduler, options } = training.state;
+    checkResumable(options, this.state.options, file);
+    this.state = { ...this.state, epoch, globalStep, best, badEpochs, stopped, history, rng, scheduler };
+    this.model.loadStateDict(training.lastWeights);
+    this.optimizer.loadStateDict(training.optimizer);
+    if (this.schedule !== null && scheduler !== null) this.schedule.loadStateDict(scheduler);
+    if (best !== null) this.bestWeights = saved.model.stateDict();
+    this.devMetrics = savedDevMetrics(saved);
+    defaultGenerator.setState(rng.global);
+    this.shuffler.setState(rng.shuffler);
+  }
+
+  /** Whether the run is over: all epochs done, or stopped early. */
+  get finished(): boolean {
+    return this.state.stopped || this.state.epoch >= this.options.epochs;
+  }
+
+  /**
+   * One epoch of optimizer steps: shuffled, length-bucketed batches → forward (log-probabilities) → `nllLoss`
+   * → backward → gradient clipping → optimizer step → `onBatchEnd`. A non-finite loss or gradient norm throws
+   * `NonFiniteLossError` before its step is applied.
+   */
+  trainEpoch(onBatchEnd?: (info: BatchEndInfo) => void): EpochTotals {
+    const { model, params, optimizer, loader, options: o } = this;
+    const epoch = this.state.epoch + 1;
+    model.train();
+    const plan = loader.plan();
+    const t0 = performance.now();
+    const totals = { epoch, steps: plan.length, lossSum: 0, correct: 0, seen: 0, tokens: 0, seconds: 0 };
+    for (let s = 0; s < plan.length; s++) {
+      const batch = loader.batch(plan[s]);
+      optimizer.zeroGrad();
+      const logp = model.forward(batch.ids, batch.lengths); // (N, C) log-probabilities
+      const loss = F.nllLoss(logp, batch.labels, { weight: this.classWeight }); // logSoftmax + nllLoss = cross entropy
+      const lossValue = loss.item();
+      if (!Number.isFinite(lossValue)) throw new NonFiniteLossError(epoch, s + 1, lossValue);
+      loss.backward();
+      // The total norm is also the NaN/Inf check of the gradients (clipping to Infinity changes nothing).
+      const norm = nn.utils.clipGradNorm(params, o.clipGradNorm ?? Infinity);
+      if (!Number.isFinite(norm)) throw new NonFiniteLossError(epoch, s + 1, norm, 'gradient norm');
+      optimizer.step();
+      this.state.globalStep++;
+      totals.tokens += batch.numTokens;
+      totals.lossSum += lossValue;
+      totals.correct += countCorrect(logp, batch.labels);
+      totals.seen += batch.lengths.length;
+      const elapsedMs = performance.now() - t0;
+      onBatchEnd?.({
+        epoch,
+        step: s + 1,
+        stepsPerEpoch: plan.length,
+        globalStep: this.state.globalStep,
+        loss: lossValue,
+        gradNorm: o.clipGradNorm === null ? null : norm,
+        lr: optimizer.paramGroups[0].lr,
+        tokensPerSec: elapsedMs > 0 ? (totals.tokens / elapsedMs) * 1000 : 0,
+        epochLoss: totals.lossSum / (s + 1),
+        epochAccuracy: totals.correct / totals.seen,
+        elapsedMs,
+      });
+    }
+    totals.seconds = (performance.now() - t0) / 1000;
+    return totals;
+  }
+
+  /** Loss and metrics on the dev set, or null without one. */
+  validate(): Evaluation | null {
+    return this.data.dev === null ? null : evaluateEncoded(this.model, this.data.dev, this.data.labels);
+  }
+
+  /**
+   * Ends an epoch: records it, keeps the weights when dev accuracy improved, counts epochs without improvement
+   * (early stopping), steps the schedule, and saves the checkpoint to `out` (when given) in one atomic step.
+   */
+  async endEpoch(t: EpochTotals, dev: Evaluation | null): Promise<EpochEndInfo> {
+    const state = this.state;
+    const record: EpochRecord = {
+      epoch: t.epoch,
+      trainLoss: t.lossSum / t.steps,
+      trainAccuracy: t.correct / t.seen,
+      devLoss: dev?.loss ?? null,
+      devAccuracy: dev?.metrics.accuracy ?? null,
+      devMacroF1: dev?.metrics.macroF1 ?? null,
+      lr: this.optimizer.paramGroups[0].lr,
+      seconds: t.seconds,
+      tokensPerSec: t.tokens / t.seconds,
+    };
+    state.history.push(record);
+    let improved = false;
+    if (dev === null) {
+      this.bestWeights = null; // no dev set: keep the last weights
+    } else if (state.best === null || dev.metrics.accuracy > state.best.metric) {
+      state.best = { metric: dev.metrics.accuracy, epoch: t.epoch };
+      state.badEpochs = 0;
+      this.bestWeights = snapshot(this.model);
+      this.devMetrics = dev.metrics;
+      improved = true;
+    } else {
+      state.badEpochs++;
+    }
+    this.schedule?.step(dev?.metrics.accuracy ?? -record.trainLoss);
+    state.stopped = this.options.patience !== null && dev !== null && state.badEpochs >= this.options.patience;
+    state.epoch = t.epoch;
+    state.rng = this.rngState();
+    state.scheduler = this.schedule?.stateDict() ?? null;
+    if (this.options.out !== undefined && this.options.out !== null) await this.save(this.options.out);
+    const best = { bestEpoch: state.best?.epoch ?? null, bestDevAccuracy: state.best?.metric ?? null };
+    return { ...record, improved, ...best, stopping: state.stopped };
+  }
+
+  /** The model with the best weights (or the last ones), in eval mode, and the run's summary. */
+  result(): TrainResult {
+    const { model, data, state } = this;
+    if (this.bestWeights !== null) model.loadStateDict(this.bestWeights);
+    model.eval();
+    if (this.devMetrics === null && data.dev !== null && state.history.length > 0) this.devMetrics = evaluateEncoded(model, data.dev, data.labels).metrics;
+    return { model, data, history: state.history, bestEpoch: state.best?.epoch ?? null, devMetrics: this.devMetrics, stoppedEarly: state.stopped };
+  }
+
+  /** The model directory and the training state of this epoch, written as one atomic step. */
+  private async save(out: string): Promise<void> {
+    const { model, data, state } = this;
+    const config: ModelConfigFile = {
+      formatVersion: FORMAT_VERSION,
+      architecture: model.config,
+      labels: data.labels,
+      labelNames: data.labelNames,
+      tokenizer: data.pipeline.tokenizerJson(),
+      maxLength: data.pipeline.maxLength,
+    };
+    const metrics = { bestEpoch: state.best?.epoch ?? null, dev: this.devMetrics, history: state.history };
+    const curve = state.history.map((h) => ({ epoch: h.epoch, trainLoss: h.trainLoss, devAccuracy: h.devAccuracy }));
+    const weights = this.bestWeights ?? model.stateDict();
+    const training = { state, lastWeights: model.stateDict(), optimizer: this.optimizer.stateDict() };
+    await saveCheckpoint(out, { weights, config, vocab: data.pipeline.vocabJson(), metrics, curve }, training);
+  }
+
+  private rngState(): TrainingState['rng'] {
+    return { global: defaultGenerator.getState(), shuffler: this.shuffler.getState() };
+  }
+}
+
+/** The dev metrics saved with the kept weights (metrics.json's `dev`), or null. */
+function savedDevMetrics(saved: LoadedModel): Metrics | null {
+  const m = saved.metrics;
+  const dev = m !== null && typeof m === 'object' && !Array.isArray(m) ? m.dev : null;
+  // metrics.json is written by `save` above from a `Metrics`.
+  return dev !== null && typeof dev === 'object' ? (dev as unknown as Metrics) : null;
+}
+
+function snapshot(model: TextClassifier): Record<string, Tensor> {
+  const out: Record<string, Tensor> = {};
+  for (const [k, t] of Object.entries(model.stateDict())) out[k] = new Tensor(t.data.slice(), t.shape);
+  return out;
+}
+
+/** Rows of `logp` `(N, C)` whose argmax is the label. */
+function countCorrect(logp: Tensor, labels: Tensor): number {
+  const predicted = argmax(logp, 1).data;
+  let ok = 0;
+  for (let n = 0; n < predicted.length; n++) if (predicted[n] === labels.data[n]) ok++;
+  return ok;
+}
+
+function classWeightTensor(spec: null | 'balanced' | number[], labels: Int32Array, C: number): Tensor | null {
+  if (spec === null) return null;
+  if (spec === 'balanced') {
+    const counts = new Array<number>(C).fill(0);
+    labels.forEach((l) => counts[l]++);
+    return new Tensor(Float32Array.from(counts, (c) => (c === 0 ? 0 : labels.length / (C * c))), [C]);
+  }
+  if (!Array.isArray(spec) || spec.length !== C || !spec.every((w) => Number.isFinite(w) && w >= 0)) {
+    throw new RangeError(`train: classWeights must be 'balanced' or ${C} non-negative numbers (one per label), got ${JSON.stringify(spec)}`);
+  }
+  return new Tensor(Float32Array.from(spec), [C]);
+}
