@@ -15,11 +15,15 @@ import { describe, expect, it } from 'vitest';
 import { F, nn, optim, tanh, type FloatDType, type Tensor } from '@recurrent/nn-core';
 import { expectClose, expectNumber, F64_TOL, loadFixture, toStateDict, toTensor, type EncodedTensor } from './load.js';
 
-interface OptimCase {
+/** An optimizer run of a fixture: which optimizer, with which options (PyTorch's, in our camelCase names). */
+interface OptimizerRun {
   name: string;
   op: 'SGD' | 'Adam' | 'AdamW';
   dtype: FloatDType;
   args: Record<string, number | boolean | number[]>;
+}
+
+interface OptimCase extends OptimizerRun {
   steps: number;
   stateDict: Record<string, EncodedTensor>;
   inputs: { x: EncodedTensor; target: EncodedTensor };
@@ -98,11 +102,7 @@ describe(`optimizers agree with PyTorch ${fx.torch} over 10 steps (float64: 1e-1
   }
 });
 
-interface StepCase {
-  name: string;
-  op: 'SGD' | 'Adam' | 'AdamW';
-  dtype: FloatDType;
-  args: Record<string, number | boolean | number[]>;
+interface StepCase extends OptimizerRun {
   x0: EncodedTensor;
   grads: EncodedTensor[];
   params: EncodedTensor[];
