@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TextClassifier } from '@recurrent/trainer';
 
 const root = resolve(import.meta.dirname, '../..');
 const tsx = join(root, 'node_modules/.bin/tsx');
@@ -168,6 +169,8 @@ const FILES: Record<string, string | Buffer> = {
   'unseen.tsv': 'sentence\tlabel\ngreat\tpos\nso so\tmeh\n',
   'latin1.tsv': Buffer.concat([Buffer.from('sentence\tlabel\ngood\tpos\ncaf'), Buffer.from([0xe9]), Buffer.from(' bad\tneg\n')]),
   'one-label.tsv': 'sentence\tlabel\ngood\tpos\nfine\tpos\n',
+  'vectors.vec': '3 4\ngorgeous 0.5 0.25 -1 2\nfilm 1 2 3 4\nzebra 0 0 0 1\n',
+  'bad.vec': 'gorgeous 0.5 0.25 -1 2\nfilm 1 2 3\n',
   'with-bad-rows.tsv': `sentence\tlabel\n${TRAIN_ROWS.slice(0, 4).join('\n')}\nno label here\n${TRAIN_ROWS.slice(4).join('\n')}\n\tneg\n`,
 };
 
@@ -181,6 +184,10 @@ const BAD: BadCase[] = [
   { name: 'a single label', command: 'train', args: (d) => ['--train', join(d, 'one-label.tsv')], message: /one-label\.tsv: every training example has the label 'pos', a classifier needs at least 2 labels\.$/ },
   { name: 'non-UTF-8 bytes', command: 'train', args: (d) => ['--train', join(d, 'latin1.tsv')], message: /latin1\.tsv:3: the file is not valid UTF-8 \(byte 0xE9 at offset \d+\); save it as UTF-8\.$/ },
   { name: 'dev label unseen in training', command: 'train', args: (d) => ['--train', join(d, 'train.tsv'), '--dev', join(d, 'unseen.tsv')], message: /unseen\.tsv:3: the label 'meh' is not one the model knows \('neg', 'pos'\)\.$/ },
+  { name: 'missing --embeddings file', command: 'train', args: (d) => ['--train', join(d, 'train.tsv'), '--embeddings', join(d, 'nope.vec')], message: /^error: --embeddings .*nope\.vec does not exist\.$/ },
+  { name: '--embedding-dim with --embeddings', command: 'train', args: (d) => ['--train', join(d, 'train.tsv'), '--embeddings', join(d, 'vectors.vec'), '--embedding-dim', '8'], message: /^error: --embedding-dim 8 and --embeddings: the embedding size is the vectors file's, so leave --embedding-dim out\.$/ },
+  { name: '--freeze-embeddings without --embeddings', command: 'train', args: (d) => ['--train', join(d, 'train.tsv'), '--freeze-embeddings'], message: /^error: --freeze-embeddings keeps pretrained vectors fixed, so it needs --embeddings FILE\.$/ },
+  { name: 'a bad line in the vectors file', command: 'train', args: (d) => ['--train', join(d, 'train.tsv'), '--embeddings', join(d, 'bad.vec')], message: /bad\.vec:2: expected a word and 4 numbers, found 3 numbers\.$/ },
   { name: 'eval label unseen in training', command: 'eval', args: (d) => ['--model', pathIn('model'), '--data', join(d, 'unseen.tsv'), '--json'], message: /unseen\.tsv:3: the label 'meh' is not one the model knows/ },
   { name: 'a directory that is not a model', command: 'eval', args: (d) => ['--model', d, '--data', join(d, 'dev.tsv')], message: /is not a model directory: it has no config\.json/ },
   { name: 'a corrupt config.json', command: 'predict', args: (d) => ['--model', join(d, 'broken-model'), 'hi'], message: /broken-model\/config\.json: invalid JSON/ },
@@ -245,6 +252,29 @@ describe('bad input: exit 2, one sentence on stderr, nothing written', () => {
         `warning: skipped 2 malformed rows of ${join(work, 'with-bad-rows.tsv')} (line 6: the row has 1 fields, expected 2 like the header; line 17: the text is empty)\n`,
       );
       expect(r.stdout).toContain('data: 14 training examples');
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+
+  it('--embeddings --freeze-embeddings: E from the file, the coverage on stdout, the vectors verbatim in the saved weights', async () => {
+    const out = join(tmpdir(), `recurrent-cli-vectors-${process.pid}`);
+    try {
+      const flags = ['--hidden-size', '6', '--batch-size', '8', '--seed', '3', '--epochs', '1'];
+      const r = await run('train', ['--train', join(work, 'train.tsv'), '--embeddings', join(work, 'vectors.vec'), '--freeze-embeddings', '--out', out, ...flags]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('E from vectors.vec');
+      // The training texts have 46 distinct tokens (a vocabulary of 48 with <pad> and <unk>); 'gorgeous' and 'film' have
+      // vectors ('zebra' is not a token): 2 / 46 = 4.35 %.
+      expect(r.stdout).toContain(`embeddings: 2 of 46 vocabulary words (4.35%) have a vector in ${join(work, 'vectors.vec')}, E=4; kept fixed, the other words start at random\n`);
+      const model = await TextClassifier.load(out);
+      expect(model.config.embeddingDim).toBe(4);
+      const vocab = (JSON.parse(await readFile(join(out, 'vocab.json'), 'utf8')) as { tokens: string[] }).tokens;
+      const w = model.embedding.weight.data;
+      const row = (word: string): number[] => Array.from(w.subarray(vocab.indexOf(word) * 4, vocab.indexOf(word) * 4 + 4));
+      expect(row('gorgeous')).toEqual([0.5, 0.25, -1, 2]);
+      expect(row('film')).toEqual([1, 2, 3, 4]);
     } finally {
       await rm(out, { recursive: true, force: true });
     }

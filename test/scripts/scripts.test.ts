@@ -160,7 +160,6 @@ describe('scripts/0*.ts', () => {
       '--lib', 'es2022',
       '--module', 'nodenext',
       '--moduleResolution', 'nodenext',
-      '--customConditions', 'source',
       '--types', 'node',
       '--skipLibCheck',
       '--verbatimModuleSyntax',

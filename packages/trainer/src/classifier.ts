@@ -12,7 +12,7 @@
  * {@link TextClassifier} (an `nn.Module`: token ids in, log-probabilities out), available as `model`.
  * Labels are the model's display names (`labelNames` in config.json) when it has them, else its labels.
  */
-import { exp, noGrad, Tensor } from '@recurrent/nn-core';
+import { argmax, exp, noGrad, Tensor } from '@recurrent/nn-core';
 import { encodeLabels } from './data/labels.js';
 import { readDataset, type Dataset, type ReadOptions } from './data/read.js';
 import { evaluateEncoded, predictEncoded, type Evaluation } from './evaluate.js';
@@ -55,8 +55,8 @@ export class Classifier {
     const ids = this.pipeline.encode(text);
     const L = Math.max(1, ids.length);
     const x = new Tensor(ids.length === 0 ? new Int32Array(1) : ids, [1, L]);
-    const p = noGrad(() => exp(this.model.forward(x, [L])).data);
-    return this.toPrediction(p, 0);
+    const p = noGrad(() => exp(this.model.forward(x, [L]))); // (1, C)
+    return this.toPrediction(p.data, 0, argmax(p, 1).data[0]);
   }
 
   /** Predictions for many texts, batched over texts sorted by length; results are in input order. */
@@ -65,8 +65,8 @@ export class Classifier {
       if (typeof t !== 'string') throw new TypeError(`predictBatch: texts[${i}] must be a string, got ${typeof t}`);
     });
     if (texts.length === 0) return [];
-    const { probs } = predictEncoded(this.model, texts.map((t) => this.pipeline.encode(t)), undefined, options.batchSize ?? 256);
-    return texts.map((_, i) => this.toPrediction(probs, i));
+    const { probs, predicted } = predictEncoded(this.model, texts.map((t) => this.pipeline.encode(t)), undefined, options.batchSize ?? 256);
+    return texts.map((_, i) => this.toPrediction(probs, i, predicted[i]));
   }
 
   /**
@@ -105,14 +105,11 @@ export class Classifier {
     return evaluateEncoded(this.model, encoded, this.labels, options.batchSize ?? 256);
   }
 
-  private toPrediction(p: ArrayLike<number>, row: number): Prediction {
+  /** Row `row` of `p` `(N, C)` as a prediction whose label is class `best`. */
+  private toPrediction(p: ArrayLike<number>, row: number, best: number): Prediction {
     const C = this.labels.length;
     const probs: Record<string, number> = {};
-    let best = 0;
-    for (let c = 0; c < C; c++) {
-      probs[this.labels[c]] = p[row * C + c];
-      if (p[row * C + c] > p[row * C + best]) best = c;
-    }
+    for (let c = 0; c < C; c++) probs[this.labels[c]] = p[row * C + c];
     return { label: this.labels[best], probs };
   }
 }

@@ -36,6 +36,15 @@ export interface TrainOptions extends DataOptions, Partial<Omit<TextClassifierCo
   seed?: number;
   /** Batches per length-bucketing chunk (see `DataLoader`). Default 50. */
   bucketBatches?: number;
+  /**
+   * Pretrained word vectors: a word2vec/GloVe/fastText text file (`.txt`, `.vec`, optionally gzipped; see
+   * `readWordVectors`). The embedding size E is the file's; every vocabulary word it covers starts from its vector,
+   * the others from the random initialization. Read at the start of a new run only (a resumed run has them in its
+   * weights). Default none.
+   */
+  embeddings?: string | null;
+  /** Keep `embedding.weight` fixed (no gradient, not in the optimizer), as `nn.Embedding.from_pretrained(freeze=True)`. Default false. */
+  freezeEmbeddings?: boolean;
 }
 
 /** The default recipe's training options (how they were chosen: packages/docs/recipe.md). */
@@ -71,6 +80,9 @@ export function resolveOptions(options: TrainOptions): ResolvedOptions {
   if (o.clipGradNorm !== null && !(o.clipGradNorm > 0)) throw new RangeError(`train: clipGradNorm must be a positive number or null, got ${o.clipGradNorm}`);
   if (o.patience !== null && !(Number.isInteger(o.patience) && o.patience >= 1)) throw new RangeError(`train: patience must be a positive integer or null, got ${o.patience}`);
   if (o.optimizer !== 'adam' && o.optimizer !== 'adamw') throw new RangeError(`train: optimizer must be 'adam' or 'adamw', got '${String(o.optimizer)}'`);
+  if (o.freezeEmbeddings === true && (o.embeddings ?? null) === null && o.resume !== true) {
+    throw new RangeError('train: freezeEmbeddings keeps pretrained vectors fixed, so it needs embeddings (a vectors file)');
+  }
   return o;
 }
 
@@ -89,12 +101,28 @@ export interface RunOptions {
   patience: number | null;
   seed: number;
   bucketBatches: number;
+  /** Present (true) only for runs with frozen embeddings, so runs without it keep their saved format. */
+  freezeEmbeddings?: true;
 }
 
 /** The `RunOptions` of resolved options. */
 export function runOptions(o: ResolvedOptions): RunOptions {
   const { batchSize, lr, optimizer, weightDecay, lrSchedule, lrStepSize, lrGamma, clipGradNorm, classWeights, patience, seed, bucketBatches } = o;
-  return { batchSize, lr, optimizer, weightDecay: weightDecay ?? null, lrSchedule, lrStepSize, lrGamma, clipGradNorm, classWeights: classWeights ?? null, patience, seed, bucketBatches };
+  return {
+    batchSize,
+    lr,
+    optimizer,
+    weightDecay: weightDecay ?? null,
+    lrSchedule,
+    lrStepSize,
+    lrGamma,
+    clipGradNorm,
+    classWeights: classWeights ?? null,
+    patience,
+    seed,
+    bucketBatches,
+    ...(o.freezeEmbeddings === true ? { freezeEmbeddings: true as const } : {}),
+  };
 }
 
 /** Training options that continue a saved run as it was (for `train({ resume })` callers such as the CLI). */
@@ -104,8 +132,8 @@ export function savedTrainOptions(saved: RunOptions): Partial<TrainOptions> {
 
 /** Throws a `ModelFormatError` naming `file` unless `now` equals the saved run's options. */
 export function checkResumable(saved: RunOptions, now: RunOptions, file: string): void {
-  for (const k of Object.keys(now) as (keyof RunOptions)[]) {
-    const [a, b] = [JSON.stringify(now[k]), JSON.stringify(saved[k] ?? null)];
+  for (const k of new Set([...Object.keys(now), ...Object.keys(saved)]) as Set<keyof RunOptions>) {
+    const [a, b] = [JSON.stringify(now[k] ?? null), JSON.stringify(saved[k] ?? null)];
     if (a !== b) throw new ModelFormatError('bad-state', file, `cannot resume: ${k} is ${a} but the saved run used ${b}`);
   }
 }

@@ -15,15 +15,17 @@
  * A NaN or infinite loss or gradient norm throws `NonFiniteLossError` (epoch and step) before the step is applied
  * and before anything is written, so the checkpoint of the previous epoch stays intact.
  */
-import type { BatchEndInfo, EpochEndInfo, TrainResult } from './training_run.js';
+import type { BatchEndInfo, EpochEndInfo, StartInfo, TrainResult } from './training_run.js';
 import { TrainingRun } from './training_run.js';
 import type { TrainOptions } from './options.js';
 
 export { DEFAULT_TRAIN_OPTIONS, type LrSchedule, type TrainOptions } from './options.js';
 export type { EpochRecord } from './training_state.js';
-export { TrainingRun, type BatchEndInfo, type EpochEndInfo, type EpochTotals, type TrainResult } from './training_run.js';
+export { TrainingRun, type BatchEndInfo, type EmbeddingCoverage, type EpochEndInfo, type EpochTotals, type StartInfo, type TrainResult } from './training_run.js';
 
 export interface TrainCallbacks {
+  /** Once the data is read and the model built, before the first step. */
+  onStart?(info: StartInfo): void;
   onBatchEnd?(info: BatchEndInfo): void;
   onEpochEnd?(info: EpochEndInfo): void;
 }
@@ -31,6 +33,7 @@ export interface TrainCallbacks {
 /** Trains a model; see the module doc. Never prints; throws typed errors for bad data and non-finite losses. */
 export async function train(options: TrainOptions, callbacks: TrainCallbacks = {}): Promise<TrainResult> {
   const run = await TrainingRun.start(options);
+  callbacks.onStart?.({ embeddings: run.embeddings });
   while (!run.finished) {
     const epoch = run.trainEpoch((info) => callbacks.onBatchEnd?.(info));
     const dev = run.validate();

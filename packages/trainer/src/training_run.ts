@@ -8,6 +8,7 @@ import { argmax, defaultGenerator, F, Generator, manualSeed, nn, optim, Tensor }
 import { join } from 'node:path';
 import { FORMAT_VERSION, MODEL_FILES } from './checkpoint.js';
 import { DataLoader } from './data/loader.js';
+import { readWordVectors, type WordVectors } from './data/word_vectors.js';
 import { NonFiniteLossError } from './errors.js';
 import { evaluateEncoded, type Evaluation } from './evaluate.js';
 import type { Metrics } from './metrics.js';
@@ -55,6 +56,28 @@ export interface TrainResult {
   /** Dev metrics of the returned weights (null without a dev set). */
   devMetrics: Metrics | null;
   stoppedEarly: boolean;
+  /** How much of the vocabulary the pretrained vectors covered (null without `embeddings`, or on resume). */
+  embeddings: EmbeddingCoverage | null;
+}
+
+/** What `train` reports once a run has started. */
+export interface StartInfo {
+  embeddings: EmbeddingCoverage | null;
+}
+
+/** What a vectors file gave the vocabulary. */
+export interface EmbeddingCoverage {
+  file: string;
+  /** E, from the file. */
+  dim: number;
+  /** Vocabulary words (specials excluded) that got a vector, and how many were looked up. */
+  covered: number;
+  lookedUp: number;
+  /** Of `covered`, words matched through their lowercase form only. */
+  lowercaseMatches: number;
+  /** Vectors in the file. */
+  fileWords: number;
+  frozen: boolean;
 }
 
 /** What one epoch of optimizer steps adds up to. */
@@ -81,6 +104,8 @@ export class TrainingRun {
   private bestWeights: Record<string, Tensor> | null = null;
   /** The dev metrics of the kept weights. */
   private devMetrics: Metrics | null = null;
+  /** What the pretrained vectors covered (null without them, and on resume). */
+  readonly embeddings: EmbeddingCoverage | null;
 
   /**
    * A fresh run of `o` on `data` (architecture from `saved` when resuming). The model's initialization draws from
@@ -90,6 +115,7 @@ export class TrainingRun {
     readonly options: ResolvedOptions,
     readonly data: PreparedData,
     saved: ModelConfigFile | null,
+    vectors: WordVectors | null = null,
   ) {
     const o = options;
     manualSeed(o.seed);
@@ -97,7 +123,9 @@ export class TrainingRun {
     const { embeddingDim, hiddenSize, numLayers, bidirectional, cell, pooling, embeddingInitRange, embeddingDropout, rnnDropout, dropout } = o;
     const arch = { embeddingDim, hiddenSize, numLayers, bidirectional, cell, pooling, embeddingInitRange, embeddingDropout, rnnDropout, dropout };
     this.model = new TextClassifier(saved?.architecture ?? { ...arch, vocabSize: data.pipeline.vocabSize, numClasses: data.labels.length });
-    this.params = this.model.parameters();
+    this.embeddings = vectors === null ? null : usePretrained(this.model.embedding.weight, vectors, o.freezeEmbeddings === true);
+    if (o.freezeEmbeddings === true) this.model.embedding.weight.requiresGrad = false;
+    this.params = this.model.parameters().filter((p) => p.requiresGrad);
     this.optimizer =
       o.optimizer === 'adamw'
         ? new optim.AdamW(this.params, { lr: o.lr, weightDecay: o.weightDecay ?? 0.01 })
@@ -122,7 +150,16 @@ export class TrainingRun {
   /** A new run of `options`, or with `resume`, the run saved in `options.out` continued (see `resume`). */
   static async start(options: TrainOptions): Promise<TrainingRun> {
     const o = resolveOptions(options);
-    if (!o.resume) return new TrainingRun(o, await prepareData(o), null);
+    if (!o.resume) {
+      const data = await prepareData(o);
+      if ((o.embeddings ?? null) === null) return new TrainingRun(o, data, null);
+      const vocab = data.pipeline.vocab;
+      const vectors = await readWordVectors(o.embeddings as string, vocab.tokens(), { skip: vocab.specials.map((t) => vocab.idOf(t)) });
+      if (options.embeddingDim !== undefined && options.embeddingDim !== vectors.dim) {
+        throw new RangeError(`train: embeddingDim is ${options.embeddingDim} but the vectors in ${vectors.file} have ${vectors.dim} dimensions; leave embeddingDim out to take the file's`);
+      }
+      return new TrainingRun({ ...o, embeddingDim: vectors.dim }, data, null, vectors);
+    }
     if (o.out === undefined || o.out === null) throw new TypeError('train: resume needs out, the directory of the run to continue');
     const training = await loadTrainingState(o.out);
     const saved = await loadModel(o.out);
@@ -253,7 +290,8 @@ export class TrainingRun {
     if (this.bestWeights !== null) model.loadStateDict(this.bestWeights);
     model.eval();
     if (this.devMetrics === null && data.dev !== null && state.history.length > 0) this.devMetrics = evaluateEncoded(model, data.dev, data.labels).metrics;
-    return { model, data, history: state.history, bestEpoch: state.best?.epoch ?? null, devMetrics: this.devMetrics, stoppedEarly: state.stopped };
+    const { devMetrics, embeddings } = this;
+    return { model, data, history: state.history, bestEpoch: state.best?.epoch ?? null, devMetrics, stoppedEarly: state.stopped, embeddings };
   }
 
   /** The model directory and the training state of this epoch, written as one atomic step. */
@@ -312,4 +350,14 @@ function classWeightTensor(spec: null | 'balanced' | number[], labels: Int32Arra
     throw new RangeError(`train: classWeights must be 'balanced' or ${C} non-negative numbers (one per label), got ${JSON.stringify(spec)}`);
   }
   return new Tensor(Float32Array.from(spec), [C]);
+}
+
+/** Copies each covered word's vector into its row of `weight` `(V, E)`; the other rows keep their initialization. */
+function usePretrained(weight: Tensor, vectors: WordVectors, frozen: boolean): EmbeddingCoverage {
+  const { file, dim, covered, coveredCount, lookedUp, lowercaseMatches, fileWords } = vectors;
+  const w = weight.data as Float32Array | Float64Array;
+  for (let id = 0; id < covered.length; id++) {
+    if (covered[id] === 1) w.set(vectors.vectors.subarray(id * dim, (id + 1) * dim), id * dim);
+  }
+  return { file, dim, covered: coveredCount, lookedUp, lowercaseMatches, fileWords, frozen };
 }

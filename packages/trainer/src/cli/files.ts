@@ -57,7 +57,7 @@ export function decodeUtf8(bytes: Uint8Array, file: string): string {
 }
 
 /** Throws unless `path` is an existing regular file; `what` names it in messages (e.g. '--train'). */
-async function checkFile(path: string, what: string): Promise<void> {
+export async function checkFile(path: string, what: string): Promise<void> {
   const s = await stat(path).catch(() => null);
   if (s === null) throw new UsageError(`${what} ${path} does not exist`);
   if (!s.isFile()) throw new UsageError(`${what} ${path} is ${s.isDirectory() ? 'a directory' : 'not a regular file'}, expected a data file`);

@@ -14,7 +14,7 @@ import { MODEL_FILES } from '../checkpoint.js';
 import { DEFAULT_ARCHITECTURE, resolveConfig, type CellType, type Pooling, type TextClassifierConfig } from '../model.js';
 import { defaultRecipe, SST2_DIR, SST2_LABEL_NAMES } from '../recipe.js';
 import { savedTrainOptions, stripUndefined } from '../options.js';
-import { DEFAULT_TRAIN_OPTIONS, train, type LrSchedule, type TrainOptions } from '../train.js';
+import { DEFAULT_TRAIN_OPTIONS, train, type EmbeddingCoverage, type LrSchedule, type TrainOptions } from '../train.js';
 import { readSavedRun, type SavedRun } from '../training_state.js';
 import { encodeLabels, sortLabels } from '../data/labels.js';
 import type { Dataset } from '../data/read.js';
@@ -31,7 +31,7 @@ import {
   UsageError,
   type ParsedArgs,
 } from './args.js';
-import { exists, readDataFile } from './files.js';
+import { checkFile, exists, readDataFile } from './files.js';
 import { duration, int, pct } from './format.js';
 import { TrainingProgress } from './progress.js';
 import { cmd } from './command.js';
@@ -65,7 +65,10 @@ Data:
   --max-vocab N            vocabulary: at most N entries, the most frequent (default: no limit)
 Model:
   --cell lstm|gru|rnn      recurrent cell (default ${A.cell})
-  --embedding-dim N        E (default ${A.embeddingDim})
+  --embedding-dim N        E (default ${A.embeddingDim}; with --embeddings, the file's)
+  --embeddings FILE        start from pretrained word vectors: a word2vec, GloVe or fastText text file
+                           (.txt or .vec, optionally gzipped); words it lacks keep a random start
+  --freeze-embeddings      keep those vectors fixed during training
   --hidden-size N          H (default ${A.hiddenSize})
   --num-layers N           stacked recurrent layers (default ${A.numLayers})
   --bidirectional, --no-bidirectional   (default ${A.bidirectional ? 'bidirectional' : 'one direction'})
@@ -122,6 +125,8 @@ const OPTIONS = {
   'clip-grad-norm': { type: 'string' },
   patience: { type: 'string' },
   seed: { type: 'string' },
+  embeddings: { type: 'string' },
+  'freeze-embeddings': { type: 'boolean' },
   out: { type: 'string' },
   resume: { type: 'boolean' },
   force: { type: 'boolean' },
@@ -221,10 +226,36 @@ function reportSkipped(d: Dataset, verbose: boolean): void {
   process.stderr.write(`warning: skipped ${d.skipped.length} malformed row${d.skipped.length === 1 ? '' : 's'} of ${d.file} (${list}${more})\n`);
 }
 
-function describeModel(a: Architecture & Pick<TextClassifierConfig, 'cell'>): string {
+function describeModel(a: Architecture & Pick<TextClassifierConfig, 'cell'>, embeddings: string | null): string {
   const r = { ...A, ...Object.fromEntries(Object.entries(a).filter(([, x]) => x !== undefined)) } as typeof A & Architecture;
   const dir = r.bidirectional ? 'bidirectional ' : '';
-  return `${dir}${r.cell.toUpperCase()}, ${r.numLayers} layer${r.numLayers === 1 ? '' : 's'}, E=${r.embeddingDim}, H=${r.hiddenSize}, ${r.pooling} pooling, dropout ${r.dropout}`;
+  const E = embeddings === null ? `E=${r.embeddingDim}` : `E from ${basename(embeddings)}`;
+  return `${dir}${r.cell.toUpperCase()}, ${r.numLayers} layer${r.numLayers === 1 ? '' : 's'}, ${E}, H=${r.hiddenSize}, ${r.pooling} pooling, dropout ${r.dropout}`;
+}
+
+/** --embeddings and --freeze-embeddings, checked against the other flags (the size is the file's; read at a run's start). */
+async function readEmbeddingFlags(v: ParsedArgs['values'], arch: Architecture, resume: boolean): Promise<Pick<TrainOptions, 'embeddings' | 'freezeEmbeddings'>> {
+  const file = readString(v, 'embeddings');
+  const freeze = v['freeze-embeddings'] === true;
+  if (file === undefined) {
+    if (freeze && !resume) throw new UsageError('--freeze-embeddings keeps pretrained vectors fixed, so it needs --embeddings FILE');
+    return freeze ? { freezeEmbeddings: true } : {};
+  }
+  if (resume) throw new UsageError('--embeddings is read when a run starts; a resumed run already has the vectors in its weights, so leave it out');
+  if (arch.embeddingDim !== undefined) throw new UsageError(`--embedding-dim ${arch.embeddingDim} and --embeddings: the embedding size is the vectors file's, so leave --embedding-dim out`);
+  await checkFile(file, '--embeddings');
+  return { embeddings: file, freezeEmbeddings: freeze };
+}
+
+/** One line on how much of the vocabulary the vectors file covered. */
+function reportEmbeddings(e: EmbeddingCoverage | null): void {
+  if (e === null) return;
+  const share = e.lookedUp === 0 ? 0 : e.covered / e.lookedUp;
+  const lower = e.lowercaseMatches === 0 ? '' : ` (${int(e.lowercaseMatches)} through their lowercase form)`;
+  process.stdout.write(
+    `embeddings: ${int(e.covered)} of ${int(e.lookedUp)} vocabulary words (${pct(share)}) have a vector in ${e.file}${lower}, E=${e.dim}; ` +
+      `${e.frozen ? 'kept fixed' : 'trained'}, the other words start at random\n`,
+  );
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -240,6 +271,7 @@ async function main(argv: string[]): Promise<void> {
   const given = readTraining(v);
   const resume = v.resume === true;
   if (resume && v.force === true) throw new UsageError('--resume and --force cannot be used together: --resume continues the run in --out, --force replaces it');
+  const vectors = await readEmbeddingFlags(v, arch, resume);
   if (trainFile === undefined && !HAS_SST2) {
     throw new UsageError(`no training data: pass --train FILE (.tsv or .csv with a header row, or .jsonl) and optionally --dev FILE; see ${cmd.train} --help`);
   }
@@ -276,17 +308,22 @@ async function main(argv: string[]): Promise<void> {
     dev: devSet,
     read,
     labelNames: labelNames ?? (sst2 ? { ...SST2_LABEL_NAMES } : null),
+    ...vectors,
     epochs: given.epochs ?? T.epochs,
     out,
     resume,
   };
   const epochs = options.epochs ?? T.epochs;
-  const modelText = describeModel(saved?.config.architecture ?? { ...arch, cell: arch.cell ?? A.cell });
-  process.stdout.write(
-    `${resume ? `resuming ${out} after epoch ${saved?.state.epoch}` : `training into ${out}`}: ${modelText}\n` +
-      `data: ${int(trainSet.examples.length)} training examples from ${trainSet.file}` +
-      `${devSet === null ? ', no dev set (the last epoch is kept)' : `, ${int(devSet.examples.length)} dev examples from ${devSet.file}`}\n`,
-  );
+  const modelText = describeModel(saved?.config.architecture ?? { ...arch, cell: arch.cell ?? A.cell }, vectors.embeddings ?? null);
+  // Printed once the library has read everything (a bad vectors file fails before any output).
+  const announce = (embeddings: EmbeddingCoverage | null): void => {
+    process.stdout.write(
+      `${resume ? `resuming ${out} after epoch ${saved?.state.epoch}` : `training into ${out}`}: ${modelText}\n` +
+        `data: ${int(trainSet.examples.length)} training examples from ${trainSet.file}` +
+        `${devSet === null ? ', no dev set (the last epoch is kept)' : `, ${int(devSet.examples.length)} dev examples from ${devSet.file}`}\n`,
+    );
+    reportEmbeddings(embeddings);
+  };
 
   // No SIGINT handler: the batch loop does not yield to the event loop, so a handler would delay Ctrl-C to the
   // end of the epoch. The default action stops at once; checkpoints are atomic, so the last epoch stays whole.
@@ -294,7 +331,7 @@ async function main(argv: string[]): Promise<void> {
   const t0 = performance.now();
   let result;
   try {
-    result = await train(options, progress.callbacks());
+    result = await train(options, { ...progress.callbacks(), onStart: ({ embeddings }) => announce(embeddings) });
   } finally {
     progress.stop();
   }
