@@ -16,8 +16,9 @@ import { argmax, exp, noGrad, Tensor } from '@recurrent/nn-core';
 import { encodeLabels } from './data/labels.js';
 import { readDataset, type Dataset, type ReadOptions } from './data/read.js';
 import { evaluateEncoded, predictEncoded, type Evaluation } from './evaluate.js';
-import { loadModel, type TextClassifier } from './model.js';
-import type { ModelConfigFile } from './model_dir.js';
+import { loadModel, loadModelFrom, type TextClassifier } from './model.js';
+import { memorySource, type ModelFiles, type UrlSourceOptions } from './model_files.js';
+import { modelFiles, type ModelConfigFile } from './model_dir.js';
 import type { TextPipeline } from './pipeline.js';
 
 export interface Prediction {
@@ -41,12 +42,28 @@ export class Classifier {
   }
 
   /**
-   * Loads a model directory written by `train()` or `pnpm train` (config.json, vocab.json, model.safetensors).
-   * @throws ModelFormatError naming the file, for a missing, corrupt or inconsistent one
+   * Loads a model directory written by `train()` or `pnpm train` (config.json, vocab.json, model.safetensors):
+   * a path, or the URL of a served model directory (a `URL`, or an http(s) string).
+   * @throws ModelFormatError naming the file (its path or URL), for a missing, corrupt or inconsistent one, or a
+   *   download that fails or does not complete within `options.timeoutMs`
    */
-  static async load(dir: string): Promise<Classifier> {
-    const { model, pipeline, config } = await loadModel(dir);
+  static async load(from: string | URL, options: UrlSourceOptions = {}): Promise<Classifier> {
+    const { model, pipeline, config } = await loadModel(from, options);
     return new Classifier(model, pipeline, config);
+  }
+
+  /**
+   * A classifier from the files of a model directory held in memory (e.g. `toFiles()` of another, or files a user
+   * picked), validated as `load` validates a directory; `label` names them in errors (`label/config.json`).
+   */
+  static async fromFiles(files: ModelFiles, label = 'memory'): Promise<Classifier> {
+    const { model, pipeline, config } = await loadModelFrom(memorySource(files, label), label);
+    return new Classifier(model, pipeline, config);
+  }
+
+  /** The files of this model's directory (config.json, vocab.json, model.safetensors), as `load` reads them. */
+  toFiles(): Record<string, Uint8Array | string> {
+    return modelFiles({ weights: this.model.stateDict(), config: this.config, vocab: this.pipeline.vocabJson() });
   }
 
   /** The label and label probabilities of one text. */

@@ -2,7 +2,7 @@ export { DataFormatError, NonFiniteLossError, ModelFormatError, type DataFormatE
 export { readDataset, parseDataset, formatOf, splitCsv, type DataFormat, type Example, type BadRow, type ReadOptions, type Dataset } from './data/read.js';
 export { sortLabels, encodeLabels } from './data/labels.js';
 export { DataLoader, makeBatch, PAD_ID, type Batch, type EncodedData, type LoaderOptions } from './data/loader.js';
-export { TextClassifier, loadModel, resolveConfig, DEFAULT_ARCHITECTURE, type LoadedModel, type TextClassifierConfig, type TextClassifierOptions, type CellType, type Pooling } from './model.js';
+export { TextClassifier, loadModel, loadModelFrom, resolveConfig, DEFAULT_ARCHITECTURE, type LoadedModel, type TextClassifierConfig, type TextClassifierOptions, type CellType, type Pooling } from './model.js';
 export { accuracy, confusionMatrix, classificationMetrics, metricsFromConfusion, type Metrics, type ClassMetrics } from './metrics.js';
 export { train, DEFAULT_TRAIN_OPTIONS, type TrainOptions, type TrainCallbacks, type TrainResult, type BatchEndInfo, type EpochEndInfo, type EpochRecord, type LrSchedule, type StartInfo, type EmbeddingCoverage } from './train.js';
 export { readWordVectors, type WordVectors, type ReadWordVectorsOptions } from './data/word_vectors.js';
@@ -36,6 +36,7 @@ export {
 } from './training_state.js';
 export { trainingCurveSvg, type CurvePoint } from './chart.js';
 export { Classifier, type Prediction } from './classifier.js';
+export { memorySource, urlSource, isUrl, type ModelFiles, type ModelSource, type UrlSourceOptions } from './model_files.js';
 export { SentimentClassifier, DEFAULT_MODEL_DIR } from './sentiment.js';
 export { defaultRecipe, SST2_DIR, SST2_LABEL_NAMES } from './recipe.js';
 export { exportOnnx, textClassifierOnnx, ONNX_OPSET, type ExportOnnxOptions } from './onnx/export.js';

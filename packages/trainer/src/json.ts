@@ -15,19 +15,17 @@ export async function readJson(path: string): Promise<Json> {
     if ((err as { code?: unknown }).code === 'ENOENT') throw new ModelFormatError('missing-file', path, 'the file does not exist');
     throw err;
   }
+  return parseJson(text, path);
+}
+
+/** Parses JSON text (or UTF-8 bytes) of the file `where`; invalid JSON is a `ModelFormatError` naming it. */
+export function parseJson(content: string | Uint8Array, where: string): Json {
+  const text = typeof content === 'string' ? content : new TextDecoder().decode(content);
   try {
     return JSON.parse(text) as Json;
   } catch (err) {
-    throw new ModelFormatError('bad-config', path, `invalid JSON (${(err as Error).message})`);
+    throw new ModelFormatError('bad-config', where, `invalid JSON (${(err as Error).message})`);
   }
-}
-
-/** `readJson`, or null when the file does not exist. */
-export async function readJsonIfPresent(path: string): Promise<Json | null> {
-  return readJson(path).catch((err: unknown) => {
-    if (err instanceof ModelFormatError && err.code === 'missing-file') return null;
-    throw err;
-  });
 }
 
 /** JSON.stringify with 2-space indentation and a final newline, written atomically. */

@@ -29,7 +29,8 @@
  */
 import { F, Tensor, cat, div, max, maskedFill, nn, select, sum, tensor, type FloatDType } from '@recurrent/nn-core';
 import { resolveConfig, type TextClassifierConfig, type TextClassifierOptions } from './model_config.js';
-import { loadWeightsInto, readModelDir, type ModelDirectory } from './model_dir.js';
+import { loadWeightsInto, readModelDir, readModelFrom, type ModelDirectory } from './model_dir.js';
+import { isUrl, urlSource, type ModelSource, type UrlSourceOptions } from './model_files.js';
 
 export {
   DEFAULT_ARCHITECTURE,
@@ -163,10 +164,21 @@ export interface LoadedModel extends Omit<ModelDirectory, 'weights'> {
 /**
  * Reads a model directory with `readModelDir` (which validates config, vocabulary and the size of the weights)
  * and loads the weights into a `TextClassifier`, strictly (every key and shape); problems are
- * `ModelFormatError`s naming the file.
+ * `ModelFormatError`s naming the file. `from` may also be the URL of a served model directory (a `URL`, or an
+ * http(s) string; see `urlSource`).
  */
-export async function loadModel(dir: string): Promise<LoadedModel> {
-  const { weights, ...rest } = await readModelDir(dir);
+export async function loadModel(from: string | URL, options: UrlSourceOptions = {}): Promise<LoadedModel> {
+  if (isUrl(from)) return loadModelFrom(urlSource(from, options), String(from));
+  return withWeights(await readModelDir(from as string));
+}
+
+/** `loadModel` on the files of any source (`memorySource(files)`, `urlSource(url)`, …); `name` labels the result. */
+export async function loadModelFrom(source: ModelSource, name: string): Promise<LoadedModel> {
+  return withWeights({ dir: name, ...(await readModelFrom(source)) });
+}
+
+/** The network of a read model directory, with its weights. */
+function withWeights({ weights, ...rest }: ModelDirectory): LoadedModel {
   // The weights are replaced right away: skip the random initialization (time, and the global random stream).
   const model = nn.utils.skipInit(() => new TextClassifier(rest.config.architecture));
   loadWeightsInto(model, weights, rest.weightsFile);

@@ -2,14 +2,16 @@
  * The model files of a model directory (see `checkpoint.ts` for the layout): `readModelDir`, the one reader,
  * which validates config.json, vocab.json and the weights once for every caller, and `saveModel`.
  */
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadSafetensors, serializeSafetensors, type nn, type Tensor } from '@recurrent/nn-core';
+import { loadSafetensors, parseSafetensors, serializeSafetensors, type nn, type Tensor } from '@recurrent/nn-core';
 import { trainingCurveSvg, type CurvePoint } from './chart.js';
 import { FORMAT_VERSION, MODEL_FILES, recoverCheckpoint, writeFilesAtomic, type FileContents } from './checkpoint.js';
 import { ModelFormatError } from './errors.js';
-import { isJsonObject, jsonText, readJson, readJsonIfPresent, type Json } from './json.js';
+import { isJsonObject, jsonText, parseJson, readJson, type Json } from './json.js';
 import type { Metrics } from './metrics.js';
 import { resolveConfig, type TextClassifierConfig } from './model_config.js';
+import type { ModelSource } from './model_files.js';
 import { pipelineFromJson, type TextPipeline } from './pipeline.js';
 import type { EpochRecord } from './training_state.js';
 
@@ -82,11 +84,18 @@ export interface ModelDirectory {
  * `ModelFormatError`s naming the file. A committed but interrupted save is finished first.
  */
 export async function readModelDir(dir: string): Promise<ModelDirectory> {
-  const config = await readModelConfig(dir);
-  const vocabFile = join(dir, MODEL_FILES.vocab);
-  const vocab = await readJson(vocabFile);
-  const weightsFile = join(dir, MODEL_FILES.weights);
-  const weights = await readSafetensors(weightsFile);
+  await recoverCheckpoint(dir);
+  return { dir, ...(await readModelFrom(dirSource(dir))) };
+}
+
+/** `readModelDir`'s reading and checks, on the files of any source (a directory, a URL, memory). */
+export async function readModelFrom(source: ModelSource): Promise<Omit<ModelDirectory, 'dir'>> {
+  const configFile = source.where(MODEL_FILES.config);
+  const config = checkConfig(parseJson(await required(source, MODEL_FILES.config), configFile), configFile);
+  const vocabFile = source.where(MODEL_FILES.vocab);
+  const vocab = parseJson(await required(source, MODEL_FILES.vocab), vocabFile);
+  const weightsFile = source.where(MODEL_FILES.weights);
+  const weights = parseWeights(await required(source, MODEL_FILES.weights), weightsFile);
   checkSizeAgainstWeights(config.architecture, weights, weightsFile);
   const pipeline = pipelineFromJson(config.tokenizer, vocab, config.maxLength, vocabFile);
   if (pipeline.vocabSize !== config.architecture.vocabSize) {
@@ -96,8 +105,41 @@ export async function readModelDir(dir: string): Promise<ModelDirectory> {
       `the vocabulary has ${pipeline.vocabSize} tokens but the architecture says vocabSize=${config.architecture.vocabSize}`,
     );
   }
-  const metrics = await readJsonIfPresent(join(dir, MODEL_FILES.metrics));
-  return { dir, config, weights, weightsFile, vocab, pipeline, metrics };
+  const metricsBytes = await source.read(MODEL_FILES.metrics);
+  const metrics = metricsBytes === null ? null : parseJson(metricsBytes, source.where(MODEL_FILES.metrics));
+  return { config, weights, weightsFile, vocab, pipeline, metrics };
+}
+
+/** A model directory on disk as a `ModelSource` (a missing file reads as null). */
+export function dirSource(dir: string): ModelSource {
+  return {
+    where: (name) => join(dir, name),
+    async read(name) {
+      try {
+        return await readFile(join(dir, name));
+      } catch (err) {
+        if ((err as { code?: unknown }).code === 'ENOENT') return null;
+        throw err;
+      }
+    },
+  };
+}
+
+/** The bytes of file `name`; a missing one is a `ModelFormatError` naming it. */
+async function required(source: ModelSource, name: string): Promise<Uint8Array> {
+  const bytes = await source.read(name);
+  if (bytes === null) throw new ModelFormatError('missing-file', source.where(name), 'the file does not exist');
+  return bytes;
+}
+
+/** The tensors of a safetensors file's bytes; errors are `ModelFormatError`s naming `where`. */
+function parseWeights(bytes: Uint8Array, where: string): Record<string, Tensor> {
+  try {
+    return parseSafetensors(bytes).tensors;
+  } catch (err) {
+    const message = (err as Error).message.replace(/^safetensors: /, '');
+    throw new ModelFormatError('bad-state', where, `cannot read the safetensors file: ${where}: ${message}`);
+  }
 }
 
 /** config.json of a model directory, checked (see `checkConfig`); finishes an interrupted save first. */

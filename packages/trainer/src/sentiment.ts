@@ -10,14 +10,15 @@
 import { fileURLToPath } from 'node:url';
 import { Classifier } from './classifier.js';
 import { loadModel } from './model.js';
+import type { UrlSourceOptions } from './model_files.js';
 
 /** The directory of the SST-2 model shipped with the package (`packages/trainer/model/sst2`). */
 export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../model/sst2', import.meta.url));
 
 export class SentimentClassifier extends Classifier {
-  /** Loads a model directory (default: the shipped SST-2 model); throws `ModelFormatError` for a bad one. */
-  static override async load(dir: string = DEFAULT_MODEL_DIR): Promise<SentimentClassifier> {
-    const { model, pipeline, config } = await loadModel(dir);
+  /** Loads a model directory or URL (default: the shipped SST-2 model); throws `ModelFormatError` for a bad one. */
+  static override async load(from: string | URL = DEFAULT_MODEL_DIR, options: UrlSourceOptions = {}): Promise<SentimentClassifier> {
+    const { model, pipeline, config } = await loadModel(from, options);
     return new SentimentClassifier(model, pipeline, config);
   }
 }
