@@ -1,6 +1,6 @@
 /** JSON files of a model directory: read with errors naming the file, written atomically. */
-import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '@recurrent/nn-core';
+import { readBytes } from '#platform';
 import { ModelFormatError } from './errors.js';
 
 /** Plain JSON. */
@@ -8,19 +8,14 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 
 /** Reads and parses a JSON file; a missing file or invalid JSON is a `ModelFormatError`. */
 export async function readJson(path: string): Promise<Json> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as { code?: unknown }).code === 'ENOENT') throw new ModelFormatError('missing-file', path, 'the file does not exist');
-    throw err;
-  }
-  return parseJson(text, path);
+  const bytes = await readBytes(path);
+  if (bytes === null) throw new ModelFormatError('missing-file', path, 'the file does not exist');
+  return parseJson(bytes, path);
 }
 
 /** Parses JSON text (or UTF-8 bytes) of the file `where`; invalid JSON is a `ModelFormatError` naming it. */
 export function parseJson(content: string | Uint8Array, where: string): Json {
-  const text = typeof content === 'string' ? content : new TextDecoder().decode(content);
+  const text = typeof content === 'string' ? content : utf8(content);
   try {
     return JSON.parse(text) as Json;
   } catch (err) {
@@ -41,4 +36,9 @@ export function jsonText(value: unknown): string {
 /** Whether `v` is a JSON object (not null, not an array). */
 export function isJsonObject(v: Json | undefined): v is { [key: string]: Json } {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** UTF-8 bytes as text, as Node's `readFile(path, 'utf8')` decodes them (a BOM is kept, bad bytes become U+FFFD). */
+export function utf8(bytes: Uint8Array): string {
+  return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
 }

@@ -2,8 +2,6 @@
  * The model files of a model directory (see `checkpoint.ts` for the layout): `readModelDir`, the one reader,
  * which validates config.json, vocab.json and the weights once for every caller, and `saveModel`.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { loadSafetensors, parseSafetensors, serializeSafetensors, type nn, type Tensor } from '@recurrent/nn-core';
 import { trainingCurveSvg, type CurvePoint } from './chart.js';
 import { FORMAT_VERSION, MODEL_FILES, recoverCheckpoint, writeFilesAtomic, type FileContents } from './checkpoint.js';
@@ -12,6 +10,7 @@ import { isJsonObject, jsonText, parseJson, readJson, type Json } from './json.j
 import type { Metrics } from './metrics.js';
 import { resolveConfig, type TextClassifierConfig } from './model_config.js';
 import type { ModelSource } from './model_files.js';
+import { joinPath, readBytes } from '#platform';
 import { pipelineFromJson, type TextPipeline } from './pipeline.js';
 import type { EpochRecord } from './training_state.js';
 
@@ -113,15 +112,8 @@ export async function readModelFrom(source: ModelSource): Promise<Omit<ModelDire
 /** A model directory on disk as a `ModelSource` (a missing file reads as null). */
 export function dirSource(dir: string): ModelSource {
   return {
-    where: (name) => join(dir, name),
-    async read(name) {
-      try {
-        return await readFile(join(dir, name));
-      } catch (err) {
-        if ((err as { code?: unknown }).code === 'ENOENT') return null;
-        throw err;
-      }
-    },
+    where: (name) => joinPath(dir, name),
+    read: (name) => readBytes(joinPath(dir, name)),
   };
 }
 
@@ -145,7 +137,7 @@ function parseWeights(bytes: Uint8Array, where: string): Record<string, Tensor> 
 /** config.json of a model directory, checked (see `checkConfig`); finishes an interrupted save first. */
 export async function readModelConfig(dir: string): Promise<ModelConfigFile> {
   await recoverCheckpoint(dir);
-  const file = join(dir, MODEL_FILES.config);
+  const file = joinPath(dir, MODEL_FILES.config);
   return checkConfig(await readJson(file), file);
 }
 

@@ -5,12 +5,11 @@
  * `negative`/`positive`. Model: `DEFAULT_ARCHITECTURE` (model_config.ts). Training: `DEFAULT_TRAIN_OPTIONS`
  * (options.ts). How it was found, and the variants tried: packages/docs/recipe.md.
  */
-import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { joinPath, localPath } from '#platform';
 import type { TrainOptions } from './train.js';
 
 /** The bundled SST-2 directory of the repository (`data/sst2`), resolved from this module's location. */
-export const SST2_DIR = fileURLToPath(new URL('../../../data/sst2/', import.meta.url));
+export const SST2_DIR = localPath(new URL('../../../data/sst2/', import.meta.url));
 
 /** Display names of SST-2's labels. */
 export const SST2_LABEL_NAMES: Readonly<Record<string, string>> = { '0': 'negative', '1': 'positive' };
@@ -18,8 +17,8 @@ export const SST2_LABEL_NAMES: Readonly<Record<string, string>> = { '0': 'negati
 /** Options of the default recipe (SST-2 train → dev), with `overrides` applied on top. */
 export function defaultRecipe(overrides: Partial<TrainOptions> = {}): TrainOptions {
   return {
-    train: join(SST2_DIR, 'train.tsv'),
-    dev: join(SST2_DIR, 'dev.tsv'),
+    train: joinPath(SST2_DIR, 'train.tsv'),
+    dev: joinPath(SST2_DIR, 'dev.tsv'),
     labelNames: { ...SST2_LABEL_NAMES },
     ...overrides,
   };

@@ -7,13 +7,13 @@
  * ```
  * `SentimentClassifier.load(dir)` loads any other model directory too (it is `Classifier.load` with a default).
  */
-import { fileURLToPath } from 'node:url';
+import { localPath } from '#platform';
 import { Classifier } from './classifier.js';
 import { loadModel } from './model.js';
 import type { UrlSourceOptions } from './model_files.js';
 
 /** The directory of the SST-2 model shipped with the package (`packages/trainer/model/sst2`). */
-export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../model/sst2', import.meta.url));
+export const DEFAULT_MODEL_DIR = localPath(new URL('../model/sst2', import.meta.url));
 
 export class SentimentClassifier extends Classifier {
   /** Loads a model directory or URL (default: the shipped SST-2 model); throws `ModelFormatError` for a bad one. */

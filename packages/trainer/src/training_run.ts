@@ -5,11 +5,11 @@
  * the recipe, the seeding and the checkpoint guarantees.
  */
 import { argmax, defaultGenerator, F, Generator, manualSeed, nn, optim, Tensor } from '@recurrent/nn-core';
-import { join } from 'node:path';
 import { FORMAT_VERSION, MODEL_FILES } from './checkpoint.js';
 import { DataLoader } from './data/loader.js';
 import { readWordVectors, type WordVectors } from './data/word_vectors.js';
 import { NonFiniteLossError } from './errors.js';
+import { joinPath } from '#platform';
 import { evaluateEncoded, type Evaluation } from './evaluate.js';
 import type { Metrics } from './metrics.js';
 import { loadModel, TextClassifier, type LoadedModel } from './model.js';
@@ -164,7 +164,7 @@ export class TrainingRun {
     const training = await loadTrainingState(o.out);
     const saved = await loadModel(o.out);
     const run = new TrainingRun(o, await prepareData(o, saved), saved.config);
-    run.resume(training, saved, join(o.out, MODEL_FILES.state));
+    run.resume(training, saved, joinPath(o.out, MODEL_FILES.state));
     return run;
   }
 

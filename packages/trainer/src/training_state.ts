@@ -5,10 +5,10 @@
  * `optimizer.<param>.<name>`, which the JSON refers to as `{ "$tensor": key }`). Tensors stay tensors
  * everywhere but in these two files.
  */
-import { join } from 'node:path';
 import { serializeSafetensors, type GeneratorState, type optim, type Tensor } from '@recurrent/nn-core';
 import { FORMAT_VERSION, MODEL_FILES, recoverCheckpoint, writeFilesAtomic, type FileContents } from './checkpoint.js';
 import { ModelFormatError } from './errors.js';
+import { joinPath } from '#platform';
 import { isJsonObject, jsonText, readJson, type Json } from './json.js';
 import { modelFiles, readModelConfig, readSafetensors, type ModelConfigFile, type SaveModelInput } from './model_dir.js';
 import type { RunOptions } from './options.js';
@@ -98,7 +98,7 @@ export async function loadTrainingState(dir: string): Promise<SavedTraining> {
   const bad = (reason: string): never => {
     throw new ModelFormatError('bad-state', file, reason);
   };
-  const tensors = await readSafetensors(join(dir, MODEL_FILES.stateTensors));
+  const tensors = await readSafetensors(joinPath(dir, MODEL_FILES.stateTensors));
   const optimizerState: optim.OptimizerStateDict['state'] = {};
   for (const [id, s] of Object.entries(isJsonObject(saved.state) ? saved.state : {})) {
     optimizerState[id] = {};
@@ -135,7 +135,7 @@ export async function readSavedRun(dir: string): Promise<SavedRun> {
 /** training_state.json, checked: the training state, and the optimizer's JSON part. */
 async function readStateFile(dir: string): Promise<{ state: TrainingState; optimizer: { [key: string]: Json }; file: string }> {
   await recoverCheckpoint(dir);
-  const file = join(dir, MODEL_FILES.state);
+  const file = joinPath(dir, MODEL_FILES.state);
   const raw = await readJson(file);
   const bad = (reason: string): never => {
     throw new ModelFormatError('bad-state', file, reason);

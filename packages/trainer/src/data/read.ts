@@ -11,8 +11,8 @@
  *   `skipBadRows` it is left out and listed in `skipped` instead, never dropped silently.
  * - Labels are kept as strings exactly as written (JSONL numbers become their decimal string).
  */
-import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { extName, readFileBytes } from '#platform';
+import { utf8 } from '../json.js';
 import { DataFormatError } from '../errors.js';
 
 export type DataFormat = 'tsv' | 'csv' | 'jsonl';
@@ -50,7 +50,7 @@ export interface Dataset {
 
 /** The format of `path` by its extension, or null when the extension is not one we read. */
 export function formatOf(path: string): DataFormat | null {
-  const ext = extname(path).toLowerCase();
+  const ext = extName(path).toLowerCase();
   if (ext === '.tsv' || ext === '.tab') return 'tsv';
   if (ext === '.csv') return 'csv';
   if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
@@ -61,9 +61,9 @@ export function formatOf(path: string): DataFormat | null {
 export async function readDataset(path: string, options: ReadOptions = {}): Promise<Dataset> {
   const format = options.format ?? formatOf(path);
   if (format === null) {
-    throw new DataFormatError('unknown-format', path, null, `cannot tell the format from the extension '${extname(path)}', expected .tsv, .csv or .jsonl (or pass format)`);
+    throw new DataFormatError('unknown-format', path, null, `cannot tell the format from the extension '${extName(path)}', expected .tsv, .csv or .jsonl (or pass format)`);
   }
-  const text = await readFile(path, 'utf8');
+  const text = utf8(await readFileBytes(path));
   return parseDataset(text, path, { ...options, format });
 }
 

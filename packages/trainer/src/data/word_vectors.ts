@@ -9,10 +9,7 @@
  * to be finite. A bad line is a `DataFormatError` naming the file and line.
  * @module
  */
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
-import { createGunzip } from 'node:zlib';
+import { readLines } from '#platform';
 import { DataFormatError } from '../errors.js';
 
 /** The vectors of one vocabulary, read from a vectors file. */
@@ -41,26 +38,6 @@ export interface ReadWordVectorsOptions {
 }
 
 const HEADER = /^\s*(\d+)\s+(\d+)\s*$/;
-
-/** True when the file starts with gzip's magic bytes (1f 8b), whatever its name. */
-async function isGzip(path: string): Promise<boolean> {
-  const handle = await open(path, 'r');
-  try {
-    const head = Buffer.alloc(2);
-    const { bytesRead } = await handle.read(head, 0, 2, 0);
-    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  } finally {
-    await handle.close();
-  }
-}
-
-/** The lines of a text file, gunzipped when it is gzip, decoded as UTF-8. */
-async function* linesOf(path: string): AsyncGenerator<string> {
-  const raw = createReadStream(path);
-  const input = (await isGzip(path)) ? raw.pipe(createGunzip()) : raw;
-  raw.on('error', (err) => input.destroy(err));
-  yield* createInterface({ input, crlfDelay: Infinity });
-}
 
 /** `lines`, with a corrupt gzip stream turned into a `DataFormatError` naming the last good line. */
 async function* guardGzip(lines: AsyncGenerator<string>, path: string, lineNo: () => number): AsyncGenerator<string> {
@@ -97,7 +74,7 @@ export async function readWordVectors(path: string, words: readonly string[], op
   let fileWords = 0;
   const bad = (reason: string): DataFormatError => new DataFormatError('bad-row', path, lineNo, reason);
 
-  const lines = linesOf(path);
+  const lines = readLines(path);
   for await (const raw of guardGzip(lines, path, () => lineNo)) {
     lineNo++;
     const line = raw.trimEnd();
