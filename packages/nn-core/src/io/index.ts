@@ -1,4 +1,4 @@
-export { writeFileAtomic } from './atomic.js';
+export { writeFileAtomic } from '#platform';
 export { SafetensorsError, type SafetensorsErrorCode } from './errors.js';
 export {
   loadSafetensors,

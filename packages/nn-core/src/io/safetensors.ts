@@ -29,11 +29,10 @@
  * Parity note: the reader is stricter than the reference where the spec says MUST: the header has to
  * start with `{`, keys must be unique, and entries may not carry unknown fields.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { fileSize, readFileBytes, writeFileAtomic } from '#platform';
 import { Tensor } from '../autograd/tensor.js';
 import type { DType } from '../dtype.js';
 import { fmtShape } from '../shape.js';
-import { writeFileAtomic } from './atomic.js';
 import { DTYPES, LOADABLE, SUPPORTED, decodeElements, encodeElements, type SafetensorsDtype } from './elements.js';
 import { SafetensorsError, fail, quote } from './errors.js';
 import { JsonNumber, jsonType, parseHeaderJson, type JsonObject, type JsonValue } from './header_json.js';
@@ -155,10 +154,10 @@ export async function saveSafetensors(path: string, tensors: Record<string, Tens
 export async function loadSafetensors(path: string, options: ParseSafetensorsOptions = {}): Promise<SafetensorsContents> {
   try {
     if (options.maxTotalBytes !== undefined) {
-      const { size } = await stat(path); // refuse before reading a huge file into memory
+      const size = await fileSize(path); // refuse before reading a huge file into memory
       if (size > options.maxTotalBytes) fail('FILE_TOO_LARGE', `the file is ${size} bytes, more than maxTotalBytes = ${options.maxTotalBytes}`);
     }
-    const bytes = await readFile(path);
+    const bytes = await readFileBytes(path);
     return parseSafetensors(bytes, options);
   } catch (err) {
     if (!(err instanceof SafetensorsError)) throw err;
