@@ -6,14 +6,14 @@ import type { TokenizerOptions } from '@recurrent/tokenizer';
 import type { ModelConfigFile } from './model_dir.js';
 import { encodeLabels, sortLabels } from './data/labels.js';
 import type { EncodedData } from './data/loader.js';
-import { readDataset, type BadRow, type Dataset, type ReadOptions } from './data/read.js';
+import { datasetFromExamples, readDataset, type BadRow, type Dataset, type LabelledText, type ReadOptions } from './data/read.js';
 import { buildPipeline, type TextPipeline } from './pipeline.js';
 
 export interface DataOptions {
-  /** Training data: a file path (TSV/CSV/JSONL) or a dataset from `readDataset`. */
-  train: string | Dataset;
-  /** Dev data for validation and early stopping; null or absent trains without. */
-  dev?: string | Dataset | null;
+  /** Training data: a file path (TSV/CSV/JSONL, Node.js only), a dataset from `readDataset`, or `{ text, label }[]`. */
+  train: string | Dataset | readonly LabelledText[];
+  /** Dev data for validation and early stopping (same forms as `train`); null or absent trains without. */
+  dev?: string | Dataset | readonly LabelledText[] | null;
   /** How to read the files (columns/keys, `skipBadRows`). */
   read?: ReadOptions;
   /** Tokenizer settings (stored in config.json). Default: the tokenizer's defaults. */
@@ -48,8 +48,8 @@ export interface SavedVocabulary {
 }
 
 export async function prepareData(o: DataOptions, saved: SavedVocabulary | null = null): Promise<PreparedData> {
-  const train = typeof o.train === 'string' ? await readDataset(o.train, o.read) : o.train;
-  const dev = o.dev === undefined || o.dev === null ? null : typeof o.dev === 'string' ? await readDataset(o.dev, o.read) : o.dev;
+  const train = await datasetOf(o.train, 'train examples', o.read);
+  const dev = o.dev === undefined || o.dev === null ? null : await datasetOf(o.dev, 'dev examples', o.read);
   const labels = saved?.config.labels ?? sortLabels(train.examples.map((e) => e.label));
   const pipeline =
     saved === null
@@ -74,4 +74,10 @@ export async function prepareData(o: DataOptions, saved: SavedVocabulary | null 
     devFile: dev?.file ?? null,
     skipped: { train: train.skipped, dev: dev?.skipped ?? [] },
   };
+}
+
+/** A path read as a file, examples in memory checked, or a dataset as it is. */
+async function datasetOf(data: string | Dataset | readonly LabelledText[], name: string, read: ReadOptions | undefined): Promise<Dataset> {
+  if (typeof data === 'string') return readDataset(data, read);
+  return Array.isArray(data) ? datasetFromExamples(data, name) : (data as Dataset);
 }

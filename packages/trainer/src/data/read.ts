@@ -24,6 +24,30 @@ export interface Example {
   line: number;
 }
 
+/** One labelled text given in memory (a number label is read as its decimal string). */
+export interface LabelledText {
+  text: string;
+  label: string | number;
+}
+
+/**
+ * A dataset from labelled texts in memory, checked as a file's rows are: every text a non-empty string, every
+ * label a non-empty string or a finite number. `name` names the set in errors (`train examples[3]: …`).
+ */
+export function datasetFromExamples(examples: readonly LabelledText[], name: string): Dataset {
+  if (!Array.isArray(examples)) throw new DataFormatError('no-examples', name, null, `expected an array of { text, label }, got ${typeof examples}`);
+  if (examples.length === 0) throw new DataFormatError('no-examples', name, null, 'there are no examples');
+  const out = examples.map((e, i): Example => {
+    const bad = (reason: string): DataFormatError => new DataFormatError('bad-row', `${name}[${i}]`, null, reason);
+    if (e === null || typeof e !== 'object') throw bad(`expected an object { text, label }, got ${e === null ? 'null' : typeof e}`);
+    if (typeof e.text !== 'string' || e.text.trim() === '') throw bad('text must be a non-empty string');
+    const label = typeof e.label === 'number' && Number.isFinite(e.label) ? String(e.label) : e.label;
+    if (typeof label !== 'string' || label.trim() === '') throw bad('label must be a non-empty string or a finite number');
+    return { text: e.text, label, line: i + 1 };
+  });
+  return { file: name, examples: out, skipped: [] };
+}
+
 /** A row that was left out under `skipBadRows`. */
 export interface BadRow {
   line: number;
