@@ -20,6 +20,7 @@ import { loadModel, loadModelFrom, type TextClassifier } from './model.js';
 import { memorySource, type ModelFiles, type UrlSourceOptions } from './model_files.js';
 import { modelFiles, type ModelConfigFile } from './model_dir.js';
 import type { TextPipeline } from './pipeline.js';
+import { modelConfig, type TrainResult } from './training_run.js';
 
 export interface Prediction {
   label: string;
@@ -59,6 +60,11 @@ export class Classifier {
   static async fromFiles(files: ModelFiles, label = 'memory'): Promise<Classifier> {
     const { model, pipeline, config } = await loadModelFrom(memorySource(files, label), label);
     return new Classifier(model, pipeline, config);
+  }
+
+  /** The classifier of a finished `train()` (its kept weights, vocabulary, tokenizer and labels), in memory. */
+  static fromTraining(result: TrainResult): Classifier {
+    return new Classifier(result.model, result.data.pipeline, modelConfig(result.model, result.data));
   }
 
   /** The files of this model's directory (config.json, vocab.json, model.safetensors), as `load` reads them. */

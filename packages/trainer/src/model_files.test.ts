@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Classifier } from './classifier.js';
 import { ModelFormatError } from './errors.js';
 import { DEFAULT_MODEL_DIR, SentimentClassifier } from './sentiment.js';
+import { train } from './train.js';
 
 const TEXTS = ['a gorgeous , witty , seductive movie .', 'a dull , lifeless mess', 'it is what it is'];
 let disk: SentimentClassifier;
@@ -72,6 +73,17 @@ describe('Classifier.fromFiles and toFiles', () => {
     expect(cut.message).toMatch(/^memory\/model\.safetensors: cannot read the safetensors file/);
     const json = await rejection(Classifier.fromFiles({ ...disk.toFiles(), 'config.json': '{"formatVersion": 1,' }));
     expect([json.code, json.file]).toEqual(['bad-config', 'memory/config.json']);
+  });
+});
+
+describe('Classifier.fromTraining', () => {
+  it('a model trained in memory goes to files and back with the same predictions, labels by display name', async () => {
+    const examples = ['good fun', 'bad mess', 'fine film', 'dull film', 'great cast', 'awful plot'].map((text, i) => ({ text, label: i % 2 }));
+    const result = await train({ train: examples, labelNames: { '0': 'neg', '1': 'pos' }, embeddingDim: 4, hiddenSize: 4, epochs: 1, seed: 1 });
+    const trained = Classifier.fromTraining(result);
+    expect(trained.labels).toEqual(['neg', 'pos']);
+    const again = await Classifier.fromFiles(trained.toFiles());
+    expect(TEXTS.map((t) => again.predict(t))).toEqual(TEXTS.map((t) => trained.predict(t)));
   });
 });
 

@@ -297,14 +297,7 @@ export class TrainingRun {
   /** The model directory and the training state of this epoch, written as one atomic step. */
   private async save(out: string): Promise<void> {
     const { model, data, state } = this;
-    const config: ModelConfigFile = {
-      formatVersion: FORMAT_VERSION,
-      architecture: model.config,
-      labels: data.labels,
-      labelNames: data.labelNames,
-      tokenizer: data.pipeline.tokenizerJson(),
-      maxLength: data.pipeline.maxLength,
-    };
+    const config = modelConfig(model, data);
     const metrics = { bestEpoch: state.best?.epoch ?? null, dev: this.devMetrics, history: state.history };
     const curve = state.history.map((h) => ({ epoch: h.epoch, trainLoss: h.trainLoss, devAccuracy: h.devAccuracy }));
     const weights = this.bestWeights ?? model.stateDict();
@@ -360,4 +353,16 @@ function usePretrained(weight: Tensor, vectors: WordVectors, frozen: boolean): E
     if (covered[id] === 1) w.set(vectors.vectors.subarray(id * dim, (id + 1) * dim), id * dim);
   }
   return { file, dim, covered: coveredCount, lookedUp, lowercaseMatches, fileWords, frozen };
+}
+
+/** config.json of a model trained on `data`. */
+export function modelConfig(model: TextClassifier, data: PreparedData): ModelConfigFile {
+  return {
+    formatVersion: FORMAT_VERSION,
+    architecture: model.config,
+    labels: data.labels,
+    labelNames: data.labelNames,
+    tokenizer: data.pipeline.tokenizerJson(),
+    maxLength: data.pipeline.maxLength,
+  };
 }
