@@ -73,8 +73,9 @@ export class TextClassifier extends nn.Module {
   }
 
   /**
-   * Loads a model directory written by `train` or `saveModel` (see `loadModel`); returns the module in eval
-   * mode. Use `loadModel(dir)` to also get the labels, vocabulary and tokenizer.
+   * Loads the network of a model directory written by `train` or `saveModel` (see `loadModel`); returns the module
+   * in eval mode: token ids in, log-probabilities out. To classify text (tokenizer, vocabulary and labels around
+   * this network), load the directory with `Classifier.load(dir)` instead; `loadModel(dir)` gives all the parts.
    */
   static async load(dir: string): Promise<TextClassifier> {
     return (await loadModel(dir)).model;
