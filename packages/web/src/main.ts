@@ -146,7 +146,7 @@ async function useFile(file: File): Promise<void> {
 
 function readSettings(): TrainSettings {
   const num = (id: string): number => Number(el<HTMLInputElement>(id).value);
-  return { epochs: num('epochs'), embeddingDim: num('embedding-dim'), hiddenSize: num('hidden-size'), batchSize: 32, lr: 3e-3 };
+  return { epochs: num('epochs'), embeddingDim: num('embedding-dim'), hiddenSize: num('hidden-size'), batchSize: num('batch-size'), lr: num('lr') };
 }
 
 function startTraining(): void {
