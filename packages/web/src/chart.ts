@@ -51,7 +51,8 @@ function panel(
   for (let e = 1; e <= epochs; e++) {
     const x = sx(Math.min(totalSteps, e * stepsPerEpoch)).toFixed(1);
     if (e < epochs) out.push(`<line x1="${x}" x2="${x}" y1="${M.top}" y2="${M.top + ph}" stroke="#cbd5e1" stroke-dasharray="3 3"/>`);
-    out.push(`<text x="${sx((e - 0.5) * stepsPerEpoch + 0.5).toFixed(1)}" y="${H - 8}" text-anchor="middle">epoch ${e}</text>`);
+    const label = epochs <= 4 ? `epoch ${e}` : e === 1 ? 'epoch 1' : String(e); // short labels when many
+    out.push(`<text x="${sx((e - 0.5) * stepsPerEpoch + 0.5).toFixed(1)}" y="${H - 8}" text-anchor="middle">${label}</text>`);
   }
   out.push(`<rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" fill="none" stroke="#94a3b8"/>`);
   if (data.length > 0) {
