@@ -274,11 +274,7 @@ function wireData(): void {
   el('train').addEventListener('click', startTraining);
 }
 
-// Anything unexpected is shown on the page rather than leaving it blank or silently stuck.
-const pageError = (message: string): void => showError(el('page-error'), `Something went wrong: ${message}`);
-window.addEventListener('error', (e) => pageError(e.message));
-window.addEventListener('unhandledrejection', (e) => pageError(e.reason instanceof Error ? e.reason.message : String(e.reason)));
-
+// Unexpected errors are shown in #page-error by the handlers index.html installs before this module runs.
 wireData();
 hooks.ready = loadShipped();
 hooks.ready.catch(() => undefined); // shown in the status line; the promise stays rejected for scripts

@@ -121,7 +121,7 @@ describe('the page in Chromium', () => {
     await page.close();
   }, LONG);
 
-  it('shows one clear sentence for a binary file, a file without a header row and a file with one label, and keeps working', async () => {
+  it('shows one clear sentence for a binary file, a file without a header row, a file with one label and pasted data without a text column, and keeps working', async () => {
     const page = await openPage();
     const tryFile = async (name: string, bytes: Uint8Array): Promise<string> => {
       await page.evaluate(() => {
@@ -138,6 +138,15 @@ describe('the page in Chromium', () => {
     expect(await tryFile('rows.tsv', noHeader)).toMatch(/^rows\.tsv:1: the header has no text column 'sentence' or 'text'.*the first row must be a header/);
     const oneLabel = Buffer.from(`text,label\n${Array.from({ length: 20 }, (_, i) => `sentence ${i},good`).join('\n')}\n`);
     expect(await tryFile('same.csv', oneLabel)).toBe("same.csv: every example has the label 'good', a classifier needs at least 2 labels");
+    // Pasted data goes through the same checks.
+    await page.evaluate(() => {
+      document.querySelector<HTMLElement>('#data-error')!.hidden = true;
+    });
+    await page.click('details summary');
+    await page.fill('#paste', 'label,comment\npos,nice\nneg,bad\n');
+    await page.click('#use-paste');
+    await page.waitForSelector('#data-error', { state: 'visible' });
+    expect(await page.textContent('#data-error')).toMatch(/^pasted data:1: the header has no text column 'sentence' or 'text' \(columns: /);
     // The rest of the page still works.
     await page.fill('#sentence', 'a gorgeous , witty , seductive movie .');
     await page.waitForFunction(() => document.querySelector('#sst2-result .verdict')?.textContent === 'positive');
