@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { SentimentClassifier, parseDataset } from '@recurrent/trainer';
 import type { PageHooks } from '../src/main.js';
-import { buildPage, launchChromium, serveDir, WEB_DIR } from '../test/harness.js';
+import { buildPage, launchChromium, serveDir, startTraining, WEB_DIR } from '../test/harness.js';
 
 declare const window: { recurrent: PageHooks };
 const { values } = parseArgs({ options: { screenshot: { type: 'string' }, loads: { type: 'string', default: '5' } } });
@@ -70,12 +70,7 @@ try {
     await page.fill('#sentence', 'a gorgeous, witty, seductive movie.');
     const rows = readFileSync(DEV_TSV, 'utf8').split('\n').slice(0, 801).join('\n');
     await page.setInputFiles('#file', { name: 'sst2-dev-800.tsv', mimeType: 'text/tab-separated-values', buffer: Buffer.from(rows) });
-    await page.fill('#epochs', '6');
-    await page.fill('#batch-size', '16');
-    await page.fill('#lr', '0.01');
-    await page.fill('#embedding-dim', '32');
-    await page.fill('#hidden-size', '32');
-    await page.click('#train');
+    await startTraining(page, { epochs: 6, embeddingDim: 32, hiddenSize: 32, batchSize: 16, lr: 0.01 });
     await page.waitForFunction(() => window.recurrent.training !== null, null, { timeout: 600_000 });
     await page.fill('#try-input', 'an honest, moving and beautifully acted story');
     await page.screenshot({ path: values.screenshot, fullPage: true });

@@ -9,8 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
+import type { TrainSettings } from '../src/protocol.js';
 
 export const WEB_DIR = fileURLToPath(new URL('..', import.meta.url));
 export const DIST_DIR = join(WEB_DIR, 'dist');
@@ -76,4 +77,11 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Fills the page's training settings and clicks Train (the data must be loaded). */
+export async function startTraining(page: Page, s: TrainSettings): Promise<void> {
+  const fields: [string, number][] = [['#epochs', s.epochs], ['#embedding-dim', s.embeddingDim], ['#hidden-size', s.hiddenSize], ['#batch-size', s.batchSize], ['#lr', s.lr]];
+  for (const [id, v] of fields) await page.fill(id, String(v));
+  await page.click('#train');
 }

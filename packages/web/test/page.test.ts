@@ -11,7 +11,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PageHooks } from '../src/main.js';
 import { unzipStore } from '../src/zip.js';
-import { buildPage, launchChromium, serveDir } from './harness.js';
+import { buildPage, launchChromium, serveDir, startTraining } from './harness.js';
 
 const DEV_TSV = fileURLToPath(new URL('../../../data/sst2/dev.tsv', import.meta.url));
 const LONG = 180_000; // the machine may be shared and loaded: wait for conditions, generously
@@ -82,12 +82,7 @@ describe('the page in Chromium', () => {
     await page.setInputFiles('#file', { name: 'tiny.tsv', mimeType: 'text/tab-separated-values', buffer: Buffer.from(`sentence\tlabel\n${rows.join('\n')}\n`) });
     await page.waitForSelector('#data-summary', { state: 'visible' });
     expect(await page.textContent('#data-summary')).toContain('54 rows to train on, 6 held out');
-    await page.fill('#epochs', '3');
-    await page.fill('#embedding-dim', '16');
-    await page.fill('#hidden-size', '16');
-    await page.fill('#batch-size', '8');
-    await page.fill('#lr', '0.01');
-    await page.click('#train');
+    await startTraining(page, { epochs: 3, embeddingDim: 16, hiddenSize: 16, batchSize: 8, lr: 0.01 });
     await page.waitForFunction(() => window.recurrent.training !== null || !document.querySelector<HTMLElement>('#train-error')!.hidden);
     expect(await page.isHidden('#train-error')).toBe(true);
     const training = await page.evaluate(() => window.recurrent.training!);
