@@ -12,10 +12,12 @@
  * share (a recurrent layer's W_hh, used at every step) can be made resident for a while (`withResidentOperands`):
  * it is copied once, before the per-call region, and calls that pass that same array skip its copy.
  *
- * Loading is synchronous and lazy (first float32 gemm big enough to use it). If the file is missing, the engine
- * lacks SIMD, or the environment variable `RECURRENT_KERNELS=js` is set, every call stays on the JavaScript gemm.
- * A relaxed-SIMD build (fused multiply-add) is preferred when the engine validates it (Node 20 does only with
- * `--experimental-wasm-relaxed-simd`).
+ * Loading is synchronous and lazy (first float32 gemm big enough to use it). The relaxed-SIMD build (fused
+ * multiply-add) is preferred; where the engine rejects it, the plain-SIMD build serves, and without that (file
+ * missing, no SIMD) every call stays on the JavaScript gemm. Node 20 accepts relaxed SIMD only behind a V8 flag,
+ * which the loader sets at run time (before compiling) when it finds itself in Node; browsers (Chrome 114+) and
+ * newer Node accept it as is. The environment variable `RECURRENT_KERNELS` picks a backend instead:
+ * `wasm-simd` (the plain build), `js`, or `wasm-relaxed-simd` (the default).
  */
 import { readFileSync } from 'node:fs';
 
@@ -62,10 +64,40 @@ let loaded: Loaded | null = null;
 const PAGE = 65536;
 const align = (n: number, to: number): number => Math.ceil(n / to) * to;
 
-/** Reads the opt-out variable without assuming a Node `process` global (browsers have none). */
-function optedOut(): boolean {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  return env?.RECURRENT_KERNELS === 'js';
+/** The parts of Node's `process` used here, read without assuming the global exists (browsers have none). */
+interface NodeProcess {
+  env?: Record<string, string | undefined>;
+  versions?: { node?: string };
+  /** Node ≥ 20.16: a built-in module without a static `node:` import (this file also runs in browsers). */
+  getBuiltinModule?: (id: string) => unknown;
+}
+
+const nodeProcess = (): NodeProcess | undefined => (globalThis as { process?: NodeProcess }).process;
+
+const BACKENDS: readonly GemmBackend[] = ['wasm-relaxed-simd', 'wasm-simd', 'js'];
+
+/** The backend asked for with `RECURRENT_KERNELS` (default: the fastest the engine accepts). */
+function requestedBackend(): GemmBackend {
+  const v = nodeProcess()?.env?.RECURRENT_KERNELS;
+  if (v === undefined || v === '') return 'wasm-relaxed-simd';
+  if (!(BACKENDS as readonly string[]).includes(v)) {
+    throw new RangeError(`RECURRENT_KERNELS must be one of ${BACKENDS.join(', ')}, got '${v}'`);
+  }
+  return v as GemmBackend;
+}
+
+/**
+ * In Node, turns on V8's relaxed SIMD (needed on Node 20, where it is still behind a flag). Called only after the
+ * engine has rejected the relaxed build, so engines that accept it as is are left alone; V8 applies the flag to
+ * modules compiled afterwards.
+ */
+function enableRelaxedSimdInNode(): boolean {
+  const proc = nodeProcess();
+  if (proc?.versions?.node === undefined || typeof proc.getBuiltinModule !== 'function') return false;
+  const v8 = proc.getBuiltinModule('node:v8') as { setFlagsFromString?: (flags: string) => void } | undefined;
+  if (typeof v8?.setFlagsFromString !== 'function') return false;
+  v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return true;
 }
 
 function instantiate(api: WasmApi, file: string): KernelExports | null {
@@ -75,7 +107,10 @@ function instantiate(api: WasmApi, file: string): KernelExports | null {
   } catch {
     return null; // not built (e.g. install scripts were skipped): the JavaScript gemm serves
   }
-  if (!api.validate(bytes)) return null; // e.g. no relaxed SIMD in this engine
+  const relaxed = file === RELAXED_FILE;
+  if (!api.validate(bytes) && !(relaxed && enableRelaxedSimdInNode() && api.validate(bytes))) {
+    return null; // e.g. no relaxed SIMD in this engine
+  }
   try {
     return new api.Instance(new api.Module(bytes), {}).exports as KernelExports;
   } catch {
@@ -83,12 +118,15 @@ function instantiate(api: WasmApi, file: string): KernelExports | null {
   }
 }
 
+const RELAXED_FILE = 'kernels_relaxed.wasm';
+
 function load(): Loaded {
   const none: Loaded = { backend: 'js', exports: null, work: 0, free: 0, view: new Float32Array(0) };
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (optedOut() || api === undefined) return none;
+  const want = requestedBackend();
+  if (want === 'js' || api === undefined) return none;
   let backend: GemmBackend = 'wasm-relaxed-simd';
-  let exports = instantiate(api, 'kernels_relaxed.wasm');
+  let exports = want === 'wasm-relaxed-simd' ? instantiate(api, RELAXED_FILE) : null;
   if (exports === null) {
     backend = 'wasm-simd';
     exports = instantiate(api, 'kernels.wasm');
@@ -100,8 +138,9 @@ function load(): Loaded {
 }
 
 /**
- * The backend float32 `gemm` and the float32 recurrent cell steps use on this machine: 'wasm-relaxed-simd',
- * 'wasm-simd', or 'js' (module not built, no WebAssembly SIMD, or `RECURRENT_KERNELS=js`).
+ * The backend float32 `gemm` and the float32 recurrent cell steps use on this machine: 'wasm-relaxed-simd' (the
+ * default where the engine accepts relaxed SIMD), 'wasm-simd' (where it does not, or `RECURRENT_KERNELS=wasm-simd`),
+ * or 'js' (module not built, no WebAssembly SIMD, or `RECURRENT_KERNELS=js`).
  */
 export function gemmBackend(): GemmBackend {
   loaded ??= load();
