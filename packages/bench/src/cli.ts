@@ -12,7 +12,8 @@
  * other process), --python PATH (default /usr/bin/python3), --blas-dir DIR (prepended to LD_LIBRARY_PATH of the
  * Python processes: a directory holding an OpenBLAS libblas.so.3, e.g. extracted from Debian's libopenblas0-pthread,
  * to measure PyTorch on OpenBLAS without changing the system), --kernels NAME (our engine's RECURRENT_KERNELS:
- * wasm-relaxed-simd, the default where Node accepts it, wasm-simd or js), --out DIR, --no-gemm,
+ * wasm-relaxed-simd, the default where Node accepts it, wasm-simd or js), --ours-threads N (our setNumThreads;
+ * default one per core), --out DIR, --no-gemm,
  * --quick, --render FILE (rebuild the tables of a results file without measuring). Writing to the default
  * results directory also refreshes the table in packages/bench/README.md.
  *
@@ -47,6 +48,8 @@ interface Options {
   blasDir: string | null;
   /** RECURRENT_KERNELS for our engine and the sgemm micro-bench (null: the library's default). */
   kernels: string | null;
+  /** setNumThreads of our engine (null: the library's default, one per core). */
+  oursThreads: number | null;
   render: string | null;
   out: string;
   gemm: boolean;
@@ -66,7 +69,7 @@ function parseArgs(argv: string[]): Options {
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`bench: --${name} must be a non-negative integer, got ${v}`);
     return n;
   };
-  const known = new Set(['quick', 'steps', 'warmup', 'configs', 'engines', 'threads', 'tfjs-limit', 'limit', 'python', 'blas-dir', 'kernels', 'render', 'out', 'no-gemm', 'help']);
+  const known = new Set(['quick', 'steps', 'warmup', 'configs', 'engines', 'threads', 'tfjs-limit', 'limit', 'python', 'blas-dir', 'kernels', 'ours-threads', 'render', 'out', 'no-gemm', 'help']);
   for (const x of a) if (x.startsWith('--') && !known.has(x.slice(2))) throw new RangeError(`bench: unknown option ${x} (see the header of packages/bench/src/cli.ts)`);
   const quick = flag('quick');
   const names = (value('configs') ?? CONFIGS.map((c) => c.name).join(',')).split(',');
@@ -89,6 +92,7 @@ function parseArgs(argv: string[]): Options {
     python: value('python') ?? '/usr/bin/python3',
     blasDir: value('blas-dir') === undefined ? null : resolve(value('blas-dir')!),
     kernels: value('kernels') ?? null,
+    oursThreads: value('ours-threads') === undefined ? null : int('ours-threads', 1),
     render: value('render') === undefined ? null : resolve(value('render')!),
     out: resolve(value('out') ?? join(pkgDir, 'results')),
     gemm: !flag('no-gemm'),
@@ -245,6 +249,7 @@ const USAGE = `pnpm bench [options]   ours vs PyTorch (1 and 2 threads) vs Tenso
   --tfjs-limit S       seconds a TF.js run may measure (default 45, quick 10); --limit S for the others (600, quick 120)
   --python PATH        interpreter with torch (default /usr/bin/python3); --blas-dir DIR: OpenBLAS for it
   --kernels NAME       our kernels: wasm-relaxed-simd (default), wasm-simd or js
+  --ours-threads N     our setNumThreads (default: one per core)
   --no-gemm            skip the sgemm micro-bench
   --out DIR            where latest.json / latest.md go (default packages/bench/results)
   --render FILE        rebuild the tables of a results file without measuring
@@ -319,7 +324,7 @@ async function main(): Promise<void> {
     const cfg = JSON.stringify(c);
     for (const e of o.engines) {
       if (e === 'ours') {
-        const args = [...nodeArgs, join(here, 'engine_ours.ts'), '--config', cfg, '--settings', JSON.stringify(settings)];
+        const args = [...nodeArgs, join(here, 'engine_ours.ts'), '--config', cfg, '--settings', JSON.stringify(settings), ...(o.oursThreads === null ? [] : ['--threads', String(o.oursThreads)])];
         add(await runChild(process.execPath, args, env, o.limitS * 1000, `${c.name} ours`), `${c.name} ours`);
       } else if (e === 'torch') {
         if (!hasTorch) continue;
@@ -354,7 +359,7 @@ async function main(): Promise<void> {
     date,
     machine: m,
     versions,
-    settings: { steps: o.steps, warmup: o.warmup, quick: o.quick, kernels: o.kernels ?? 'default', configs: o.configs.map((c) => c.name), engines: o.engines, torchThreads: o.threads, tfjsLimitS: o.tfjsLimitS },
+    settings: { steps: o.steps, warmup: o.warmup, quick: o.quick, kernels: o.kernels ?? 'default', oursThreads: o.oursThreads ?? 'cores', configs: o.configs.map((c) => c.name), engines: o.engines, torchThreads: o.threads, tfjsLimitS: o.tfjsLimitS },
     notes,
   };
   const extra = { runSettings: settings, tfjsRunSettings: tfjsSettings, elapsedS: (Date.now() - started) / 1000 };

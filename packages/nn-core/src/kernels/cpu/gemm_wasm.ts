@@ -18,8 +18,13 @@
  * which the loader sets at run time (before compiling) when it finds itself in Node; browsers (Chrome 114+) and
  * newer Node accept it as is. The environment variable `RECURRENT_KERNELS` picks a backend instead:
  * `wasm-simd` (the plain build), `js`, or `wasm-relaxed-simd` (the default).
+ *
+ * With more than one thread (`setNumThreads`, default one per core) and where shared memory and worker threads
+ * exist, the shared-memory build is loaded instead, on a shared memory, and large products are split by rows
+ * between the calling thread and the workers of wasm_threads.ts (same bits at every thread count).
  */
 import { readFileSync } from 'node:fs';
+import { nodeWorkerCtor, SgemmPool, splitRows, threadTesting, type SgemmArgs } from './wasm_threads.js';
 
 /** Which kernel float32 `gemm` calls of more than a few thousand multiply-adds use. */
 export type GemmBackend = 'wasm-relaxed-simd' | 'wasm-simd' | 'js';
@@ -48,6 +53,7 @@ interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => object;
 }
 
 /** The loaded module: the sgemm work area at `work`, free for per-call data from `free` on. */
@@ -57,9 +63,18 @@ export interface Loaded {
   work: number;
   free: number;
   view: Float32Array;
+  /** With more than one thread: the workers sharing the module's memory, and each worker's work area. */
+  pool: SgemmPool | null;
+  poolWorks: number[];
 }
 
 let loaded: Loaded | null = null;
+/** Threads asked for with `setNumThreads` (null: one per core). */
+let requestedThreads: number | null = null;
+/** Products of fewer multiply-adds (or fewer than 16 rows) stay on the calling thread: waking workers costs more. */
+export const THREAD_MIN_WORK = 1 << 22;
+/** Products split between threads so far (read by tests). */
+export const threadStats = { splitProducts: 0 };
 
 const PAGE = 65536;
 const align = (n: number, to: number): number => Math.ceil(n / to) * to;
@@ -100,41 +115,129 @@ function enableRelaxedSimdInNode(): boolean {
   return true;
 }
 
-function instantiate(api: WasmApi, file: string): KernelExports | null {
+/** The compiled module in build/`file`, or null when missing or rejected by the engine. */
+function compile(api: WasmApi, file: string): object | null {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(new URL(`../../../build/${file}`, import.meta.url));
   } catch {
     return null; // not built (e.g. install scripts were skipped): the JavaScript gemm serves
   }
-  const relaxed = file === RELAXED_FILE;
+  const relaxed = file.startsWith('kernels_relaxed');
   if (!api.validate(bytes) && !(relaxed && enableRelaxedSimdInNode() && api.validate(bytes))) {
     return null; // e.g. no relaxed SIMD in this engine
   }
   try {
-    return new api.Instance(new api.Module(bytes), {}).exports as KernelExports;
+    return new api.Module(bytes);
   } catch {
-    return null; // compiling or instantiating failed (out of memory, a restricted embedder): JavaScript serves
+    return null; // compiling failed (out of memory, a restricted embedder): JavaScript serves
   }
 }
 
-const RELAXED_FILE = 'kernels_relaxed.wasm';
+function instantiate(api: WasmApi, module: object, imports: object): KernelExports | null {
+  try {
+    return new api.Instance(module, imports).exports as KernelExports;
+  } catch {
+    return null; // instantiating failed: the next candidate serves
+  }
+}
+
+/** Shared memory is usable: SharedArrayBuffer exists and, in a browser page, the page is cross-origin isolated. */
+function sharedMemoryAvailable(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
+}
+
+/** One thread per core: Node's `os.availableParallelism()`, else `navigator.hardwareConcurrency`, else 1. */
+function coreCount(): number {
+  const os = nodeProcess()?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number; cpus?: () => unknown[] } | undefined;
+  const n = os?.availableParallelism?.() ?? os?.cpus?.().length ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+  return Math.max(1, Math.min(64, Math.floor(n)));
+}
+
+/** How long the calling thread waits for a worker's part of `work` multiply-adds: far beyond any real run. */
+function workerTimeoutMs(work: number): number {
+  return threadTesting.timeoutMs ?? 30_000 + work / 1e5;
+}
+
+/**
+ * The shared-memory build on a new shared memory, with `threads − 1` workers; null where shared memory or worker
+ * threads are unavailable (then the caller loads the one-thread build).
+ */
+function loadShared(api: WasmApi, backend: GemmBackend, threads: number): Loaded | null {
+  const Worker = nodeWorkerCtor();
+  if (Worker === null || !sharedMemoryAvailable()) return null;
+  const module = compile(api, backend === 'wasm-relaxed-simd' ? 'kernels_relaxed_shared.wasm' : 'kernels_shared.wasm');
+  if (module === null) return null;
+  let memory: object;
+  try {
+    memory = new api.Memory({ initial: 2, maximum: 65536, shared: true });
+  } catch {
+    return null;
+  }
+  const exports = instantiate(api, module, { env: { memory } });
+  if (exports === null) return null;
+  const work = align(exports.heapBase(), 64);
+  const workSize = align(exports.workBytes(), 64);
+  const mainEnd = align(work + Math.max(exports.workBytes(), exports.cellScratchBytes()), 64);
+  const poolWorks = Array.from({ length: threads - 1 }, (_, w) => mainEnd + w * workSize);
+  let pool: SgemmPool;
+  try {
+    pool = new SgemmPool(Worker, module, memory, threads - 1, workerTimeoutMs);
+  } catch {
+    return null; // workers cannot start here
+  }
+  const free = mainEnd + (threads - 1) * workSize;
+  return { backend, exports, work, free, view: new Float32Array(exports.memory.buffer), pool, poolWorks };
+}
 
 function load(): Loaded {
-  const none: Loaded = { backend: 'js', exports: null, work: 0, free: 0, view: new Float32Array(0) };
+  const none: Loaded = { backend: 'js', exports: null, work: 0, free: 0, view: new Float32Array(0), pool: null, poolWorks: [] };
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   const want = requestedBackend();
   if (want === 'js' || api === undefined) return none;
-  let backend: GemmBackend = 'wasm-relaxed-simd';
-  let exports = want === 'wasm-relaxed-simd' ? instantiate(api, RELAXED_FILE) : null;
-  if (exports === null) {
-    backend = 'wasm-simd';
-    exports = instantiate(api, 'kernels.wasm');
+  const threads = requestedThreads ?? coreCount();
+  const candidates: [GemmBackend, string][] = [['wasm-relaxed-simd', 'kernels_relaxed.wasm'], ['wasm-simd', 'kernels.wasm']];
+  for (const [backend, file] of candidates) {
+    if (want === 'wasm-simd' && backend === 'wasm-relaxed-simd') continue;
+    const shared = threads > 1 ? loadShared(api, backend, threads) : null;
+    if (shared !== null) return shared;
+    const module = compile(api, file);
+    const exports = module === null ? null : instantiate(api, module, {});
+    if (exports === null) continue;
+    const work = align(exports.heapBase(), 64);
+    const free = align(work + Math.max(exports.workBytes(), exports.cellScratchBytes()), 64);
+    return { backend, exports, work, free, view: new Float32Array(exports.memory.buffer), pool: null, poolWorks: [] };
   }
-  if (exports === null) return none;
-  const work = align(exports.heapBase(), 64);
-  const free = align(work + Math.max(exports.workBytes(), exports.cellScratchBytes()), 64);
-  return { backend, exports, work, free, view: new Float32Array(exports.memory.buffer) };
+  return none;
+}
+
+/**
+ * Sets how many threads large float32 products use: the calling thread plus n − 1 workers on the kernels' shared
+ * memory (like `torch.set_num_threads`; default: one per core). Results are bit-identical for every n. Takes effect
+ * at the next product. Where shared memory or worker threads are unavailable (a browser page that is not
+ * cross-origin isolated, a browser at all for now), products stay on one thread: `getNumThreads()` says how many
+ * are in use.
+ */
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new RangeError(`setNumThreads: n must be an integer from 1 to 64, got ${n}`);
+  if (residents !== null) throw new Error('setNumThreads: cannot change threads inside a kernel call');
+  if (n === requestedThreads) return;
+  requestedThreads = n;
+  loaded?.pool?.close();
+  loaded = null; // reloaded at the next product, with the requested threads
+}
+
+/** Threads float32 products are split across now: 1 plus the running workers. */
+export function getNumThreads(): number {
+  loaded ??= load();
+  return loaded.pool === null ? 1 : loaded.pool.size + 1;
+}
+
+/** The current worker pool, if any (tests). */
+export function currentPool(): SgemmPool | null {
+  loaded ??= load();
+  return loaded.pool;
 }
 
 /**
@@ -166,7 +269,8 @@ export function reserve(m: Loaded, ex: KernelExports, bytes: number): Float32Arr
       return null;
     }
   }
-  if (m.view.buffer !== ex.memory.buffer) m.view = new Float32Array(ex.memory.buffer);
+  // (a shared memory's `buffer` is a new object after growing, and the old one keeps its length)
+  if (m.view.byteLength !== ex.memory.buffer.byteLength) m.view = new Float32Array(ex.memory.buffer);
   return m.view;
 }
 
@@ -193,6 +297,8 @@ interface Resident {
 
 /** Matrices copied into the module memory for the duration of a `withResidentOperands` call. */
 let residents: Resident[] | null = null;
+/** The module instance the residents were copied into (a failed worker pool replaces it). */
+let residentsOwner: Loaded | null = null;
 
 /**
  * Runs `fn` with the float32 matrices among `operands` copied once into the kernels module's memory: `sgemmWasm`
@@ -228,18 +334,20 @@ export function withResidentOperands<T>(operands: readonly ResidentOperand[], fn
     ex.transpose(r.rows, r.cols, staging, r.offset);
   }
   residents = list;
+  residentsOwner = m;
   m.free = end; // per-call regions (gemm operands, cell steps) start after the residents
   try {
     return fn();
   } finally {
     residents = null;
+    residentsOwner = null;
     m.free = free;
   }
 }
 
 /** The resident copy of `a` kept as stored (or transposed), if any. */
 function residentOf(a: Float32Array, transposed: boolean): Resident | null {
-  if (residents === null) return null;
+  if (residents === null || residentsOwner !== loaded) return null;
   for (const r of residents) if (r.array === a && r.transposed === transposed) return r;
   return null;
 }
@@ -295,7 +403,21 @@ export function sgemmWasm(
     if (ldc === N) mem.set(C.subarray(0, M * N), c0);
     else for (let i = 0; i < M; i++) mem.set(C.subarray(i * ldc, i * ldc + N), c0 + i * N);
   }
-  ex.sgemm(transA ? 1 : 0, tB ? 1 : 0, M, N, K, alpha, offA, lda, offB, ldB, beta, offC, loaded.work);
+  const args: SgemmArgs = { transA: transA ? 1 : 0, transB: tB ? 1 : 0, M, N, K, alpha, a: offA, lda, b: offB, ldb: ldB, beta, c: offC, work: loaded.work };
+  const pool = loaded.pool;
+  if (pool !== null && M >= 16 && M * N * K >= THREAD_MIN_WORK) {
+    try {
+      pool.run(splitRows(args, pool.size + 1, [loaded.work, ...loaded.poolWorks]), ex.sgemm);
+    } catch (e) {
+      // a worker may still be writing into this memory: the next product starts on a new one, on one thread
+      loaded = null;
+      requestedThreads = 1;
+      throw e;
+    }
+    threadStats.splitProducts++;
+  } else {
+    ex.sgemm(args.transA, args.transB, M, N, K, alpha, offA, lda, offB, ldB, beta, offC, loaded.work);
+  }
   if (ldc === N) C.set(mem.subarray(c0, c0 + M * N));
   else for (let i = 0; i < M; i++) C.set(mem.subarray(c0 + i * N, c0 + (i + 1) * N), i * ldc);
   return true;
