@@ -63,8 +63,12 @@ export interface Loaded {
   work: number;
   free: number;
   view: Float32Array;
-  /** With more than one thread: the workers sharing the module's memory, and each worker's work area. */
+  /**
+   * With more than one thread (shared build): the workers sharing the module's memory, started by `startPool` at
+   * the first product big enough to split (a process that never has one starts none), and each worker's work area.
+   */
   pool: SgemmPool | null;
+  startPool: (() => SgemmPool) | null;
   poolWorks: number[];
 }
 
@@ -181,18 +185,13 @@ function loadShared(api: WasmApi, backend: GemmBackend, threads: number): Loaded
   const workSize = align(exports.workBytes(), 64);
   const mainEnd = align(work + Math.max(exports.workBytes(), exports.cellScratchBytes()), 64);
   const poolWorks = Array.from({ length: threads - 1 }, (_, w) => mainEnd + w * workSize);
-  let pool: SgemmPool;
-  try {
-    pool = new SgemmPool(Worker, module, memory, threads - 1, workerTimeoutMs);
-  } catch {
-    return null; // workers cannot start here
-  }
+  const startPool = (): SgemmPool => new SgemmPool(Worker, module, memory, threads - 1, workerTimeoutMs);
   const free = mainEnd + (threads - 1) * workSize;
-  return { backend, exports, work, free, view: new Float32Array(exports.memory.buffer), pool, poolWorks };
+  return { backend, exports, work, free, view: new Float32Array(exports.memory.buffer), pool: null, startPool, poolWorks };
 }
 
 function load(): Loaded {
-  const none: Loaded = { backend: 'js', exports: null, work: 0, free: 0, view: new Float32Array(0), pool: null, poolWorks: [] };
+  const none: Loaded = { backend: 'js', exports: null, work: 0, free: 0, view: new Float32Array(0), pool: null, startPool: null, poolWorks: [] };
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   const want = requestedBackend();
   if (want === 'js' || api === undefined) return none;
@@ -207,7 +206,7 @@ function load(): Loaded {
     if (exports === null) continue;
     const work = align(exports.heapBase(), 64);
     const free = align(work + Math.max(exports.workBytes(), exports.cellScratchBytes()), 64);
-    return { backend, exports, work, free, view: new Float32Array(exports.memory.buffer), pool: null, poolWorks: [] };
+    return { backend, exports, work, free, view: new Float32Array(exports.memory.buffer), pool: null, startPool: null, poolWorks: [] };
   }
   return none;
 }
@@ -228,16 +227,27 @@ export function setNumThreads(n: number): void {
   loaded = null; // reloaded at the next product, with the requested threads
 }
 
-/** Threads float32 products are split across now: 1 plus the running workers. */
+/** Threads float32 products are split across: 1 plus the workers (started at the first product to split). */
 export function getNumThreads(): number {
   loaded ??= load();
-  return loaded.pool === null ? 1 : loaded.pool.size + 1;
+  return loaded.startPool === null ? 1 : loaded.poolWorks.length + 1;
 }
 
-/** The current worker pool, if any (tests). */
+/**
+ * The worker pool, started now if it is due and not running yet; null with one thread, or where workers cannot
+ * start (then products stay on the calling thread from now on).
+ */
 export function currentPool(): SgemmPool | null {
   loaded ??= load();
-  return loaded.pool;
+  const m = loaded;
+  if (m.pool === null && m.startPool !== null) {
+    try {
+      m.pool = m.startPool();
+    } catch {
+      m.startPool = null; // worker threads cannot start here: one thread, no error
+    }
+  }
+  return m.pool;
 }
 
 /**
@@ -404,8 +414,8 @@ export function sgemmWasm(
     else for (let i = 0; i < M; i++) mem.set(C.subarray(i * ldc, i * ldc + N), c0 + i * N);
   }
   const args: SgemmArgs = { transA: transA ? 1 : 0, transB: tB ? 1 : 0, M, N, K, alpha, a: offA, lda, b: offB, ldb: ldB, beta, c: offC, work: loaded.work };
-  const pool = loaded.pool;
-  if (pool !== null && M >= 16 && M * N * K >= THREAD_MIN_WORK) {
+  const pool = loaded.startPool !== null && M >= 16 && M * N * K >= THREAD_MIN_WORK ? currentPool() : null;
+  if (pool !== null) {
     try {
       pool.run(splitRows(args, pool.size + 1, [loaded.work, ...loaded.poolWorks]), ex.sgemm);
     } catch (e) {
