@@ -75,7 +75,7 @@ describe('sgemm on worker threads', () => {
 
   it('1, 2 and 3 threads give the same bits on every transpose case, odd sizes and resident operands', () => {
     // all ≥ THREAD_MIN_WORK multiply-adds with ≥ 16 rows, so every one is split; 25 rows leave a 1-row last part
-    const shapes: [number, number, number][] = [[70, 530, 300], [257, 64, 260], [33, 512, 256], [25, 1200, 400]];
+    const shapes: [number, number, number][] = [[70, 530, 500], [257, 64, 1030], [33, 1030, 500], [25, 1700, 400]];
     const cases = shapes.flatMap(([M, N, K]) => [false, true].flatMap((transA) => [false, true].map((transB) => ({ M, N, K, transA, transB }))));
     const results = new Map<number, Float32Array[]>();
     for (const threads of [1, 2, 3]) {
@@ -141,7 +141,7 @@ describe('sgemm on worker threads', () => {
   });
 
   it('stress: a caller paused between publishing and notifying (0–2 ms) never gets a job run twice; 2 and 3 threads match 1', () => {
-    const [M, N, K] = [64, 256, 256]; // 2²² multiply-adds: split
+    const [M, N, K] = [64, 512, 512]; // 2²⁴ multiply-adds: split
     const g = new Generator(41);
     const A = randomF32(g, M * K);
     const B = randomF32(g, K * N);
@@ -168,7 +168,7 @@ describe('sgemm on worker threads', () => {
   });
 
   it('job numbers wrap past 2³¹ − 1 (int32) without stopping the workers: they only compare for equality', () => {
-    const [M, N, K] = [64, 256, 256];
+    const [M, N, K] = [64, 512, 512];
     const g = new Generator(42);
     const A = randomF32(g, M * K);
     const B = randomF32(g, K * N);
@@ -209,7 +209,7 @@ describe('sgemm on worker threads', () => {
     pool.stopWorker(0);
     for (let i = 0; i < 800 && pool.failure(0) === null; i++) await new Promise((r) => setTimeout(r, 25));
     expect(pool.failure(0)).toMatch(/exited with code/);
-    const [M, N, K] = [512, 256, 64];
+    const [M, N, K] = [512, 256, 128];
     const g = new Generator(44);
     const A = randomF32(g, M * K);
     const B = randomF32(g, K * N);
