@@ -94,7 +94,7 @@ interface NodeWorker {
   on(event: 'exit', fn: (code: number) => void): void;
   terminate(): unknown;
 }
-type WorkerCtor = new (src: string, options: { eval: true; workerData: unknown }) => NodeWorker;
+type WorkerCtor = new (src: string, options: { eval: true; workerData: unknown; execArgv: string[] }) => NodeWorker;
 
 /** Node's `Worker`, or null outside Node (no worker threads: products stay on the calling thread). */
 export function nodeWorkerCtor(): WorkerCtor | null {
@@ -150,7 +150,8 @@ export class SgemmPool {
       const I = new Int32Array(buf);
       I[SEQ] = this.seq;
       I[DONE] = this.seq;
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, ctrl: buf, seq0: this.seq } });
+      // execArgv []: the worker needs none of the parent's loaders (a TypeScript loader would slow its start-up)
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, ctrl: buf, seq0: this.seq }, execArgv: [] });
       worker.unref(); // an idle pool never keeps the process alive
       const slot: Slot = { worker, I, F: new Float32Array(buf), failure: null };
       worker.on('error', (e) => {
