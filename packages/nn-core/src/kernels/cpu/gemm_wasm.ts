@@ -76,9 +76,9 @@ let loaded: Loaded | null = null;
 /** Threads asked for with `setNumThreads` (null: one per core). */
 let requestedThreads: number | null = null;
 /**
- * Products of fewer multiply-adds (or fewer than 16 rows) stay on the calling thread. Measured on 2 cores: at 2²²
- * (a recurrent step's product at H = 128, batch 64) 2 threads gain only 1.1–1.2× on an idle machine, and on a
- * loaded one every split risks waiting a scheduler slice for the worker; from 2²⁴ on they gain 1.6–1.9×.
+ * Products of fewer multiply-adds (or fewer than 16 rows) stay on the calling thread. Measured on 2 cores with the
+ * second core mostly free: at 2²² (a recurrent step's product at H = 128, batch 64) 2 threads gain only 1.1–1.2×,
+ * from 2²⁴ on 1.6–1.9×; on a loaded machine every split risks waiting a scheduler slice for the worker.
  */
 export const THREAD_MIN_WORK = 1 << 24;
 /** Products split between threads so far (read by tests). */
