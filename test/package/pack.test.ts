@@ -86,8 +86,9 @@ describe('tarballs', () => {
     });
   }
 
-  it('nn-core ships both WebAssembly kernel builds; the trainer ships its model, bins and CLI reference', () => {
-    expect(tarList(tarballs['nn-core'])).toEqual(expect.arrayContaining(['package/build/kernels.wasm', 'package/build/kernels_relaxed.wasm']));
+  it('nn-core ships its four WebAssembly kernel builds; the trainer ships its model, bins and CLI reference', () => {
+    const builds = ['kernels', 'kernels_relaxed', 'kernels_shared', 'kernels_relaxed_shared'].map((b) => `package/build/${b}.wasm`);
+    expect(tarList(tarballs['nn-core'])).toEqual(expect.arrayContaining(builds));
     const trainer = tarList(tarballs.trainer);
     expect(trainer).toEqual(expect.arrayContaining(['package/model/sst2/model.safetensors', 'package/CLI.md', ...BINS.map((b) => `package/bin/${b}.js`)]));
   });
@@ -104,22 +105,31 @@ describe('installed packages', () => {
     writeFileSync(
       join(project, 'predict.mjs'),
       `import { SentimentClassifier } from '@recurrent/trainer';
-import { tensor, nn, randn } from '@recurrent/nn-core';
+import { tensor, nn, randn, matmul, setNumThreads, getNumThreads, gemmBackend } from '@recurrent/nn-core';
 const clf = await SentimentClassifier.load();
 const x = tensor([1, 2, 3], undefined, { requiresGrad: true });
 x.mul(x).sum().backward();
 const [out] = new nn.LSTM(3, 4).forward(randn([5, 2, 3]));
-console.log(JSON.stringify({ prediction: clf.predict(${JSON.stringify(SENTENCE)}), grad: Array.from(x.grad.data), out: out.shape }));
+const a = randn([256, 256]), b = randn([256, 256]);
+setNumThreads(1);
+const one = matmul(a, b).data;
+setNumThreads(2);
+const two = matmul(a, b).data;
+const threads = { backend: gemmBackend(), splitSame: one.every((v, i) => Object.is(v, two[i])), numThreads: getNumThreads() };
+console.log(JSON.stringify({ prediction: clf.predict(${JSON.stringify(SENTENCE)}), grad: Array.from(x.grad.data), out: out.shape, threads }));
 `,
     );
     const r = run(process.execPath, ['predict.mjs'], project);
     expect(r.stderr).toBe('');
-    const got = JSON.parse(r.stdout) as { prediction: unknown; grad: number[]; out: number[] };
+    const got = JSON.parse(r.stdout) as { prediction: unknown; grad: number[]; out: number[]; threads: unknown };
     // Same weights and the same code, built instead of run from source: the same probabilities, bit for bit.
     const here = (await SentimentClassifier.load()).predict(SENTENCE);
     expect(here.label).toBe('positive');
     expect(got.prediction).toEqual(here);
     expect(got.grad).toEqual([2, 4, 6]); // d(Σx²)/dx = 2x
+    // A 256³ product (2^24 multiply-adds) is split between two threads in the installed package, bit for bit
+    // what one thread computes, on the fused multiply-add build.
+    expect(got.threads).toEqual({ backend: 'wasm-relaxed-simd', splitSame: true, numThreads: 2 });
     expect(got.out).toEqual([5, 2, 4]); // LSTM(3, 4) on (L 5, N 2, E 3) → (5, 2, H 4)
   });
 

@@ -11,8 +11,9 @@
  * both), --threads 1,2 (PyTorch and numpy), --tfjs-limit S (hard limit per TF.js process, seconds), --limit S (per
  * other process), --python PATH (default /usr/bin/python3), --blas-dir DIR (prepended to LD_LIBRARY_PATH of the
  * Python processes: a directory holding an OpenBLAS libblas.so.3, e.g. extracted from Debian's libopenblas0-pthread,
- * to measure PyTorch on OpenBLAS without changing the system), --relaxed-simd (runs our engine with Node's
- * `--experimental-wasm-relaxed-simd`, so the kernels can use their fused multiply-add build), --out DIR, --no-gemm,
+ * to measure PyTorch on OpenBLAS without changing the system), --kernels NAME (our engine's RECURRENT_KERNELS:
+ * wasm-relaxed-simd, the default where Node accepts it, wasm-simd or js), --ours-threads N (our setNumThreads;
+ * default one per core), --out DIR, --no-gemm,
  * --quick, --render FILE (rebuild the tables of a results file without measuring). Writing to the default
  * results directory also refreshes the table in packages/bench/README.md.
  *
@@ -45,7 +46,10 @@ interface Options {
   limitS: number;
   python: string;
   blasDir: string | null;
-  relaxedSimd: boolean;
+  /** RECURRENT_KERNELS for our engine and the sgemm micro-bench (null: the library's default). */
+  kernels: string | null;
+  /** setNumThreads of our engine (null: the library's default, one per core). */
+  oursThreads: number | null;
   render: string | null;
   out: string;
   gemm: boolean;
@@ -65,7 +69,7 @@ function parseArgs(argv: string[]): Options {
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`bench: --${name} must be a non-negative integer, got ${v}`);
     return n;
   };
-  const known = new Set(['quick', 'steps', 'warmup', 'configs', 'engines', 'threads', 'tfjs-limit', 'limit', 'python', 'blas-dir', 'relaxed-simd', 'render', 'out', 'no-gemm', 'help']);
+  const known = new Set(['quick', 'steps', 'warmup', 'configs', 'engines', 'threads', 'tfjs-limit', 'limit', 'python', 'blas-dir', 'kernels', 'ours-threads', 'render', 'out', 'no-gemm', 'help']);
   for (const x of a) if (x.startsWith('--') && !known.has(x.slice(2))) throw new RangeError(`bench: unknown option ${x} (see the header of packages/bench/src/cli.ts)`);
   const quick = flag('quick');
   const names = (value('configs') ?? CONFIGS.map((c) => c.name).join(',')).split(',');
@@ -87,7 +91,8 @@ function parseArgs(argv: string[]): Options {
     limitS: int('limit', quick ? 120 : 600),
     python: value('python') ?? '/usr/bin/python3',
     blasDir: value('blas-dir') === undefined ? null : resolve(value('blas-dir')!),
-    relaxedSimd: flag('relaxed-simd'),
+    kernels: value('kernels') ?? null,
+    oursThreads: value('ours-threads') === undefined ? null : int('ours-threads', 1),
     render: value('render') === undefined ? null : resolve(value('render')!),
     out: resolve(value('out') ?? join(pkgDir, 'results')),
     gemm: !flag('no-gemm'),
@@ -243,7 +248,8 @@ const USAGE = `pnpm bench [options]   ours vs PyTorch (1 and 2 threads) vs Tenso
   --threads 1,2        PyTorch thread counts (default 1,2; quick 1)
   --tfjs-limit S       seconds a TF.js run may measure (default 45, quick 10); --limit S for the others (600, quick 120)
   --python PATH        interpreter with torch (default /usr/bin/python3); --blas-dir DIR: OpenBLAS for it
-  --relaxed-simd       our kernels with relaxed SIMD (Node flag)
+  --kernels NAME       our kernels: wasm-relaxed-simd (default), wasm-simd or js
+  --ours-threads N     our setNumThreads (default: one per core)
   --no-gemm            skip the sgemm micro-bench
   --out DIR            where latest.json / latest.md go (default packages/bench/results)
   --render FILE        rebuild the tables of a results file without measuring
@@ -301,6 +307,8 @@ async function main(): Promise<void> {
   const tfjsSettings: RunSettings = { ...settings, warmup: Math.min(1, o.warmup), trainBudgetMs: Math.min(settings.trainBudgetMs, o.tfjsLimitS * 500) };
   const tsxLoader = import.meta.resolve('tsx');
   const nodeArgs = ['--import', tsxLoader];
+  // our engine's children (and the sgemm micro-bench, which inherits this process's environment) read it
+  if (o.kernels !== null) process.env.RECURRENT_KERNELS = o.kernels;
   const env = { ...process.env, NODE_OPTIONS: '' };
 
   log(`${o.configs.map((c) => c.name).join(', ')} × ${o.engines.join(', ')}; ${o.steps} steps after ${o.warmup} warm-up; machine ${m.cpu}, nproc ${m.nproc}, load ${m.loadavg[0].toFixed(2)}`);
@@ -316,7 +324,7 @@ async function main(): Promise<void> {
     const cfg = JSON.stringify(c);
     for (const e of o.engines) {
       if (e === 'ours') {
-        const args = [...(o.relaxedSimd ? ['--experimental-wasm-relaxed-simd'] : []), ...nodeArgs, join(here, 'engine_ours.ts'), '--config', cfg, '--settings', JSON.stringify(settings)];
+        const args = [...nodeArgs, join(here, 'engine_ours.ts'), '--config', cfg, '--settings', JSON.stringify(settings), ...(o.oursThreads === null ? [] : ['--threads', String(o.oursThreads)])];
         add(await runChild(process.execPath, args, env, o.limitS * 1000, `${c.name} ours`), `${c.name} ours`);
       } else if (e === 'torch') {
         if (!hasTorch) continue;
@@ -342,7 +350,7 @@ async function main(): Promise<void> {
   let gemm: GemmResult | null = null;
   if (o.gemm) {
     log('sgemm micro-bench');
-    gemm = runGemm({ root, python: probe?.numpy ? o.python : null, threads: o.threads, nodeArgs: [...(o.relaxedSimd ? ['--experimental-wasm-relaxed-simd'] : []), ...nodeArgs], timeoutMs: o.limitS * 1000, pyEnv });
+    gemm = runGemm({ root, python: probe?.numpy ? o.python : null, threads: o.threads, nodeArgs, timeoutMs: o.limitS * 1000, pyEnv });
   }
 
   const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -351,7 +359,7 @@ async function main(): Promise<void> {
     date,
     machine: m,
     versions,
-    settings: { steps: o.steps, warmup: o.warmup, quick: o.quick, relaxedSimd: o.relaxedSimd, configs: o.configs.map((c) => c.name), engines: o.engines, torchThreads: o.threads, tfjsLimitS: o.tfjsLimitS },
+    settings: { steps: o.steps, warmup: o.warmup, quick: o.quick, kernels: o.kernels ?? 'default', oursThreads: o.oursThreads ?? 'cores', configs: o.configs.map((c) => c.name), engines: o.engines, torchThreads: o.threads, tfjsLimitS: o.tfjsLimitS },
     notes,
   };
   const extra = { runSettings: settings, tfjsRunSettings: tfjsSettings, elapsedS: (Date.now() - started) / 1000 };

@@ -1,15 +1,16 @@
 /**
  * Child process: one config on @recurrent/nn-core (float32, public API only). Prints `PARTIAL`/`RESULT` lines.
  *
- *   tsx src/engine_ours.ts --config '{…}' --settings '{…}'
+ *   tsx src/engine_ours.ts --config '{…}' --settings '{…}' [--threads N]
  */
-import { F, Generator, gemmBackend, noGrad, optim, randint, setDefaultDtype, type Tensor } from '@recurrent/nn-core';
+import { F, Generator, gemmBackend, getNumThreads, noGrad, optim, randint, setDefaultDtype, setNumThreads, type Tensor } from '@recurrent/nn-core';
 import { INFER_BATCH, INFER_SINGLE, LR, type BenchConfig } from './configs.js';
 import { Classifier } from './model_ours.js';
 import { childArgs, enterPhase, newRunResult, printResult, rssMB, timeInference, timeTraining } from './measure.js';
 
 async function main(): Promise<void> {
-  const { config: c, settings: s } = childArgs(process.argv.slice(2));
+  const { config: c, settings: s, extra } = childArgs(process.argv.slice(2));
+  if (extra.has('threads')) setNumThreads(Number(extra.get('threads')));
   const start = rssMB();
   setDefaultDtype('float32');
   const gen = new Generator(s.seed);
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   const flush = (final: boolean): void => {
     result.peakRssMB = rssMB().peak;
     result.info.gemmBackend = gemmBackend();
+    result.info.threads = getNumThreads();
     if (final) delete result.running;
     printResult(result, final);
   };

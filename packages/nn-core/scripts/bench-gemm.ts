@@ -4,9 +4,12 @@
  * recurrent step 64×512×128, and the backward's weight gradients).
  *
  *   pnpm tsx packages/nn-core/scripts/bench-gemm.ts
+ *   THREADS=1 RECURRENT_KERNELS=wasm-simd pnpm tsx packages/nn-core/scripts/bench-gemm.ts   (one thread, plain SIMD)
+ *
+ * THREADS sets `setNumThreads` (default: one per core); RECURRENT_KERNELS picks the build (default: relaxed SIMD).
  */
 import { gemmJs } from '../src/kernels/cpu/matmul.js';
-import { gemmBackend, sgemmWasm } from '../src/kernels/cpu/gemm_wasm.js';
+import { gemmBackend, getNumThreads, setNumThreads, sgemmWasm } from '../src/kernels/cpu/gemm_wasm.js';
 
 interface Shape {
   name: string;
@@ -54,7 +57,9 @@ function gflops(run: () => void, flop: number): { median: number; best: number }
 
 // On a shared machine the best run shows what the kernel can do, the median what a busy machine gives. Columns 2
 // and 3 (js, wasm medians) are read by packages/bench (src/gemm.ts): keep their place.
+if (process.env.THREADS !== undefined) setNumThreads(Number(process.env.THREADS));
 console.log(`backend: ${gemmBackend()}`);
+console.log(`threads: ${getNumThreads()}`);
 console.log(`shapes: ${JSON.stringify(shapes)}`); // packages/bench runs numpy on the same shapes
 console.log('| shape | js GFLOPS | wasm GFLOPS | speed-up | js best | wasm best |');
 console.log('|---|---|---|---|---|---|');

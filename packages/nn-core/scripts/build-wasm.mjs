@@ -1,7 +1,8 @@
 // Compiles the WebAssembly kernels from source (assembly/*.ts, AssemblyScript) into build/*.wasm.
 // Runs from this package's `prepare` script, so `pnpm install` on a fresh clone produces them; no binary is committed.
-// Two variants: plain 128-bit SIMD (loaded everywhere) and relaxed SIMD (sgemm with fused multiply-add, loaded only
-// where the engine validates it). The loader (src/kernels/cpu/gemm_wasm.ts) falls back to JavaScript without them.
+// Variants: relaxed SIMD (sgemm with fused multiply-add, preferred wherever the engine accepts it) and plain 128-bit
+// SIMD (the fallback), each also as a shared-memory build for several threads. The loader
+// (src/kernels/cpu/gemm_wasm.ts) falls back to JavaScript without them.
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,9 +12,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 mkdirSync(join(root, 'build'), { recursive: true });
 
 const common = ['--runtime', 'stub', '--use', 'abort=', '-O3', '--noAssert', '--initialMemory', '1', '--enable', 'simd'];
+// The shared builds import one shared memory that the calling thread and the sgemm worker threads all instantiate on.
+const shared = ['--enable', 'threads', '--importMemory', '--sharedMemory', '--maximumMemory', '65536'];
 const targets = [
   { src: 'assembly/index.ts', out: 'build/kernels.wasm', flags: [] },
   { src: 'assembly/index.ts', out: 'build/kernels_relaxed.wasm', flags: ['--enable', 'relaxed-simd'] },
+  { src: 'assembly/index.ts', out: 'build/kernels_shared.wasm', flags: shared },
+  { src: 'assembly/index.ts', out: 'build/kernels_relaxed_shared.wasm', flags: ['--enable', 'relaxed-simd', ...shared] },
 ];
 for (const t of targets) {
   const { error, stderr } = await asc.main([join(root, t.src), '--outFile', join(root, t.out), ...common, ...t.flags]);

@@ -62,8 +62,9 @@ function check(g: Generator, k: Case): void {
 }
 
 describe('sgemmWasm', () => {
-  it('is the float32 backend: build/kernels.wasm is built by `pnpm install` (these tests do not run with RECURRENT_KERNELS=js)', () => {
-    expect(['wasm-simd', 'wasm-relaxed-simd']).toContain(gemmBackend());
+  it('is the float32 backend: build/kernels*.wasm are built by `pnpm install`; relaxed SIMD unless RECURRENT_KERNELS picks another', () => {
+    // Node 20 rejects relaxed SIMD without its V8 flag: the loader sets it, so the fused build is the default here
+    expect(gemmBackend()).toBe(process.env.RECURRENT_KERNELS || 'wasm-relaxed-simd');
   });
 
   it('matches gemmNaive within the float32 bound on odd sizes, all transposes, alpha/beta, K = 0, M or N = 1', () => {
@@ -200,16 +201,51 @@ describe('gemm dispatch', () => {
   });
 });
 
-describe('RECURRENT_KERNELS=js', () => {
-  it('switches float32 to the JavaScript kernels in a fresh process: backend js, matmul still [[19, 22], [43, 50]]', async () => {
+describe('RECURRENT_KERNELS', () => {
+  /** gemmBackend() and a product with rounding in a fresh process with RECURRENT_KERNELS = `value`. */
+  async function probe(value: string | undefined): Promise<{ backend: string; c: number[]; dot: number }> {
     const { execFileSync } = await import('node:child_process');
-    const probe = `const m = await import('@recurrent/nn-core');
+    // dot: C = A·B with every row of A (64, 2) = [−1, x] and every column of B (2, 64) = [r, x], x = 1 + 2⁻¹²,
+    // r = fl(x²) = 1 + 2⁻¹¹ (x² = r + 2⁻²⁴ exactly). Summed k ascending: fl(−r) then + x·x. A separate multiply
+    // rounds x·x to r first (C = 0); a fused multiply-add adds it exactly (C = 2⁻²⁴). 8192 multiply-adds: big
+    // enough for the module.
+    const code = `const m = await import('@recurrent/nn-core');
       const c = m.matmul(m.tensor([[1, 2], [3, 4]]), m.tensor([[5, 6], [7, 8]]));
-      console.log(JSON.stringify({ backend: m.gemmBackend(), c: Array.from(c.data) }));`;
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], {
+      const x = 1 + 2 ** -12, r = 1 + 2 ** -11;
+      const A = m.tensor(new Float32Array(128).map((_, i) => (i % 2 ? x : -1)), [64, 2]);
+      const B = m.tensor(new Float32Array(128).map((_, i) => (i < 64 ? r : x)), [2, 64]);
+      const dot = m.matmul(A, B).data[0];
+      console.log(JSON.stringify({ backend: m.gemmBackend(), c: Array.from(c.data), dot }));`;
+    const env: Record<string, string | undefined> = { ...process.env, NODE_OPTIONS: '' };
+    delete env.RECURRENT_KERNELS;
+    if (value !== undefined) env.RECURRENT_KERNELS = value;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
       encoding: 'utf8',
-      env: { ...process.env, RECURRENT_KERNELS: 'js', NODE_OPTIONS: '' },
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'], // a failure's stderr goes into the thrown error's message, not the log
     });
-    expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({ backend: 'js', c: [19, 22, 43, 50] });
+    return JSON.parse(out.trim().split('\n').pop()!);
+  }
+
+  it('default: the relaxed-SIMD build (fused multiply-add) on plain Node 20, no command-line flag needed', async () => {
+    const r = await probe(undefined);
+    expect(r.backend).toBe('wasm-relaxed-simd');
+    expect(r.c).toEqual([19, 22, 43, 50]);
+    expect(r.dot).toBe(2 ** -24); // fused
+  }, 60_000);
+
+  it('wasm-simd picks the plain build: separate multiply and add', async () => {
+    const r = await probe('wasm-simd');
+    expect(r).toEqual({ backend: 'wasm-simd', c: [19, 22, 43, 50], dot: 0 });
+  }, 60_000);
+
+  it('js switches float32 to the JavaScript kernels: matmul still [[19, 22], [43, 50]]', async () => {
+    const r = await probe('js');
+    expect(r.backend).toBe('js');
+    expect(r.c).toEqual([19, 22, 43, 50]);
+  }, 60_000);
+
+  it('an unknown value is an error naming the choices', async () => {
+    await expect(probe('fast')).rejects.toThrow(/RECURRENT_KERNELS must be one of wasm-relaxed-simd, wasm-simd, js, got 'fast'/);
   }, 60_000);
 });

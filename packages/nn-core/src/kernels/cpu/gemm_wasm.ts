@@ -12,12 +12,19 @@
  * share (a recurrent layer's W_hh, used at every step) can be made resident for a while (`withResidentOperands`):
  * it is copied once, before the per-call region, and calls that pass that same array skip its copy.
  *
- * Loading is synchronous and lazy (first float32 gemm big enough to use it). If the file is missing, the engine
- * lacks SIMD, or the environment variable `RECURRENT_KERNELS=js` is set, every call stays on the JavaScript gemm.
- * A relaxed-SIMD build (fused multiply-add) is preferred when the engine validates it (Node 20 does only with
- * `--experimental-wasm-relaxed-simd`).
+ * Loading is synchronous and lazy (first float32 gemm big enough to use it). The relaxed-SIMD build (fused
+ * multiply-add) is preferred; where the engine rejects it, the plain-SIMD build serves, and without that (file
+ * missing, no SIMD) every call stays on the JavaScript gemm. Node 20 accepts relaxed SIMD only behind a V8 flag,
+ * which the loader sets at run time (before compiling) when it finds itself in Node; browsers (Chrome 114+) and
+ * newer Node accept it as is. The environment variable `RECURRENT_KERNELS` picks a backend instead:
+ * `wasm-simd` (the plain build), `js`, or `wasm-relaxed-simd` (the default).
+ *
+ * With more than one thread (`setNumThreads`, default one per core) and where shared memory and worker threads
+ * exist, the shared-memory build is loaded instead, on a shared memory, and large products are split by rows
+ * between the calling thread and the workers of wasm_threads.ts (same bits at every thread count).
  */
 import { readFileSync } from 'node:fs';
+import { nodeWorkerCtor, SgemmPool, splitRows, threadTesting, type SgemmArgs } from './wasm_threads.js';
 
 /** Which kernel float32 `gemm` calls of more than a few thousand multiply-adds use. */
 export type GemmBackend = 'wasm-relaxed-simd' | 'wasm-simd' | 'js';
@@ -46,6 +53,7 @@ interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => object;
 }
 
 /** The loaded module: the sgemm work area at `work`, free for per-call data from `free` on. */
@@ -55,53 +63,201 @@ export interface Loaded {
   work: number;
   free: number;
   view: Float32Array;
+  /**
+   * With more than one thread (shared build): the workers sharing the module's memory, started by `startPool` at
+   * the first product big enough to split (a process that never has one starts none), and each worker's work area.
+   */
+  pool: SgemmPool | null;
+  startPool: (() => SgemmPool) | null;
+  poolWorks: number[];
 }
 
 let loaded: Loaded | null = null;
+/** Threads asked for with `setNumThreads` (null: one per core). */
+let requestedThreads: number | null = null;
+/**
+ * Products of fewer multiply-adds (or fewer than 16 rows) stay on the calling thread. Measured on 2 cores with the
+ * second core mostly free: at 2²² (a recurrent step's product at H = 128, batch 64) 2 threads gain only 1.1–1.2×,
+ * from 2²⁴ on 1.6–1.9×; on a loaded machine every split risks waiting a scheduler slice for the worker.
+ */
+export const THREAD_MIN_WORK = 1 << 24;
+/** Products split between threads so far (read by tests). */
+export const threadStats = { splitProducts: 0 };
 
 const PAGE = 65536;
 const align = (n: number, to: number): number => Math.ceil(n / to) * to;
 
-/** Reads the opt-out variable without assuming a Node `process` global (browsers have none). */
-function optedOut(): boolean {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  return env?.RECURRENT_KERNELS === 'js';
+/** The parts of Node's `process` used here, read without assuming the global exists (browsers have none). */
+interface NodeProcess {
+  env?: Record<string, string | undefined>;
+  versions?: { node?: string };
+  /** Node ≥ 20.16: a built-in module without a static `node:` import (this file also runs in browsers). */
+  getBuiltinModule?: (id: string) => unknown;
 }
 
-function instantiate(api: WasmApi, file: string): KernelExports | null {
+const nodeProcess = (): NodeProcess | undefined => (globalThis as { process?: NodeProcess }).process;
+
+const BACKENDS: readonly GemmBackend[] = ['wasm-relaxed-simd', 'wasm-simd', 'js'];
+
+/** The backend asked for with `RECURRENT_KERNELS` (default: the fastest the engine accepts). */
+function requestedBackend(): GemmBackend {
+  const v = nodeProcess()?.env?.RECURRENT_KERNELS;
+  if (v === undefined || v === '') return 'wasm-relaxed-simd';
+  if (!(BACKENDS as readonly string[]).includes(v)) {
+    throw new RangeError(`RECURRENT_KERNELS must be one of ${BACKENDS.join(', ')}, got '${v}'`);
+  }
+  return v as GemmBackend;
+}
+
+/**
+ * In Node, turns on V8's relaxed SIMD (needed on Node 20, where it is still behind a flag). Called only after the
+ * engine has rejected the relaxed build, so engines that accept it as is are left alone; V8 applies the flag to
+ * modules compiled afterwards.
+ */
+function enableRelaxedSimdInNode(): boolean {
+  const proc = nodeProcess();
+  if (proc?.versions?.node === undefined || typeof proc.getBuiltinModule !== 'function') return false;
+  const v8 = proc.getBuiltinModule('node:v8') as { setFlagsFromString?: (flags: string) => void } | undefined;
+  if (typeof v8?.setFlagsFromString !== 'function') return false;
+  v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return true;
+}
+
+/** The compiled module in build/`file`, or null when missing or rejected by the engine. */
+function compile(api: WasmApi, file: string): object | null {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(new URL(`../../../build/${file}`, import.meta.url));
   } catch {
     return null; // not built (e.g. install scripts were skipped): the JavaScript gemm serves
   }
-  if (!api.validate(bytes)) return null; // e.g. no relaxed SIMD in this engine
+  const relaxed = file.startsWith('kernels_relaxed');
+  if (!api.validate(bytes) && !(relaxed && enableRelaxedSimdInNode() && api.validate(bytes))) {
+    return null; // e.g. no relaxed SIMD in this engine
+  }
   try {
-    return new api.Instance(new api.Module(bytes), {}).exports as KernelExports;
+    return new api.Module(bytes);
   } catch {
-    return null; // compiling or instantiating failed (out of memory, a restricted embedder): JavaScript serves
+    return null; // compiling failed (out of memory, a restricted embedder): JavaScript serves
   }
 }
 
-function load(): Loaded {
-  const none: Loaded = { backend: 'js', exports: null, work: 0, free: 0, view: new Float32Array(0) };
-  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (optedOut() || api === undefined) return none;
-  let backend: GemmBackend = 'wasm-relaxed-simd';
-  let exports = instantiate(api, 'kernels_relaxed.wasm');
-  if (exports === null) {
-    backend = 'wasm-simd';
-    exports = instantiate(api, 'kernels.wasm');
+function instantiate(api: WasmApi, module: object, imports: object): KernelExports | null {
+  try {
+    return new api.Instance(module, imports).exports as KernelExports;
+  } catch {
+    return null; // instantiating failed: the next candidate serves
   }
-  if (exports === null) return none;
-  const work = align(exports.heapBase(), 64);
-  const free = align(work + Math.max(exports.workBytes(), exports.cellScratchBytes()), 64);
-  return { backend, exports, work, free, view: new Float32Array(exports.memory.buffer) };
+}
+
+/** Shared memory is usable: SharedArrayBuffer exists and, in a browser page, the page is cross-origin isolated. */
+function sharedMemoryAvailable(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
+}
+
+/** One thread per core: Node's `os.availableParallelism()`, else `navigator.hardwareConcurrency`, else 1. */
+function coreCount(): number {
+  const os = nodeProcess()?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number; cpus?: () => unknown[] } | undefined;
+  const n = os?.availableParallelism?.() ?? os?.cpus?.().length ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+  return Math.max(1, Math.min(64, Math.floor(n)));
+}
+
+/** How long the calling thread waits for a worker's part of `work` multiply-adds: far beyond any real run. */
+function workerTimeoutMs(work: number): number {
+  return threadTesting.timeoutMs ?? 30_000 + work / 1e5;
 }
 
 /**
- * The backend float32 `gemm` and the float32 recurrent cell steps use on this machine: 'wasm-relaxed-simd',
- * 'wasm-simd', or 'js' (module not built, no WebAssembly SIMD, or `RECURRENT_KERNELS=js`).
+ * The shared-memory build on a new shared memory, with `threads − 1` workers; null where shared memory or worker
+ * threads are unavailable (then the caller loads the one-thread build).
+ */
+function loadShared(api: WasmApi, backend: GemmBackend, threads: number): Loaded | null {
+  const Worker = nodeWorkerCtor();
+  if (Worker === null || !sharedMemoryAvailable()) return null;
+  const module = compile(api, backend === 'wasm-relaxed-simd' ? 'kernels_relaxed_shared.wasm' : 'kernels_shared.wasm');
+  if (module === null) return null;
+  let memory: object;
+  try {
+    memory = new api.Memory({ initial: 2, maximum: 65536, shared: true });
+  } catch {
+    return null;
+  }
+  const exports = instantiate(api, module, { env: { memory } });
+  if (exports === null) return null;
+  const work = align(exports.heapBase(), 64);
+  const workSize = align(exports.workBytes(), 64);
+  const mainEnd = align(work + Math.max(exports.workBytes(), exports.cellScratchBytes()), 64);
+  const poolWorks = Array.from({ length: threads - 1 }, (_, w) => mainEnd + w * workSize);
+  const startPool = (): SgemmPool => new SgemmPool(Worker, module, memory, threads - 1, workerTimeoutMs);
+  const free = mainEnd + (threads - 1) * workSize;
+  return { backend, exports, work, free, view: new Float32Array(exports.memory.buffer), pool: null, startPool, poolWorks };
+}
+
+function load(): Loaded {
+  const none: Loaded = { backend: 'js', exports: null, work: 0, free: 0, view: new Float32Array(0), pool: null, startPool: null, poolWorks: [] };
+  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  const want = requestedBackend();
+  if (want === 'js' || api === undefined) return none;
+  const threads = requestedThreads ?? coreCount();
+  const candidates: [GemmBackend, string][] = [['wasm-relaxed-simd', 'kernels_relaxed.wasm'], ['wasm-simd', 'kernels.wasm']];
+  for (const [backend, file] of candidates) {
+    if (want === 'wasm-simd' && backend === 'wasm-relaxed-simd') continue;
+    const shared = threads > 1 ? loadShared(api, backend, threads) : null;
+    if (shared !== null) return shared;
+    const module = compile(api, file);
+    const exports = module === null ? null : instantiate(api, module, {});
+    if (exports === null) continue;
+    const work = align(exports.heapBase(), 64);
+    const free = align(work + Math.max(exports.workBytes(), exports.cellScratchBytes()), 64);
+    return { backend, exports, work, free, view: new Float32Array(exports.memory.buffer), pool: null, startPool: null, poolWorks: [] };
+  }
+  return none;
+}
+
+/**
+ * Sets how many threads large float32 products use: the calling thread plus n − 1 workers on the kernels' shared
+ * memory (like `torch.set_num_threads`; default: one per core). Results are bit-identical for every n. Takes effect
+ * at the next product. Where shared memory or worker threads are unavailable (a browser page that is not
+ * cross-origin isolated, a browser at all for now), products stay on one thread: `getNumThreads()` says how many
+ * are in use.
+ */
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new RangeError(`setNumThreads: n must be an integer from 1 to 64, got ${n}`);
+  if (residents !== null) throw new Error('setNumThreads: cannot change threads inside a kernel call');
+  if (n === requestedThreads) return;
+  requestedThreads = n;
+  loaded?.pool?.close();
+  loaded = null; // reloaded at the next product, with the requested threads
+}
+
+/** Threads float32 products are split across: 1 plus the workers (started at the first product to split). */
+export function getNumThreads(): number {
+  loaded ??= load();
+  return loaded.startPool === null ? 1 : loaded.poolWorks.length + 1;
+}
+
+/**
+ * The worker pool, started now if it is due and not running yet; null with one thread, or where workers cannot
+ * start (then products stay on the calling thread from now on).
+ */
+export function currentPool(): SgemmPool | null {
+  loaded ??= load();
+  const m = loaded;
+  if (m.pool === null && m.startPool !== null) {
+    try {
+      m.pool = m.startPool();
+    } catch {
+      m.startPool = null; // worker threads cannot start here: one thread, no error
+    }
+  }
+  return m.pool;
+}
+
+/**
+ * The backend float32 `gemm` and the float32 recurrent cell steps use on this machine: 'wasm-relaxed-simd' (the
+ * default where the engine accepts relaxed SIMD), 'wasm-simd' (where it does not, or `RECURRENT_KERNELS=wasm-simd`),
+ * or 'js' (module not built, no WebAssembly SIMD, or `RECURRENT_KERNELS=js`).
  */
 export function gemmBackend(): GemmBackend {
   loaded ??= load();
@@ -127,7 +283,8 @@ export function reserve(m: Loaded, ex: KernelExports, bytes: number): Float32Arr
       return null;
     }
   }
-  if (m.view.buffer !== ex.memory.buffer) m.view = new Float32Array(ex.memory.buffer);
+  // (a shared memory's `buffer` is a new object after growing, and the old one keeps its length)
+  if (m.view.byteLength !== ex.memory.buffer.byteLength) m.view = new Float32Array(ex.memory.buffer);
   return m.view;
 }
 
@@ -154,6 +311,8 @@ interface Resident {
 
 /** Matrices copied into the module memory for the duration of a `withResidentOperands` call. */
 let residents: Resident[] | null = null;
+/** The module instance the residents were copied into (a failed worker pool replaces it). */
+let residentsOwner: Loaded | null = null;
 
 /**
  * Runs `fn` with the float32 matrices among `operands` copied once into the kernels module's memory: `sgemmWasm`
@@ -189,18 +348,20 @@ export function withResidentOperands<T>(operands: readonly ResidentOperand[], fn
     ex.transpose(r.rows, r.cols, staging, r.offset);
   }
   residents = list;
+  residentsOwner = m;
   m.free = end; // per-call regions (gemm operands, cell steps) start after the residents
   try {
     return fn();
   } finally {
     residents = null;
+    residentsOwner = null;
     m.free = free;
   }
 }
 
 /** The resident copy of `a` kept as stored (or transposed), if any. */
 function residentOf(a: Float32Array, transposed: boolean): Resident | null {
-  if (residents === null) return null;
+  if (residents === null || residentsOwner !== loaded) return null;
   for (const r of residents) if (r.array === a && r.transposed === transposed) return r;
   return null;
 }
@@ -256,7 +417,21 @@ export function sgemmWasm(
     if (ldc === N) mem.set(C.subarray(0, M * N), c0);
     else for (let i = 0; i < M; i++) mem.set(C.subarray(i * ldc, i * ldc + N), c0 + i * N);
   }
-  ex.sgemm(transA ? 1 : 0, tB ? 1 : 0, M, N, K, alpha, offA, lda, offB, ldB, beta, offC, loaded.work);
+  const args: SgemmArgs = { transA: transA ? 1 : 0, transB: tB ? 1 : 0, M, N, K, alpha, a: offA, lda, b: offB, ldb: ldB, beta, c: offC, work: loaded.work };
+  const pool = loaded.startPool !== null && M >= 16 && M * N * K >= THREAD_MIN_WORK ? currentPool() : null;
+  if (pool !== null) {
+    try {
+      pool.run(splitRows(args, pool.size + 1, [loaded.work, ...loaded.poolWorks]), ex.sgemm);
+    } catch (e) {
+      // a worker may still be writing into this memory: the next product starts on a new one, on one thread
+      loaded = null;
+      requestedThreads = 1;
+      throw e;
+    }
+    threadStats.splitProducts++;
+  } else {
+    ex.sgemm(args.transA, args.transB, M, N, K, alpha, offA, lda, offB, ldB, beta, offC, loaded.work);
+  }
   if (ldc === N) C.set(mem.subarray(c0, c0 + M * N));
   else for (let i = 0; i < M; i++) C.set(mem.subarray(c0 + i * N, c0 + (i + 1) * N), i * ldc);
   return true;
