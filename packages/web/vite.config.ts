@@ -33,8 +33,6 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
   plugins: [shippedModel()],
-  // See src/no_node_fs.ts: only until nn-core's kernel loader stops importing node:fs in the browser.
-  resolve: { alias: { 'node:fs': fileURLToPath(new URL('src/no_node_fs.ts', import.meta.url)) } },
   worker: { format: 'es' },
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
 });

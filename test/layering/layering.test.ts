@@ -74,6 +74,18 @@ describe('layering', () => {
     expect(bad).toEqual([]);
   });
 
+  it('code that runs everywhere imports nothing from node: (only platform/node.ts and what it uses, and the CLI)', () => {
+    const nodeOnly = /\/platform\/(node|atomic|atomic_files)\.ts$|\/trainer\/src\/cli\//;
+    const bad = ['nn-core', 'tokenizer', 'trainer'].flatMap((p) =>
+      files(join(root, 'packages', p, 'src'))
+        .filter((f) => !nodeOnly.test(f))
+        .flatMap((f) => imports(f).filter((s) => s.startsWith('node:')).map((s) => `${relative(root, f)} imports ${s}`)),
+    );
+    expect(bad).toEqual([]);
+    // Not vacuous: the Node side of the platform does import node: modules.
+    expect(imports(join(core, 'platform/node.ts'))).toContain('node:fs');
+  });
+
   it('the checker sees imports (guards against a vacuous pass)', () => {
     expect(imports(join(core, 'ops/binary.ts'))).toContain('../kernels/cpu/broadcast.js');
   });

@@ -5,11 +5,12 @@
  * TypeScript program (with and without the `source` export condition) and through every bin.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SentimentClassifier } from '@recurrent/trainer';
+import { buildAppWithVite, bundleWithEsbuild, launchChromium, serveDir } from '../../packages/web/test/harness.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const PACKAGES = ['nn-core', 'tokenizer', 'trainer'] as const;
@@ -230,4 +231,58 @@ describe('installed bins', () => {
     expect(exported.status).toBe(0);
     expect(statSync(join(project, 'tiny.onnx')).size).toBeGreaterThan(1000);
   });
+});
+
+describe('installed packages in a browser app', () => {
+  const APP = `import { SentimentClassifier } from '@recurrent/trainer';
+import { gemmBackend } from '@recurrent/nn-core';
+const clf = await SentimentClassifier.load(new URL('./sst2/', location.href));
+window.result = { backend: gemmBackend(), predict: (t) => clf.predict(t).probs };
+`;
+  const SENTENCES = [SENTENCE, 'a dull , lifeless mess', 'it is what it is', "the film 's plot is thin , but the acting is superb"];
+
+  it('esbuild --platform=browser bundles them with no plugin: no node: module left to resolve', async () => {
+    const dir = join(project, 'esbuild-app');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'main.js'), APP);
+    const warnings = await bundleWithEsbuild(join(dir, 'main.js'), join(dir, 'dist'));
+    expect(warnings.filter((w) => /node:/.test(w))).toEqual([]);
+    expect(readFileSync(join(dir, 'dist', 'main.js'), 'utf8')).not.toMatch(/from\s*["']node:/);
+  }, 120_000);
+
+  it('Vite builds them with no config or plugin, and the app predicts in Chromium as Node does (≤ 1e-5), on WebAssembly', async () => {
+    const dir = join(project, 'vite-app');
+    mkdirSync(join(dir, 'public', 'sst2'), { recursive: true });
+    writeFileSync(join(dir, 'main.js'), APP);
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><script type="module" src="./main.js"></script>');
+    const model = join(project, 'node_modules/@recurrent/trainer/model/sst2');
+    for (const f of ['config.json', 'vocab.json', 'model.safetensors']) copyFileSync(join(model, f), join(dir, 'public', 'sst2', f));
+    const warnings = await buildAppWithVite(dir);
+    expect(warnings.filter((w) => /externali[sz]ed|node:/.test(w))).toEqual([]);
+    const built = readdirSync(join(dir, 'dist', 'assets'));
+    expect(built.filter((f) => f.endsWith('.wasm')).length).toBeGreaterThanOrEqual(2); // the kernels, emitted as assets
+    for (const f of built.filter((f) => f.endsWith('.js'))) expect(readFileSync(join(dir, 'dist', 'assets', f), 'utf8')).not.toMatch(/__vite-browser-external/);
+
+    const server = await serveDir(join(dir, 'dist'));
+    const browser = await launchChromium();
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(server.url);
+      await page.waitForFunction(() => (globalThis as { result?: unknown }).result !== undefined, undefined, { timeout: 120_000 });
+      type Result = { backend: string; predict(t: string): Record<string, number> };
+      const inPage = await page.evaluate(
+        (ts) => ({ backend: (globalThis as unknown as { result: Result }).result.backend, probs: ts.map((t) => (globalThis as unknown as { result: Result }).result.predict(t)) }),
+        SENTENCES,
+      );
+      expect(inPage.backend).toBe('wasm-relaxed-simd');
+      const node = await SentimentClassifier.load();
+      SENTENCES.forEach((t, i) => {
+        const want = node.predict(t).probs;
+        for (const k of Object.keys(want)) expect(Math.abs(inPage.probs[i][k] - want[k])).toBeLessThanOrEqual(1e-5);
+      });
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  }, 240_000);
 });

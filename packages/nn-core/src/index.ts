@@ -27,4 +27,4 @@ export { toDtype, clone } from './ops/cast.js';
 export * from './io/index.js';
 export * as F from './nn/functional.js';
 export * as optim from './optim/index.js';
-export { gemmBackend, getNumThreads, setNumThreads, type GemmBackend } from './kernels/cpu/gemm_wasm.js';
+export { gemmBackend, getNumThreads, kernelsReady, setNumThreads, type GemmBackend } from './kernels/cpu/gemm_wasm.js';

@@ -27,7 +27,7 @@
  * `nn.Embedding(V, E, padding_idx=0)`, `nn.LSTM(E, H, num_layers, batch_first=True, bidirectional=…)` and
  * `nn.Linear(D·H, C)`.
  */
-import { F, Tensor, cat, div, max, maskedFill, nn, select, sum, tensor, type FloatDType } from '@recurrent/nn-core';
+import { F, Tensor, cat, div, kernelsReady, max, maskedFill, nn, select, sum, tensor, type FloatDType } from '@recurrent/nn-core';
 import { resolveConfig, type TextClassifierConfig, type TextClassifierOptions } from './model_config.js';
 import { loadWeightsInto, readModelDir, readModelFrom, type ModelDirectory } from './model_dir.js';
 import { isUrl, urlSource, type ModelSource, type UrlSourceOptions } from './model_files.js';
@@ -169,12 +169,14 @@ export interface LoadedModel extends Omit<ModelDirectory, 'weights'> {
  * http(s) string; see `urlSource`).
  */
 export async function loadModel(from: string | URL, options: UrlSourceOptions = {}): Promise<LoadedModel> {
+  await kernelsReady(); // in a browser, predictions run on the WebAssembly kernels from the first one
   if (isUrl(from)) return loadModelFrom(urlSource(from, options), String(from));
   return withWeights(await readModelDir(from as string));
 }
 
 /** `loadModel` on the files of any source (`memorySource(files)`, `urlSource(url)`, …); `name` labels the result. */
 export async function loadModelFrom(source: ModelSource, name: string): Promise<LoadedModel> {
+  await kernelsReady();
   return withWeights({ dir: name, ...(await readModelFrom(source)) });
 }
 

@@ -4,7 +4,7 @@
  * end of an epoch (best weights, early stopping, schedule, checkpoint). `train()` drives it; see train.ts for
  * the recipe, the seeding and the checkpoint guarantees.
  */
-import { argmax, defaultGenerator, F, Generator, manualSeed, nn, optim, Tensor } from '@recurrent/nn-core';
+import { argmax, defaultGenerator, F, Generator, kernelsReady, manualSeed, nn, optim, Tensor } from '@recurrent/nn-core';
 import { FORMAT_VERSION, MODEL_FILES } from './checkpoint.js';
 import { DataLoader } from './data/loader.js';
 import { readWordVectors, type WordVectors } from './data/word_vectors.js';
@@ -150,6 +150,8 @@ export class TrainingRun {
   /** A new run of `options`, or with `resume`, the run saved in `options.out` continued (see `resume`). */
   static async start(options: TrainOptions): Promise<TrainingRun> {
     const o = resolveOptions(options);
+    // Every step on the same kernels (in a browser they finish loading asynchronously): same seed, same bits.
+    await kernelsReady();
     if (!o.resume) {
       const data = await prepareData(o);
       if ((o.embeddings ?? null) === null) return new TrainingRun(o, data, null);

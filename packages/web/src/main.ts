@@ -3,6 +3,7 @@
  * or pasted TSV/CSV in a worker, with a live chart, an evaluation on held-out rows, a box to try the new model and
  * its model directory as a .zip download. `window.recurrent` exposes the same predictions to scripts and tests.
  */
+import { gemmBackend, kernelsReady, type GemmBackend } from '@recurrent/nn-core';
 import { Classifier, SentimentClassifier, datasetFromExamples, type EpochRecord, type Metrics, type Prediction } from '@recurrent/trainer';
 import { liveChartSvg, type StepPoint } from './chart.js';
 import { HOLD_OUT_EVERY, UnusableFileError, decodeText, prepareRows, type PreparedRows } from './data.js';
@@ -22,6 +23,8 @@ export interface PageHooks {
   firstPredictionMs: number | null;
   /** The finished training run, or null. */
   training: { history: EpochRecord[]; heldOut: Metrics } | null;
+  /** The kernels in use: 'wasm-relaxed-simd' once the WebAssembly build is loaded (see `kernelsReady`). */
+  backend(): GemmBackend;
 }
 
 const el = <T extends HTMLElement = HTMLElement>(id: string): T => {
@@ -80,6 +83,7 @@ const hooks: PageHooks = {
   },
   firstPredictionMs: null,
   training: null,
+  backend: gemmBackend,
 };
 (window as unknown as { recurrent: PageHooks }).recurrent = hooks;
 
@@ -88,7 +92,8 @@ async function loadShipped(): Promise<void> {
   const input = el<HTMLInputElement>('sentence');
   const result = el('sst2-result');
   try {
-    sst2 = await SentimentClassifier.load(new URL('sst2/', location.href));
+    // The kernels are fetched and compiled while the model downloads.
+    [sst2] = await Promise.all([SentimentClassifier.load(new URL('sst2/', location.href)), kernelsReady()]);
   } catch (err) {
     status.className = 'status error';
     status.textContent = `The SST-2 model could not be loaded: ${(err as Error).message}`;

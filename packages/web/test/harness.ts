@@ -85,3 +85,29 @@ export async function startTraining(page: Page, s: TrainSettings): Promise<void>
   for (const [id, v] of fields) await page.fill(id, String(v));
   await page.click('#train');
 }
+
+/**
+ * Bundles `entry` for the browser with esbuild (no plugins): its errors, e.g. an unresolvable `node:` module, reject.
+ * Returns esbuild's warnings.
+ */
+export async function bundleWithEsbuild(entry: string, outdir: string): Promise<string[]> {
+  const { build: esbuild } = await import('esbuild');
+  const result = await esbuild({ entryPoints: [entry], bundle: true, platform: 'browser', format: 'esm', outdir, logLevel: 'silent' });
+  return result.warnings.map((w) => w.text);
+}
+
+/** Builds the app whose index.html is in `root` with Vite (no config, no plugins); returns Vite's warnings. */
+export async function buildAppWithVite(root: string): Promise<string[]> {
+  const warnings: string[] = [];
+  const logger = {
+    info: () => undefined,
+    warn: (msg: string) => void warnings.push(msg),
+    warnOnce: (msg: string) => void warnings.push(msg),
+    error: (msg: string) => void warnings.push(msg),
+    clearScreen: () => undefined,
+    hasErrorLogged: () => false,
+    hasWarned: false,
+  };
+  await build({ root, configFile: false, logLevel: 'warn', customLogger: logger, build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' } });
+  return warnings;
+}

@@ -54,6 +54,8 @@ describe('the page in Chromium', () => {
     const page = await openPage();
     const texts = parseDataset(readFileSync(DEV_TSV, 'utf8'), DEV_TSV, { format: 'tsv' }).examples.slice(0, 100).map((e) => e.text);
     expect(texts).toHaveLength(100);
+    // The page runs the WebAssembly kernels with fused multiply-add (Chromium accepts relaxed SIMD), as Node does.
+    expect(await page.evaluate(() => window.recurrent.backend())).toBe('wasm-relaxed-simd');
     const inPage = await page.evaluate((ts) => ts.map((t) => window.recurrent.predict(t)), texts);
     const node = await SentimentClassifier.load();
     const worst = Math.max(...texts.map((t, i) => maxDiff(inPage[i], node.predict(t).probs)));

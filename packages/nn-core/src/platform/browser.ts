@@ -7,6 +7,14 @@ function noFiles(path: string): Error {
   return new Error(`${path}: reading and writing files by path needs Node.js; here, use parseSafetensors and serializeSafetensors on bytes`);
 }
 
+/** Where this implementation runs: kernels are fetched and compiled asynchronously here (`kernelsReady`). */
+export const PLATFORM: 'node' | 'browser' = 'browser';
+
+/** No synchronous file access: the builds are fetched by `kernelsReady` instead. */
+export function readKernelBuild(_file: string): Uint8Array | null {
+  return null;
+}
+
 export async function readFileBytes(path: string): Promise<Uint8Array> {
   throw noFiles(path);
 }

@@ -6,7 +6,7 @@
 import type { FileContents } from '../layout.js';
 
 /** Where this implementation runs. */
-export const PLATFORM = 'browser';
+export const PLATFORM: 'node' | 'browser' = 'browser';
 
 function noFiles(what: string, path: string): Error {
   return new Error(`${what} ${path}: reading and writing files by path needs Node.js; here, load models from a URL or from files in memory, and train on in-memory examples`);

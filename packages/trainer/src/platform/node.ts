@@ -13,7 +13,7 @@ import { createGunzip } from 'node:zlib';
 export { recoverCheckpoint, writeFilesAtomic } from './atomic_files.js';
 
 /** Where this implementation runs. */
-export const PLATFORM = 'node';
+export const PLATFORM: 'node' | 'browser' = 'node';
 
 /** The bytes of the file at `path`, or null when it does not exist. */
 export async function readBytes(path: string): Promise<Uint8Array | null> {

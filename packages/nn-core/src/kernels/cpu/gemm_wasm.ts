@@ -12,7 +12,10 @@
  * share (a recurrent layer's W_hh, used at every step) can be made resident for a while (`withResidentOperands`):
  * it is copied once, before the per-call region, and calls that pass that same array skip its copy.
  *
- * Loading is synchronous and lazy (first float32 gemm big enough to use it). The relaxed-SIMD build (fused
+ * In Node, loading is synchronous and lazy (first float32 gemm big enough to use it). In a browser, where
+ * modules cannot be read or compiled synchronously, `kernelsReady()` fetches the builds (URLs that bundlers
+ * see: `new URL('…/build/kernels.wasm', import.meta.url)`) and compiles them asynchronously; importing the package
+ * starts it, and until it resolves products run on the JavaScript kernels. The relaxed-SIMD build (fused
  * multiply-add) is preferred; where the engine rejects it, the plain-SIMD build serves, and without that (file
  * missing, no SIMD) every call stays on the JavaScript gemm. Node 20 accepts relaxed SIMD only behind a V8 flag,
  * which the loader sets at run time (before compiling) when it finds itself in Node; browsers (Chrome 114+) and
@@ -23,7 +26,7 @@
  * exist, the shared-memory build is loaded instead, on a shared memory, and large products are split by rows
  * between the calling thread and the workers of wasm_threads.ts (same bits at every thread count).
  */
-import { readFileSync } from 'node:fs';
+import { PLATFORM, readKernelBuild } from '#platform';
 import { nodeWorkerCtor, SgemmPool, splitRows, threadTesting, type SgemmArgs } from './wasm_threads.js';
 
 /** Which kernel float32 `gemm` calls of more than a few thousand multiply-adds use. */
@@ -54,6 +57,11 @@ interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
   Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => object;
+}
+
+/** The asynchronous part of the WebAssembly JS API, used where modules cannot be compiled synchronously. */
+interface AsyncWasmApi {
+  instantiate(bytes: Uint8Array, imports: object): Promise<{ module: object; instance: { exports: unknown } }>;
 }
 
 /** The loaded module: the sgemm work area at `work`, free for per-call data from `free` on. */
@@ -125,12 +133,10 @@ function enableRelaxedSimdInNode(): boolean {
 
 /** The compiled module in build/`file`, or null when missing or rejected by the engine. */
 function compile(api: WasmApi, file: string): object | null {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(new URL(`../../../build/${file}`, import.meta.url));
-  } catch {
-    return null; // not built (e.g. install scripts were skipped): the JavaScript gemm serves
-  }
+  const ahead = prepared.get(file);
+  if (ahead !== undefined) return ahead.module;
+  const bytes = readKernelBuild(file);
+  if (bytes === null) return null; // not built (install scripts skipped), or a browser before kernelsReady()
   const relaxed = file.startsWith('kernels_relaxed');
   if (!api.validate(bytes) && !(relaxed && enableRelaxedSimdInNode() && api.validate(bytes))) {
     return null; // e.g. no relaxed SIMD in this engine
@@ -143,6 +149,7 @@ function compile(api: WasmApi, file: string): object | null {
 }
 
 function instantiate(api: WasmApi, module: object, imports: object): KernelExports | null {
+  for (const p of prepared.values()) if (p.module === module) return p.exports;
   try {
     return new api.Instance(module, imports).exports as KernelExports;
   } catch {
@@ -214,6 +221,56 @@ function load(): Loaded {
   }
   return none;
 }
+
+/** Modules compiled and instantiated ahead by `kernelsReady` (one-thread builds), by file name. */
+const prepared = new Map<string, { module: object; exports: KernelExports }>();
+let readiness: Promise<GemmBackend> | null = null;
+
+/** The one-thread builds, fastest first, as literal module-relative URLs so that bundlers emit the files. */
+function buildUrls(): [string, URL][] {
+  return [
+    ['kernels_relaxed.wasm', new URL('../../../build/kernels_relaxed.wasm', import.meta.url)],
+    ['kernels.wasm', new URL('../../../build/kernels.wasm', import.meta.url)],
+  ];
+}
+
+/**
+ * Resolves, with the backend in use, once the fastest kernels this engine accepts are loaded. In Node that is at
+ * once (they load synchronously from the package's build/). In a browser the builds are fetched and compiled
+ * asynchronously (importing the package starts this); until then float32 products run on the JavaScript kernels,
+ * which give the same results up to float32 rounding, more slowly. Await it before timing anything. Never
+ * rejects: a build that cannot be fetched or compiled leaves the next one, or JavaScript, in use.
+ */
+export function kernelsReady(): Promise<GemmBackend> {
+  readiness ??= prepareKernels();
+  return readiness;
+}
+
+async function prepareKernels(): Promise<GemmBackend> {
+  const now = wasmKernels();
+  const api = (globalThis as { WebAssembly?: WasmApi & AsyncWasmApi }).WebAssembly;
+  if (now.backend !== 'js' || requestedBackend() === 'js' || api === undefined || typeof fetch !== 'function') return now.backend;
+  for (const [file, url] of buildUrls()) {
+    if (requestedBackend() === 'wasm-simd' && file === 'kernels_relaxed.wasm') continue;
+    try {
+      const res = await fetch(url);
+      if (!res.ok) continue;
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      if (!api.validate(bytes)) continue; // e.g. an engine without relaxed SIMD
+      const { module, instance } = await api.instantiate(bytes, {});
+      prepared.set(file, { module, exports: instance.exports as KernelExports });
+      break;
+    } catch {
+      // not served, or not compiled here: the next build (or JavaScript) serves
+    }
+  }
+  // No kernel call is running (they are synchronous), so the next product simply loads the prepared module.
+  loaded = null;
+  return wasmKernels().backend;
+}
+
+// Browsers cannot load the kernels synchronously: start fetching them as soon as the package is imported.
+if (PLATFORM === 'browser') void kernelsReady();
 
 /**
  * Sets how many threads large float32 products use: the calling thread plus n − 1 workers on the kernels' shared
