@@ -169,14 +169,14 @@ export interface LoadedModel extends Omit<ModelDirectory, 'weights'> {
  * http(s) string; see `urlSource`).
  */
 export async function loadModel(from: string | URL, options: UrlSourceOptions = {}): Promise<LoadedModel> {
-  await kernelsReady(); // in a browser, predictions run on the WebAssembly kernels from the first one
   if (isUrl(from)) return loadModelFrom(urlSource(from, options), String(from));
+  await kernelsReady(); // (as in loadModelFrom)
   return withWeights(await readModelDir(from as string));
 }
 
 /** `loadModel` on the files of any source (`memorySource(files)`, `urlSource(url)`, …); `name` labels the result. */
 export async function loadModelFrom(source: ModelSource, name: string): Promise<LoadedModel> {
-  await kernelsReady();
+  await kernelsReady(); // in a browser, predictions run on the WebAssembly kernels from the first one
   return withWeights({ dir: name, ...(await readModelFrom(source)) });
 }
 

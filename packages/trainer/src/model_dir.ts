@@ -2,7 +2,7 @@
  * The model files of a model directory (see `checkpoint.ts` for the layout): `readModelDir`, the one reader,
  * which validates config.json, vocab.json and the weights once for every caller, and `saveModel`.
  */
-import { loadSafetensors, parseSafetensors, serializeSafetensors, type nn, type Tensor } from '@recurrent/nn-core';
+import { parseSafetensors, serializeSafetensors, type nn, type Tensor } from '@recurrent/nn-core';
 import { trainingCurveSvg, type CurvePoint } from './chart.js';
 import { FORMAT_VERSION, MODEL_FILES, recoverCheckpoint, writeFilesAtomic, type FileContents } from './checkpoint.js';
 import { ModelFormatError } from './errors.js';
@@ -157,12 +157,11 @@ export async function loadWeights(model: nn.Module, path: string): Promise<void>
 
 /** The tensors of a safetensors file of the model directory; errors are `ModelFormatError`s naming it. */
 export async function readSafetensors(path: string): Promise<Record<string, Tensor>> {
-  try {
-    return (await loadSafetensors(path)).tensors;
-  } catch (err) {
-    if ((err as { code?: unknown }).code === 'ENOENT') throw new ModelFormatError('missing-file', path, 'the file does not exist');
-    throw new ModelFormatError('bad-state', path, `cannot read the safetensors file: ${(err as Error).message}`);
-  }
+  const bytes = await readBytes(path).catch((err: Error) => {
+    throw new ModelFormatError('bad-state', path, `cannot read the safetensors file: ${err.message}`);
+  });
+  if (bytes === null) throw new ModelFormatError('missing-file', path, 'the file does not exist');
+  return parseWeights(bytes, path);
 }
 
 /**

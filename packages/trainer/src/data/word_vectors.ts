@@ -38,6 +38,7 @@ export interface ReadWordVectorsOptions {
 }
 
 const HEADER = /^\s*(\d+)\s+(\d+)\s*$/;
+const [NONE, LOWERCASE, EXACT] = [0, 1, 2];
 
 /** `lines`, with a corrupt gzip stream turned into a `DataFormatError` naming the last good line. */
 async function* guardGzip(lines: AsyncGenerator<string>, path: string, lineNo: () => number): AsyncGenerator<string> {
@@ -68,8 +69,8 @@ export async function readWordVectors(path: string, words: readonly string[], op
   const V = words.length;
   let dim = 0;
   let vectors = new Float32Array(0);
-  const exact = new Uint8Array(V);
-  const lower = new Uint8Array(V);
+  /** How each vocabulary word got its vector: NONE, LOWERCASE or EXACT (an exact line beats a lowercase one). */
+  const match = new Uint8Array(V);
   let lineNo = 0;
   let fileWords = 0;
   const bad = (reason: string): DataFormatError => new DataFormatError('bad-row', path, lineNo, reason);
@@ -98,31 +99,21 @@ export async function readWordVectors(path: string, words: readonly string[], op
     fileWords++;
     // Words may contain spaces (GloVe 840B has a few): the last `dim` fields are the numbers.
     const word = fields.length === dim + 1 ? fields[0] : fields.slice(0, fields.length - dim).join(' ');
-    let id = ids.get(word);
-    let exactMatch = true;
-    if (id === undefined) {
-      id = ids.get(word.toLowerCase());
-      exactMatch = false;
-      if (id === undefined || lower[id] === 1) continue;
-    }
-    if (exact[id] === 1) continue; // the first exact line wins
+    const exactId = ids.get(word);
+    const id = exactId ?? ids.get(word.toLowerCase());
+    const rank = exactId === undefined ? LOWERCASE : EXACT;
+    if (id === undefined || match[id] >= rank) continue; // of each kind, the first line wins
     const offset = fields.length - dim;
     for (let k = 0; k < dim; k++) {
       const x = Number(fields[offset + k]);
       if (!Number.isFinite(x) || fields[offset + k] === '') throw bad(`number ${k + 1} of '${word}' is '${fields[offset + k]}', expected a finite number`);
       vectors[id * dim + k] = x;
     }
-    if (exactMatch) exact[id] = 1;
-    else lower[id] = 1;
+    match[id] = rank;
   }
   if (fileWords === 0) throw new DataFormatError('no-examples', path, null, 'the file has no word vectors');
-  const covered = new Uint8Array(V);
-  let coveredCount = 0;
-  let lowercaseMatches = 0;
-  for (let i = 0; i < V; i++) {
-    covered[i] = exact[i] | lower[i];
-    coveredCount += covered[i];
-    if (exact[i] === 0 && lower[i] === 1) lowercaseMatches++;
-  }
+  const covered = match.map((m) => (m === NONE ? 0 : 1));
+  const coveredCount = covered.reduce((a, b) => a + b, 0);
+  const lowercaseMatches = match.filter((m) => m === LOWERCASE).length;
   return { file: path, dim, vectors, covered, coveredCount, lowercaseMatches, lookedUp: ids.size, fileWords };
 }

@@ -133,8 +133,6 @@ function enableRelaxedSimdInNode(): boolean {
 
 /** The compiled module in build/`file`, or null when missing or rejected by the engine. */
 function compile(api: WasmApi, file: string): object | null {
-  const ahead = prepared.get(file);
-  if (ahead !== undefined) return ahead.module;
   const bytes = readKernelBuild(file);
   if (bytes === null) return null; // not built (install scripts skipped), or a browser before kernelsReady()
   const relaxed = file.startsWith('kernels_relaxed');
@@ -149,7 +147,6 @@ function compile(api: WasmApi, file: string): object | null {
 }
 
 function instantiate(api: WasmApi, module: object, imports: object): KernelExports | null {
-  for (const p of prepared.values()) if (p.module === module) return p.exports;
   try {
     return new api.Instance(module, imports).exports as KernelExports;
   } catch {
@@ -212,8 +209,9 @@ function load(): Loaded {
     if (want === 'wasm-simd' && backend === 'wasm-relaxed-simd') continue;
     const shared = threads > 1 ? loadShared(api, backend, threads) : null;
     if (shared !== null) return shared;
-    const module = compile(api, file);
-    const exports = module === null ? null : instantiate(api, module, {});
+    // A build prepared by kernelsReady() (browsers), else compiled now from the package's build/ (Node).
+    const module = prepared.has(file) ? null : compile(api, file);
+    const exports = prepared.get(file) ?? (module === null ? null : instantiate(api, module, {}));
     if (exports === null) continue;
     const work = align(exports.heapBase(), 64);
     const free = align(work + Math.max(exports.workBytes(), exports.cellScratchBytes()), 64);
@@ -223,7 +221,7 @@ function load(): Loaded {
 }
 
 /** Modules compiled and instantiated ahead by `kernelsReady` (one-thread builds), by file name. */
-const prepared = new Map<string, { module: object; exports: KernelExports }>();
+const prepared = new Map<string, KernelExports>();
 let readiness: Promise<GemmBackend> | null = null;
 
 /** The one-thread builds, fastest first, as literal module-relative URLs so that bundlers emit the files. */
@@ -257,8 +255,8 @@ async function prepareKernels(): Promise<GemmBackend> {
       if (!res.ok) continue;
       const bytes = new Uint8Array(await res.arrayBuffer());
       if (!api.validate(bytes)) continue; // e.g. an engine without relaxed SIMD
-      const { module, instance } = await api.instantiate(bytes, {});
-      prepared.set(file, { module, exports: instance.exports as KernelExports });
+      const { instance } = await api.instantiate(bytes, {});
+      prepared.set(file, instance.exports as KernelExports);
       break;
     } catch {
       // not served, or not compiled here: the next build (or JavaScript) serves
