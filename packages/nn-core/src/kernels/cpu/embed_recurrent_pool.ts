@@ -1,0 +1,109 @@
+/**
+ * Inference of embedding → one recurrent layer (both directions) → pooling over the valid steps, in the kernels
+ * module's memory: the embedded input, every direction's projections, states and outputs stay there, and only the
+ * pooled features `(N, D·H)` come out. No tensors, no graph, almost no allocation (allocating typed arrays is what
+ * a small model's forward pass otherwise spends most of its time on).
+ *
+ * The same kernels run with the same arguments as in the module path (embedding, transpose to time-major, the
+ * recurrent layer op, maskedFill + max / sum ÷ length / the final state, concatenation), so the pooled features
+ * are the same bits.
+ */
+import type { FloatArray } from '../../dtype.js';
+import { reserve, wasmKernels } from './gemm_wasm.js';
+import type { CellMode } from './rnn_cells.js';
+import type { LayerSpec, LayerWeights } from './rnn_layer.js';
+import { layerRunsInWasm, Regions, runLayerInMemory, type LayerRegions } from './rnn_layer_wasm.js';
+
+export type Pooling = 'max' | 'mean' | 'last';
+
+export interface EmbedRecurrentPoolArgs {
+  /** `(N, L)` token ids, batch-first, row-major. */
+  ids: Int32Array;
+  N: number;
+  L: number;
+  /** Valid steps per row (1..L), or null for all L. */
+  lengths: Int32Array | null;
+  /** `(V, E)` float32 embedding table. */
+  table: FloatArray;
+  E: number;
+  mode: CellMode;
+  H: number;
+  /** One layer's weights per direction (forward, then reverse). */
+  directions: readonly LayerWeights[];
+  pooling: Pooling;
+}
+
+/**
+ * Pooled features `(N, D·H)` (direction d in columns d·H…(d+1)·H), or null (nothing done) where the layers do not
+ * run in WebAssembly (see `layerRunsInWasm`) or the memory cannot grow. Ids must be in range (checked by the caller).
+ */
+export function embedRecurrentPoolWasm(a: EmbedRecurrentPoolArgs): Float32Array | null {
+  const { ids, N, L, lengths, table, E, mode, H, directions, pooling } = a;
+  if (!(table instanceof Float32Array)) return null;
+  const specs: LayerSpec[] = directions.map((_, d) => ({ mode, L, N, In: E, H, Hout: H, reverse: d === 1, lengths }));
+  if (!specs.every((s, d) => layerRunsInWasm(s, directions[d]))) return null;
+  const m = wasmKernels();
+  const regions = new Regions(m.free);
+  const xAt = regions.take(L * N * E);
+  const mem = reserve(m, m.exports!, regions.end);
+  if (mem === null) return null;
+  // x (L, N, E) time-major: row (t, n) is table row ids[n, t]
+  for (let t = 0; t < L; t++) {
+    for (let n = 0; n < N; n++) {
+      const row = ids[n * L + t] * E;
+      mem.set(table.subarray(row, row + E), (xAt >> 2) + (t * N + n) * E);
+    }
+  }
+  const outs: LayerRegions[] = [];
+  for (let d = 0; d < directions.length; d++) {
+    const at = runLayerInMemory(specs[d], directions[d], xAt, null, null, false, regions);
+    if (at === null) return null;
+    outs.push(at);
+  }
+  const D = directions.length;
+  const pooled = new Float32Array(N * D * H);
+  const view = m.view; // (grown by runLayerInMemory)
+  outs.forEach((at, d) => poolDirection(view, at, pooled, d, D, N, L, H, lengths, pooling));
+  return pooled;
+}
+
+/** Writes direction d's pooled features into columns d·H… of `pooled` (N, D·H). */
+function poolDirection(
+  view: Float32Array,
+  at: LayerRegions,
+  pooled: Float32Array,
+  d: number,
+  D: number,
+  N: number,
+  L: number,
+  H: number,
+  lengths: Int32Array | null,
+  pooling: Pooling,
+): void {
+  const out = at.out >> 2; // (L, N, H)
+  for (let n = 0; n < N; n++) {
+    const len = lengths === null ? L : lengths[n];
+    const dst = n * D * H + d * H;
+    if (pooling === 'last') {
+      pooled.set(view.subarray((at.hN >> 2) + n * H, (at.hN >> 2) + (n + 1) * H), dst);
+      continue;
+    }
+    for (let j = 0; j < H; j++) {
+      const first = out + n * H + j;
+      if (pooling === 'max') {
+        // as maxDimForward over maskedFill(−∞): the first step, then larger values; NaN wins and stays
+        let best = view[first];
+        for (let t = 1; t < len && best === best; t++) {
+          const v = view[first + t * N * H];
+          if (v > best || v !== v) best = v;
+        }
+        pooled[dst + j] = best;
+      } else {
+        // as sumForward (a double sum in step order, rounded to float32) then ÷ the length
+        let s = 0;
+        for (let t = 0; t < len; t++) s += view[first + t * N * H];
+        pooled[dst + j] = Math.fround(s) / len;
+      }
+    }
+  }
+}
