@@ -1,5 +1,5 @@
 /**
- * Inference of embedding → one recurrent layer (both directions) → pooling over the valid steps, in the kernels
+ * Inference of embedding → recurrent layers (both directions) → pooling over the valid steps, in the kernels
  * module's memory: the embedded input, every direction's projections, states and outputs stay there, and only the
  * pooled features `(N, D·H)` come out. No tensors, no graph, almost no allocation (allocating typed arrays is what
  * a small model's forward pass otherwise spends most of its time on).
@@ -28,8 +28,8 @@ export interface EmbedRecurrentPoolArgs {
   E: number;
   mode: CellMode;
   H: number;
-  /** One layer's weights per direction (forward, then reverse). */
-  directions: readonly LayerWeights[];
+  /** Each layer's weights per direction (forward, then reverse); layer k > 0 reads layer k − 1's `(L, N, D·H)`. */
+  layers: readonly (readonly LayerWeights[])[];
   pooling: Pooling;
 }
 
@@ -38,13 +38,16 @@ export interface EmbedRecurrentPoolArgs {
  * run in WebAssembly (see `layerRunsInWasm`) or the memory cannot grow. Ids must be in range (checked by the caller).
  */
 export function embedRecurrentPoolWasm(a: EmbedRecurrentPoolArgs): Float32Array | null {
-  const { ids, N, L, lengths, table, E, mode, H, directions, pooling } = a;
+  const { ids, N, L, lengths, table, E, mode, H, layers, pooling } = a;
   if (!(table instanceof Float32Array)) return null;
-  const specs: LayerSpec[] = directions.map((_, d) => ({ mode, L, N, In: E, H, Hout: H, reverse: d === 1, lengths }));
-  if (!specs.every((s, d) => layerRunsInWasm(s, directions[d]))) return null;
+  const D = layers[0].length;
+  const specs: LayerSpec[][] = layers.map((dirs, k) =>
+    dirs.map((_, d) => ({ mode, L, N, In: k === 0 ? E : D * H, H, Hout: H, reverse: d === 1, lengths })),
+  );
+  if (!specs.every((dirs, k) => dirs.every((s, d) => layerRunsInWasm(s, layers[k][d])))) return null;
   const m = wasmKernels();
   const regions = new Regions(m.free);
-  const xAt = regions.take(L * N * E);
+  let xAt = regions.take(L * N * E);
   const mem = reserve(m, m.exports!, regions.end);
   if (mem === null) return null;
   // x (L, N, E) time-major: row (t, n) is table row ids[n, t]
@@ -54,17 +57,33 @@ export function embedRecurrentPoolWasm(a: EmbedRecurrentPoolArgs): Float32Array 
       mem.set(table.subarray(row, row + E), (xAt >> 2) + (t * N + n) * E);
     }
   }
-  const outs: LayerRegions[] = [];
-  for (let d = 0; d < directions.length; d++) {
-    const at = runLayerInMemory(specs[d], directions[d], xAt, null, null, false, regions);
-    if (at === null) return null;
-    outs.push(at);
+  let outs: LayerRegions[] = [];
+  for (let k = 0; k < layers.length; k++) {
+    if (k > 0) xAt = concatDirections(m, outs, regions, L * N, H); // the next layer's input, as cat(outs, 2)
+    if (xAt < 0) return null;
+    outs = [];
+    for (let d = 0; d < D; d++) {
+      const at = runLayerInMemory(specs[k][d], layers[k][d], xAt, null, null, false, regions);
+      if (at === null) return null;
+      outs.push(at);
+    }
   }
-  const D = directions.length;
   const pooled = new Float32Array(N * D * H);
   const view = m.view; // (grown by runLayerInMemory)
   outs.forEach((at, d) => poolDirection(view, at, pooled, d, D, N, L, H, lengths, pooling));
   return pooled;
+}
+
+/** The directions' outputs (rows, H) side by side as (rows, D·H) in a new region; its offset, or −1 (no memory). */
+function concatDirections(m: ReturnType<typeof wasmKernels>, outs: readonly LayerRegions[], regions: Regions, rows: number, H: number): number {
+  const D = outs.length;
+  const at = regions.take(rows * D * H);
+  const view = reserve(m, m.exports!, regions.end);
+  if (view === null) return -1;
+  for (let r = 0; r < rows; r++) {
+    for (let d = 0; d < D; d++) view.copyWithin((at >> 2) + (r * D + d) * H, (outs[d].out >> 2) + r * H, (outs[d].out >> 2) + (r + 1) * H);
+  }
+  return at;
 }
 
 /** Writes direction d's pooled features into columns d·H… of `pooled` (N, D·H). */

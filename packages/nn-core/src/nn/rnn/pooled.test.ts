@@ -19,7 +19,8 @@ function reference(emb: Embedding, rnn: RNNBase, ids: Tensor, lengths: number[],
   const [N, L] = ids.shape;
   const x = emb.forward(ids);
   const [out, h] = rnn instanceof LSTM ? ((r) => [r[0], r[1][0]])(rnn.forward(x, null, { lengths })) : (rnn as GRU).forward(x, null, { lengths });
-  if (pooling === 'last') return rnn.bidirectional ? cat([select(h, 0, 0), select(h, 0, 1)], 1) : select(h, 0, 0);
+  const top = (rnn.numLayers - 1) * (rnn.bidirectional ? 2 : 1);
+  if (pooling === 'last') return rnn.bidirectional ? cat([select(h, 0, top), select(h, 0, top + 1)], 1) : select(h, 0, top);
   const m = new Int32Array(N * L);
   lengths.forEach((l, n) => m.fill(1, n * L + l, (n + 1) * L));
   const pad = new Tensor(m, [N, L, 1]);
@@ -51,11 +52,23 @@ describe('embedRecurrentPool', () => {
     }
   }
 
-  it('returns null where it does not apply: a graph to record, two layers, float64, time-major input', () => {
+  for (const pooling of ['max', 'last'] as const) {
+    it(`two bidirectional LSTM layers (inter-layer dropout off in eval mode), ${pooling} pooling: the bits of the module path`, () => {
+      manualSeed(8);
+      const emb = new Embedding(50, 16);
+      const rnn = new LSTM(16, 24, { batchFirst: true, bidirectional: true, numLayers: 2, dropout: 0.5 });
+      expect(noGrad(() => embedRecurrentPool(emb, rnn, ids, lengths, pooling))).toBeNull(); // training mode: dropout applies
+      rnn.eval();
+      const fused = noGrad(() => embedRecurrentPool(emb, rnn, ids, lengths, pooling));
+      expect(fused).not.toBeNull();
+      expect(Array.from(fused!.data)).toEqual(Array.from(noGrad(() => reference(emb, rnn, ids, lengths, pooling)).data));
+    });
+  }
+
+  it('returns null where it does not apply: a graph to record, float64, time-major input', () => {
     manualSeed(4);
     const emb = new Embedding(50, 16);
     expect(embedRecurrentPool(emb, new GRU(16, 40, { batchFirst: true }), ids, null, 'max')).toBeNull(); // grad mode on
-    expect(noGrad(() => embedRecurrentPool(emb, new GRU(16, 40, { batchFirst: true, numLayers: 2 }), ids, null, 'max'))).toBeNull();
     expect(noGrad(() => embedRecurrentPool(emb, new GRU(16, 40), ids, null, 'max'))).toBeNull();
     const emb64 = new Embedding(50, 16, { dtype: 'float64' });
     expect(noGrad(() => embedRecurrentPool(emb64, new GRU(16, 40, { batchFirst: true, dtype: 'float64' }), ids, null, 'max'))).toBeNull();

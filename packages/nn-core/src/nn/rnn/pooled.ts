@@ -19,11 +19,11 @@ const NAMES = { LSTM: 'LSTM', GRU: 'GRU', RNN_TANH: 'RNN', RNN_RELU: 'RNN' } as 
 /**
  * Pooled features of token ids, without a graph: what
  * `pool(rnn.forward(embedding.forward(ids), null, { lengths }))` gives in eval mode, where `pool` takes, over each
- * row's valid steps, the element-wise max (`'max'`), the mean (`'mean'`) or the final states of both directions
- * (`'last'`) — the same bits, several times faster on small batches, because nothing is allocated per step or per
- * op. It applies to float32 models of one recurrent layer (no projection) with the WebAssembly kernels loaded,
+ * row's valid steps, the element-wise max (`'max'`), the mean (`'mean'`) of the last layer's outputs, or its final
+ * states, both directions side by side (`'last'`) — the same bits, several times faster on small batches, because nothing is allocated per step or per
+ * op. It applies to float32 models (any number of layers, no projection) with the WebAssembly kernels loaded,
  * with no gradient to record (grad mode off, or no parameter requiring grad); elsewhere it returns null and the
- * caller runs the modules. Dropout is not applied (eval mode).
+ * caller runs the modules (also for a multi-layer module with dropout in training mode).
  * @param ids - `(N, L)` int32 token ids, `rnn` must be batch-first
  * @param lengths - valid steps per row (1..L), or null for all L
  * @returns `(N, D·H)`, or null where it does not apply
@@ -32,10 +32,11 @@ export function embedRecurrentPool(embedding: Embedding, rnn: RNNBase, ids: Tens
   if (!(ids instanceof Tensor) || ids.dtype !== 'int32' || ids.ndim !== 2) {
     throw new ShapeError(`embedRecurrentPool: ids must be a 2-D (N, L) int32 tensor, got ${ids instanceof Tensor ? `${ids.dtype} ${fmtShape(ids.shape)}` : typeof ids}`);
   }
-  if (rnn.numLayers !== 1 || rnn.projSize !== 0 || !rnn.batchFirst || rnn.inputSize !== embedding.embeddingDim) return null;
+  if (rnn.projSize !== 0 || !rnn.batchFirst || rnn.inputSize !== embedding.embeddingDim) return null;
+  if (rnn.training && rnn.dropout > 0 && rnn.numLayers > 1) return null; // (inter-layer dropout would apply)
   const D = rnn.bidirectional ? 2 : 1;
-  const directions = Array.from({ length: D }, (_, d) => rnn.layerWeights(0, d));
-  const params = [embedding.weight, ...directions.flatMap((w) => [w.wIh, w.wHh, w.bIh, w.bHh])].filter((p): p is Tensor => p !== null);
+  const layers = Array.from({ length: rnn.numLayers }, (_, k) => Array.from({ length: D }, (_, d) => rnn.layerWeights(k, d)));
+  const params = [embedding.weight, ...layers.flat().flatMap((w) => [w.wIh, w.wHh, w.bIh, w.bHh])].filter((p): p is Tensor => p !== null);
   if (isGradEnabled() && params.some((p) => p.requiresGrad)) return null;
   if (params.some((p) => p.dtype !== 'float32')) return null;
   const [N, L] = ids.shape;
@@ -49,10 +50,12 @@ export function embedRecurrentPool(embedding: Embedding, rnn: RNNBase, ids: Tens
   }
   const lens = lengths === null ? null : checkLengths(NAMES[rnn.mode], lengths, N, L);
   const data = (t: Tensor | null): FloatArray | null => (t === null ? null : (t.data as FloatArray));
-  const weights: LayerWeights[] = directions.map((w) => ({ wIh: data(w.wIh)!, wHh: data(w.wHh)!, bIh: data(w.bIh), bHh: data(w.bHh), wHr: null }));
+  const weights: LayerWeights[][] = layers.map((dirs) =>
+    dirs.map((w) => ({ wIh: data(w.wIh)!, wHh: data(w.wHh)!, bIh: data(w.bIh), bHh: data(w.bHh), wHr: null })),
+  );
   const pooled = embedRecurrentPoolWasm({
     ids: idData, N, L, lengths: lens, table: embedding.weight.data as FloatArray, E: embedding.embeddingDim,
-    mode: rnn.mode, H: rnn.hiddenSize, directions: weights, pooling,
+    mode: rnn.mode, H: rnn.hiddenSize, layers: weights, pooling,
   });
   return pooled === null ? null : new Tensor(pooled, [N, D * rnn.hiddenSize]);
 }
