@@ -12,7 +12,7 @@ import type { FloatArray } from '../../dtype.js';
 import { reserve, wasmKernels } from './gemm_wasm.js';
 import type { CellMode } from './rnn_cells.js';
 import type { LayerSpec, LayerWeights } from './rnn_layer.js';
-import { layerRunsInWasm, Regions, runLayerInMemory, type LayerRegions } from './rnn_layer_wasm.js';
+import { layerRunsInWasm, prepareLayerInMemory, Regions, runStepJobs, stepThreads, type LayerRegions } from './rnn_layer_wasm.js';
 
 export type Pooling = 'max' | 'mean' | 'last';
 
@@ -61,12 +61,18 @@ export function embedRecurrentPoolWasm(a: EmbedRecurrentPoolArgs): Float32Array 
   for (let k = 0; k < layers.length; k++) {
     if (k > 0) xAt = concatDirections(m, outs, regions, L * N, H); // the next layer's input, as cat(outs, 2)
     if (xAt < 0) return null;
-    outs = [];
+    // The directions are independent: their step loops run at once when their jobs fit the threads (a short batch
+    // has one job per direction), else one direction after the other, each split by rows.
+    const prepared = [];
     for (let d = 0; d < D; d++) {
-      const at = runLayerInMemory(specs[k][d], layers[k][d], xAt, null, null, false, regions);
-      if (at === null) return null;
-      outs.push(at);
+      const layer = prepareLayerInMemory(specs[k][d], layers[k][d], xAt, null, null, false, regions);
+      if (layer === null) return null;
+      prepared.push(layer);
     }
+    const jobs = prepared.flatMap((p) => p.jobs);
+    if (jobs.length <= stepThreads()) runStepJobs(jobs);
+    else for (const p of prepared) runStepJobs(p.jobs);
+    outs = prepared.map((p) => p.at);
   }
   const pooled = new Float32Array(N * D * H);
   const view = m.view; // (grown by runLayerInMemory)

@@ -93,6 +93,42 @@ export function runLayerInMemory(
   save: boolean,
   regions: Regions,
 ): LayerRegions | null {
+  const layer = prepareLayerInMemory(spec, w, xAt, h0, c0, save, regions);
+  if (layer === null) return null;
+  runStepJobs(layer.jobs);
+  return layer.at;
+}
+
+/** Runs step-loop jobs (of one layer, or of several independent ones) at once: one per thread. */
+export function runStepJobs(jobs: readonly PoolJob[]): void {
+  const m = wasmKernels();
+  const ex = m.exports!;
+  // job i runs on thread i (0: this one): it takes that thread's work area (its last argument)
+  const works = [m.work, ...m.poolWorks];
+  const placed = jobs.map((j, i) => ({ ...j, args: [...j.args.slice(0, -1), works[i]] }));
+  runJobs(placed, (j) => (ex.recurrentLayerSteps as (...a: readonly number[]) => void)(...j.args));
+}
+
+/** Threads that step-loop jobs can run on at once (1 without worker threads). */
+export function stepThreads(): number {
+  const m = wasmKernels();
+  return m.startPool === null ? 1 : m.poolWorks.length + 1;
+}
+
+/**
+ * `runLayerInMemory` up to its step loop: everything copied in and projected, and the step loop's jobs (one per
+ * block of rows) returned for `runStepJobs` — with the jobs of other layers that do not depend on this one, when
+ * all of them together fit the threads. The regions hold the results once the jobs have run.
+ */
+export function prepareLayerInMemory(
+  spec: LayerSpec,
+  w: LayerWeights,
+  xAt: number,
+  h0: FloatArray | null,
+  c0: FloatArray | null,
+  save: boolean,
+  regions: Regions,
+): { at: LayerRegions; jobs: PoolJob[] } | null {
   const { mode, L, N, In, H } = spec;
   const code = MODE_CODES[mode]!;
   const GH = GATES[mode] * H;
@@ -170,9 +206,9 @@ export function runLayerInMemory(
     ];
     return { kind: JOB_LAYER_STEPS, args, work: L * rows * GH * H };
   });
-  runJobs(jobs, (j) => (ex.recurrentLayerSteps as (...a: readonly number[]) => void)(...j.args));
   const last = (spec.reverse ? 0 : L - 1) * N * H * 4; // the step processed last holds the final state
-  return { acts: at.acts, hs: at.hs, cs: at.cs, hns: at.hns, out: at.out, hN: at.hs + last, cN: isLstm ? at.cs + last : 0 };
+  const result = { acts: at.acts, hs: at.hs, cs: at.cs, hns: at.hns, out: at.out, hN: at.hs + last, cN: isLstm ? at.cs + last : 0 };
+  return { at: result, jobs };
 }
 
 /**

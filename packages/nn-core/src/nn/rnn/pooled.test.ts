@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Tensor } from '../../autograd/tensor.js';
 import { noGrad } from '../../autograd/grad_mode.js';
-import { gemmBackend } from '../../kernels/cpu/gemm_wasm.js';
+import { currentPool, gemmBackend, setNumThreads } from '../../kernels/cpu/gemm_wasm.js';
 import { cat } from '../../ops/cat.js';
 import { div } from '../../ops/binary.js';
 import { max, sum } from '../../ops/reduce.js';
@@ -64,6 +64,24 @@ describe('embedRecurrentPool', () => {
       expect(Array.from(fused!.data)).toEqual(Array.from(noGrad(() => reference(emb, rnn, ids, lengths, pooling)).data));
     });
   }
+
+  it('with two threads, the two directions of a short batch run at once (one on a worker), same bits', () => {
+    manualSeed(9);
+    const emb = new Embedding(50, 16);
+    const rnn = new GRU(16, 40, { batchFirst: true, bidirectional: true });
+    const one = new Tensor(Int32Array.from([4, 8, 15, 16, 23, 42, 7]), [1, 7]);
+    const ref = Array.from(noGrad(() => reference(emb, rnn, one, [7], 'max')).data);
+    try {
+      setNumThreads(2);
+      const pool = currentPool()!;
+      expect(pool.waitReady(20_000)).toBe(true);
+      const before = pool.runs(0);
+      expect(Array.from(noGrad(() => embedRecurrentPool(emb, rnn, one, [7], 'max'))!.data)).toEqual(ref);
+      expect(pool.runs(0)).toBe(before + 1); // the reverse direction's step loop ran on the worker
+    } finally {
+      setNumThreads(1);
+    }
+  });
 
   it('returns null where it does not apply: a graph to record, float64, time-major input', () => {
     manualSeed(4);
