@@ -67,6 +67,21 @@ const bench: TfjsBench = {
 };
 (window as unknown as { tfjsBench: TfjsBench }).tfjsBench = bench;
 
+/** What the backend runs on: the wasm build (SIMD, threads) or the WebGL renderer (a GPU or software). */
+async function backendDetails(backend: string): Promise<string> {
+  if (backend === 'wasm') {
+    const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+    const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+    return ` (${simd === true ? 'SIMD' : 'no SIMD'}, ${threads === true ? 'threads' : 'one thread'})`;
+  }
+  if (backend === 'webgl') {
+    const gl = document.createElement('canvas').getContext('webgl2') ?? document.createElement('canvas').getContext('webgl');
+    const info = gl?.getExtension('WEBGL_debug_renderer_info');
+    return gl === null || gl === undefined ? '' : ` (WebGL ${tf.env().getNumber('WEBGL_VERSION')}, renderer ${String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER))})`;
+  }
+  return '';
+}
+
 async function start(): Promise<void> {
   const query = new URLSearchParams(location.search);
   const backend = query.get('backend') ?? 'cpu';
@@ -78,7 +93,7 @@ async function start(): Promise<void> {
   });
   if (!(await tf.setBackend(backend))) throw new Error(`TF.js could not initialise its ${backend} backend here`);
   await tf.ready();
-  bench.backend = tf.getBackend();
+  bench.backend = `${tf.getBackend()}${await backendDetails(backend)}`;
   const m = build();
   m.layers[0].setWeights([tf.tensor2d(safetensorsF32(await weights, 'embedding.weight'), [V, E])]);
   model = m;

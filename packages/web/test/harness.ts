@@ -32,8 +32,14 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
-/** Serves `dir` over HTTP on 127.0.0.1 at a free port. */
+/**
+ * Serves `dir` over HTTP on 127.0.0.1 at a free port. Each file is read once and then served from memory, as a
+ * static file server serves from the page cache (this server shares its process with the browser's driver, and
+ * reading the 4 MB model at every request made the page wait for the server); responses are `no-store`, so every
+ * page load still downloads every file.
+ */
 export async function serveDir(dir: string): Promise<{ url: string; close(): Promise<void> }> {
+  const cache = new Map<string, Buffer>();
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
     let file = join(dir, path);
@@ -43,8 +49,9 @@ export async function serveDir(dir: string): Promise<{ url: string; close(): Pro
     }
     try {
       if (statSync(file).isDirectory()) file = join(file, 'index.html');
-      const body = readFileSync(file);
-      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': body.length });
+      const body = cache.get(file) ?? readFileSync(file);
+      cache.set(file, body);
+      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': body.length, 'Cache-Control': 'no-store' });
       res.end(body);
     } catch {
       res.writeHead(404).end('not found');
