@@ -5,6 +5,9 @@ compare its log-probabilities with ours.
     pnpm tsx test/interop/make_handoff.ts /tmp/recurrent-handoff      # train small models here, write ours.json
     /usr/bin/python3 scripts/reference/check_handoff.py /tmp/recurrent-handoff/*
 
+    pnpm tsx scripts/reference/page_download.ts /tmp/recurrent-page-download   # a model trained in the web page,
+    /usr/bin/python3 scripts/reference/check_handoff.py /tmp/recurrent-page-download/*   # as its Download gives it
+
 For each DIR: builds TextClassifier from config.json's architecture, loads model.safetensors with
 load_state_dict(strict=True) (every key and shape must match), runs the batches of DIR/ours.json (token ids our
 pipeline produced, padded, with lengths) in eval mode and prints the max |difference| of the log-probabilities

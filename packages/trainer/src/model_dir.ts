@@ -78,8 +78,8 @@ export interface ModelDirectory {
 }
 
 /**
- * Reads and validates a model directory: config.json (format version, architecture, labels), the size of the
- * weights against the architecture, then vocab.json and the tokenizer against vocabSize. Problems are
+ * Reads and validates a model directory: config.json (format version, architecture, labels), vocab.json and the
+ * tokenizer, the size of the weights against the architecture, then the vocabulary against vocabSize. Problems are
  * `ModelFormatError`s naming the file. A committed but interrupted save is finished first.
  */
 export async function readModelDir(dir: string): Promise<ModelDirectory> {
@@ -89,14 +89,23 @@ export async function readModelDir(dir: string): Promise<ModelDirectory> {
 
 /** `readModelDir`'s reading and checks, on the files of any source (a directory, a URL, memory). */
 export async function readModelFrom(source: ModelSource): Promise<Omit<ModelDirectory, 'dir'>> {
+  // The files are fetched (or read) all at once, which over a network saves a round trip per file, and checked
+  // in a fixed order, so a directory with several problems always reports the same one first.
+  const [configBytes, vocabBytes, weightsBytes, metricsBytes] = inOrder([
+    required(source, MODEL_FILES.config),
+    required(source, MODEL_FILES.vocab),
+    required(source, MODEL_FILES.weights),
+    source.read(MODEL_FILES.metrics),
+  ]);
   const configFile = source.where(MODEL_FILES.config);
-  const config = checkConfig(parseJson(await required(source, MODEL_FILES.config), configFile), configFile);
+  const config = checkConfig(parseJson(await configBytes, configFile), configFile);
   const vocabFile = source.where(MODEL_FILES.vocab);
-  const vocab = parseJson(await required(source, MODEL_FILES.vocab), vocabFile);
-  const weightsFile = source.where(MODEL_FILES.weights);
-  const weights = parseWeights(await required(source, MODEL_FILES.weights), weightsFile);
-  checkSizeAgainstWeights(config.architecture, weights, weightsFile);
+  const vocab = parseJson(await vocabBytes, vocabFile);
+  // The tokenizer and vocabulary are built while the weights, by far the largest file, may still be arriving.
   const pipeline = pipelineFromJson(config.tokenizer, vocab, config.maxLength, vocabFile);
+  const weightsFile = source.where(MODEL_FILES.weights);
+  const weights = parseWeights(await weightsBytes, weightsFile);
+  checkSizeAgainstWeights(config.architecture, weights, weightsFile);
   if (pipeline.vocabSize !== config.architecture.vocabSize) {
     throw new ModelFormatError(
       'shape-mismatch',
@@ -104,9 +113,18 @@ export async function readModelFrom(source: ModelSource): Promise<Omit<ModelDire
       `the vocabulary has ${pipeline.vocabSize} tokens but the architecture says vocabSize=${config.architecture.vocabSize}`,
     );
   }
-  const metricsBytes = await source.read(MODEL_FILES.metrics);
-  const metrics = metricsBytes === null ? null : parseJson(metricsBytes, source.where(MODEL_FILES.metrics));
+  const metricsRead = await metricsBytes;
+  const metrics = metricsRead === null ? null : parseJson(metricsRead, source.where(MODEL_FILES.metrics));
   return { config, weights, weightsFile, vocab, pipeline, metrics };
+}
+
+/**
+ * The promises as they are, each marked as handled: the caller awaits them one by one, and one that fails while
+ * an earlier one is still awaited must not count as an unhandled rejection (its error surfaces when awaited).
+ */
+function inOrder<T extends readonly Promise<unknown>[]>(reads: T): T {
+  for (const r of reads) r.catch(() => undefined);
+  return reads;
 }
 
 /** A model directory on disk as a `ModelSource` (a missing file reads as null). */

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Classifier } from './classifier.js';
 import { ModelFormatError } from './errors.js';
+import { readModelFrom } from './model_dir.js';
+import { memorySource, type ModelSource } from './model_files.js';
 import { DEFAULT_MODEL_DIR, SentimentClassifier } from './sentiment.js';
 import { train } from './train.js';
 
@@ -73,6 +75,42 @@ describe('Classifier.fromFiles and toFiles', () => {
     expect(cut.message).toMatch(/^memory\/model\.safetensors: cannot read the safetensors file/);
     const json = await rejection(Classifier.fromFiles({ ...disk.toFiles(), 'config.json': '{"formatVersion": 1,' }));
     expect([json.code, json.file]).toEqual(['bad-config', 'memory/config.json']);
+  });
+});
+
+describe('readModelFrom', () => {
+  it('asks for all 4 files at once (1 round trip, not 4) and reads the model only when they have come', async () => {
+    const memory = memorySource(disk.toFiles(), 'gated');
+    const started: string[] = [];
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const source: ModelSource = {
+      where: memory.where,
+      async read(name) {
+        started.push(name);
+        await gate;
+        return memory.read(name);
+      },
+    };
+    const reading = readModelFrom(source);
+    expect(started).toEqual(['config.json', 'vocab.json', 'model.safetensors', 'metrics.json']);
+    release();
+    const read = await reading;
+    expect(read.pipeline.vocabSize).toBe(14817);
+    expect(read.metrics).toBeNull();
+  });
+
+  it('reports the first file at fault in file order, whichever answers first', async () => {
+    const source: ModelSource = {
+      where: (name) => `slow/${name}`,
+      async read(name) {
+        if (name === 'config.json') return new Promise((resolve) => setTimeout(() => resolve(null), 20)); // missing, late
+        throw new ModelFormatError('missing-file', `slow/${name}`, 'cannot fetch the file: refused'); // at once
+      },
+    };
+    const err = await rejection(readModelFrom(source));
+    expect(err.code).toBe('missing-file');
+    expect(err.message).toMatch(/slow\/config\.json: the file does not exist/);
   });
 });
 

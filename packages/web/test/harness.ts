@@ -32,8 +32,15 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
-/** Serves `dir` over HTTP on 127.0.0.1 at a free port. */
-export async function serveDir(dir: string): Promise<{ url: string; close(): Promise<void> }> {
+/**
+ * Serves `dir` over HTTP on 127.0.0.1 at a free port. Each file is read once and then served from memory, as a
+ * static file server serves from the page cache (this server shares its process with the browser's driver, and
+ * reading the 4 MB model at every request made the page wait for the server); responses are `no-store`, so every
+ * page load still downloads every file. `types` overrides the Content-Type of some extensions (`{ '.wasm': … }`).
+ */
+export async function serveDir(dir: string, options: { types?: Record<string, string> } = {}): Promise<{ url: string; close(): Promise<void> }> {
+  const types = { ...TYPES, ...options.types };
+  const cache = new Map<string, Buffer>();
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
     let file = join(dir, path);
@@ -43,8 +50,9 @@ export async function serveDir(dir: string): Promise<{ url: string; close(): Pro
     }
     try {
       if (statSync(file).isDirectory()) file = join(file, 'index.html');
-      const body = readFileSync(file);
-      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': body.length });
+      const body = cache.get(file) ?? readFileSync(file);
+      cache.set(file, body);
+      res.writeHead(200, { 'Content-Type': types[extname(file)] ?? 'application/octet-stream', 'Content-Length': body.length, 'Cache-Control': 'no-store' });
       res.end(body);
     } catch {
       res.writeHead(404).end('not found');

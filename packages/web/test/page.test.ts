@@ -11,7 +11,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PageHooks } from '../src/main.js';
 import { unzipStore } from '../src/zip.js';
-import { buildPage, launchChromium, serveDir, startTraining } from './harness.js';
+import { buildPage, DIST_DIR, launchChromium, serveDir, startTraining } from './harness.js';
 
 const DEV_TSV = fileURLToPath(new URL('../../../data/sst2/dev.tsv', import.meta.url));
 const LONG = 180_000; // the machine may be shared and loaded: wait for conditions, generously
@@ -70,6 +70,25 @@ describe('the page in Chromium', () => {
     expect(expected.label).toBe('negative');
     expect(Math.max(...Object.values(expected.probs).map((p, i) => Math.abs(p - shown[i])))).toBeLessThanOrEqual(1e-5);
     await page.close();
+  }, LONG);
+
+  it('loads the kernels from a server that does not say application/wasm (no streaming compilation there), with the same predictions', async () => {
+    const plain = await serveDir(DIST_DIR, { types: { '.wasm': 'application/octet-stream' } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(LONG);
+    try {
+      await page.goto(plain.url);
+      await page.waitForFunction(() => window.recurrent?.firstPredictionMs != null);
+      const wasm = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.endsWith('.wasm')));
+      expect(wasm.map((n) => n.replace(/^.*\/assets\/(kernels[a-z_]*)-.*$/, '$1'))).toEqual(['kernels_relaxed']); // one build fetched
+      expect(await page.evaluate(() => window.recurrent.backend())).toBe('wasm-relaxed-simd');
+      const sentence = 'a gorgeous , witty , seductive movie .';
+      const node = (await SentimentClassifier.load()).predict(sentence).probs;
+      expect(maxDiff(await page.evaluate((t) => window.recurrent.predict(t), sentence), node)).toBeLessThanOrEqual(1e-5);
+    } finally {
+      await page.close();
+      await plain.close();
+    }
   }, LONG);
 
   it('trains on a small TSV in a worker (the loss goes down), evaluates the held-out rows, and its download loads in Node with the same predictions', async () => {

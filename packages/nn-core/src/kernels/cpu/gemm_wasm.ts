@@ -67,6 +67,8 @@ interface WasmApi {
 /** The asynchronous part of the WebAssembly JS API, used where modules cannot be compiled synchronously. */
 interface AsyncWasmApi {
   instantiate(bytes: Uint8Array, imports: object): Promise<{ module: object; instance: { exports: unknown } }>;
+  /** Compiles while the bytes arrive; needs a response served as `application/wasm` (absent in some engines). */
+  instantiateStreaming?(response: Response, imports: object): Promise<{ module: object; instance: { exports: unknown } }>;
 }
 
 /** The loaded module: the sgemm work area at `work`, free for per-call data from `free` on. */
@@ -253,15 +255,14 @@ async function prepareKernels(): Promise<GemmBackend> {
   const now = wasmKernels();
   const api = (globalThis as { WebAssembly?: WasmApi & AsyncWasmApi }).WebAssembly;
   if (now.backend !== 'js' || requestedBackend() === 'js' || api === undefined || typeof fetch !== 'function') return now.backend;
+  // Builds are fetched one at a time, fastest first, and only until one compiles: an engine that accepts the
+  // relaxed build (every current browser) downloads nothing else.
   for (const [file, url] of buildUrls()) {
     if (requestedBackend() === 'wasm-simd' && file === 'kernels_relaxed.wasm') continue;
     try {
-      const res = await fetch(url);
-      if (!res.ok) continue;
-      const bytes = new Uint8Array(await res.arrayBuffer());
-      if (!api.validate(bytes)) continue; // e.g. an engine without relaxed SIMD
-      const { instance } = await api.instantiate(bytes, {});
-      prepared.set(file, instance.exports as KernelExports);
+      const exports = await fetchAndInstantiate(api, url);
+      if (exports === null) continue;
+      prepared.set(file, exports);
       break;
     } catch {
       // not served, or not compiled here: the next build (or JavaScript) serves
@@ -270,6 +271,23 @@ async function prepareKernels(): Promise<GemmBackend> {
   // No kernel call is running (they are synchronous), so the next product simply loads the prepared module.
   loaded = null;
   return wasmKernels().backend;
+}
+
+/**
+ * The exports of the build at `url`, or null when it is not served or this engine rejects it. Compiled while it
+ * downloads where the engine can and the server says `application/wasm` (streaming compilation refuses any other
+ * type), else from the whole body.
+ */
+async function fetchAndInstantiate(api: WasmApi & AsyncWasmApi, url: URL): Promise<KernelExports | null> {
+  const res = await fetch(url);
+  if (!res.ok) return null;
+  const type = res.headers.get('content-type')?.split(';')[0].trim().toLowerCase();
+  if (type === 'application/wasm' && typeof api.instantiateStreaming === 'function') {
+    return (await api.instantiateStreaming(res, {})).instance.exports as KernelExports;
+  }
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  if (!api.validate(bytes)) return null; // e.g. an engine without relaxed SIMD
+  return (await api.instantiate(bytes, {})).instance.exports as KernelExports;
 }
 
 // Browsers cannot load the kernels synchronously: start fetching them as soon as the package is imported.
