@@ -189,7 +189,8 @@ export async function loadModelFrom(source: ModelSource, name: string): Promise<
 function withWeights({ weights, ...rest }: ModelDirectory): LoadedModel {
   // The weights are replaced right away: skip the random initialization (time, and the global random stream).
   const model = nn.utils.skipInit(() => new TextClassifier(rest.config.architecture));
-  loadWeightsInto(model, weights, rest.weightsFile);
+  // The weights were just read for this model alone: it takes their storage (no second copy).
+  loadWeightsInto(model, weights, rest.weightsFile, { assign: true });
   model.eval();
   return { ...rest, model };
 }

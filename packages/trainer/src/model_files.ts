@@ -15,6 +15,11 @@ export interface ModelSource {
   read(name: string): Promise<Uint8Array | null>;
   /** How messages name file `name` (its path or URL). */
   where(name: string): string;
+  /**
+   * True when `read` returns fresh bytes that nothing else holds (a file read, a download): the weights may then
+   * be views of them rather than copies. False or absent for bytes the caller keeps (files in memory).
+   */
+  readonly freshBytes?: boolean;
 }
 
 /** Files held in memory; `label` names them in messages (`label/config.json`). */
@@ -56,6 +61,7 @@ export function urlSource(base: string | URL, options: UrlSourceOptions = {}): M
   const timeoutMs = options.timeoutMs ?? 30_000;
   const get = options.fetch ?? globalThis.fetch;
   return {
+    freshBytes: true,
     where: (name) => new URL(name, dir).href,
     async read(name) {
       const url = new URL(name, dir);

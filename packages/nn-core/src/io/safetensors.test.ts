@@ -245,3 +245,25 @@ describe('saveSafetensors / loadSafetensors', () => {
     await expect(loadSafetensors(good, { maxTotalBytes: 10 })).rejects.toMatchObject({ code: 'FILE_TOO_LARGE' });
   });
 });
+
+describe('parseSafetensors without copying', () => {
+  it('copy: false views aligned F32/F64/I32 data in the file buffer; copies what is not aligned; default copies', () => {
+    const bytes = serializeSafetensors({
+      a: tensor([1.5, -2, 3], undefined, { dtype: 'float32' }),
+      b: tensor([[7, 8]], undefined, { dtype: 'int32' }),
+    });
+    const viewed = parseSafetensors(bytes, { copy: false }).tensors;
+    expect(Array.from(viewed.a.data)).toEqual([1.5, -2, 3]);
+    expect(Array.from(viewed.b.data)).toEqual([7, 8]);
+    // The header is padded so that data starts 8-aligned: both are views sharing the file's buffer.
+    expect(viewed.a.data.buffer).toBe(bytes.buffer);
+    expect(viewed.b.data.buffer).toBe(bytes.buffer);
+    expect(parseSafetensors(bytes).tensors.a.data.buffer).not.toBe(bytes.buffer);
+    // The same file one byte into a larger buffer: not aligned, so copied, with the same values.
+    const shifted = new Uint8Array(bytes.length + 1);
+    shifted.set(bytes, 1);
+    const copied = parseSafetensors(shifted.subarray(1), { copy: false }).tensors;
+    expect(copied.a.data.buffer).not.toBe(shifted.buffer);
+    expect(Array.from(copied.a.data)).toEqual([1.5, -2, 3]);
+  });
+});

@@ -31,9 +31,9 @@
  */
 import { fileSize, readFileBytes, writeFileAtomic } from '#platform';
 import { Tensor } from '../autograd/tensor.js';
-import type { DType } from '../dtype.js';
+import type { DType, TypedArray } from '../dtype.js';
 import { fmtShape } from '../shape.js';
-import { DTYPES, LOADABLE, SUPPORTED, decodeElements, encodeElements, type SafetensorsDtype } from './elements.js';
+import { DTYPES, HOST_LITTLE_ENDIAN, LOADABLE, SUPPORTED, decodeElements, encodeElements, type SafetensorsDtype } from './elements.js';
 import { SafetensorsError, fail, quote } from './errors.js';
 import { JsonNumber, jsonType, parseHeaderJson, type JsonObject, type JsonValue } from './header_json.js';
 
@@ -42,6 +42,12 @@ export interface ParseSafetensorsOptions {
   maxHeaderBytes?: number;
   /** Largest accepted file in bytes; default unlimited. */
   maxTotalBytes?: number;
+  /**
+   * Copy each tensor's elements out of `bytes` (the default). With false, F32, F64 and I32 tensors whose data is
+   * aligned in `bytes`' buffer (and the host little-endian) are views of it, with no copy: they share its memory,
+   * so `bytes` must not be modified afterwards. Others are copied either way.
+   */
+  copy?: boolean;
 }
 
 /** What a safetensors file holds. Tensors are listed in file order. */
@@ -140,9 +146,17 @@ export function parseSafetensors(bytes: Uint8Array, options: ParseSafetensorsOpt
   const tensors: Record<string, Tensor> = {};
   for (const e of entries) {
     const src = bytes.subarray(dataStart + e.begin, dataStart + e.end);
-    defineOwn(tensors, e.name, new Tensor(decodeElements(e.name, e.dtype, src, e.numel), e.shape));
+    defineOwn(tensors, e.name, new Tensor(elementsView(e.dtype, src, e.numel, options.copy ?? true) ?? decodeElements(e.name, e.dtype, src, e.numel), e.shape));
   }
   return { tensors, metadata };
+}
+
+/** The elements as a view of `src`'s buffer, when asked for (`copy` false) and possible; else null. */
+function elementsView(dtype: SafetensorsDtype, src: Uint8Array, n: number, copy: boolean): TypedArray | null {
+  if (copy || !HOST_LITTLE_ENDIAN) return null;
+  const Ctor = dtype === 'F32' ? Float32Array : dtype === 'F64' ? Float64Array : dtype === 'I32' ? Int32Array : null;
+  if (Ctor === null || src.byteOffset % Ctor.BYTES_PER_ELEMENT !== 0) return null;
+  return new Ctor(src.buffer as ArrayBuffer, src.byteOffset, n);
 }
 
 /** Writes tensors to `path` as safetensors, atomically (see `writeFileAtomic`). */

@@ -158,3 +158,26 @@ describe('Module', () => {
     expect(() => moduleDtype({ dtype: 'int32' as 'float32' }, 'Leaf')).toThrow("Leaf: dtype is int32, expected 'float32' or 'float64'");
   });
 });
+
+describe('loadStateDict with assign', () => {
+  class Net extends Module {
+    readonly w = this.registerParameter('w', new Parameter(zeros([2, 2])));
+  }
+  it('takes the tensors storage when dtypes match (no copy), converts into its own storage when they do not', () => {
+    const net = new Net();
+    const src = tensor([[1, 2], [3, 4]]);
+    net.loadStateDict({ w: src }, { assign: true });
+    expect(net.w.data).toBe(src.data);
+    expect(net.w.requiresGrad).toBe(true); // still the module's parameter
+    const other = new Net();
+    const f64 = tensor([[1, 2], [3, 4.5]], undefined, { dtype: 'float64' });
+    other.loadStateDict({ w: f64 }, { assign: true });
+    expect(other.w.data).not.toBe(f64.data);
+    expect(other.w.dtype).toBe('float32');
+    expect(Array.from(other.w.data)).toEqual([1, 2, 3, 4.5]);
+    // without assign, values are copied (the default, as PyTorch)
+    const third = new Net();
+    third.loadStateDict({ w: src });
+    expect(third.w.data).not.toBe(src.data);
+  });
+});

@@ -12,6 +12,12 @@ export interface ModuleOptions {
 export interface LoadStateDictOptions {
   /** When true (the default), missing and unexpected keys are errors. Mis-shaped keys are errors either way. */
   strict?: boolean;
+  /**
+   * PyTorch's `assign=True`: the module's parameters and buffers take the given tensors' storage instead of copying
+   * their values (where the dtypes match; others are converted into the module's storage). The module then shares
+   * memory with `stateDict`: for a state dict that nothing else uses, such as one just read from a file.
+   */
+  assign?: boolean;
 }
 
 export interface LoadStateDictResult {
@@ -270,7 +276,10 @@ export class Module {
       throw new Error(`Error(s) in loading state_dict for ${this.constructor.name}:\n\t${errors.join('\n\t')}`);
     }
     // Typed-array `set` converts between element types (float64 → float32 rounds to nearest).
-    for (const [dst, src] of copies) if (dst.data !== src.data) dst.data.set(src.data);
+    for (const [dst, src] of copies) {
+      if (options.assign && dst.dtype === src.dtype) dst.data = src.data;
+      else if (dst.data !== src.data) dst.data.set(src.data);
+    }
     return { missingKeys, unexpectedKeys };
   }
 
