@@ -65,18 +65,20 @@ describe('embedRecurrentPool', () => {
     });
   }
 
-  it('with two threads, the two directions of a short batch run at once (one on a worker), same bits', () => {
+  it('with two threads, the two directions of a small batch run at once (one on a worker), same bits', () => {
     manualSeed(9);
     const emb = new Embedding(50, 16);
-    const rnn = new GRU(16, 40, { batchFirst: true, bidirectional: true });
-    const one = new Tensor(Int32Array.from([4, 8, 15, 16, 23, 42, 7]), [1, 7]);
-    const ref = Array.from(noGrad(() => reference(emb, rnn, one, [7], 'max')).data);
+    const rnn = new GRU(16, 128, { batchFirst: true, bidirectional: true });
+    // 4 rows of 50 steps: L·N·3H·H = 50·4·384·128 = 9.8M step multiply-adds a direction, one block each (N < 16)
+    const one = new Tensor(Int32Array.from({ length: 200 }, (_, i) => (i * 13) % 50), [4, 50]);
+    const lens = [50, 31, 7, 50];
+    const ref = Array.from(noGrad(() => reference(emb, rnn, one, lens, 'max')).data);
     try {
       setNumThreads(2);
       const pool = currentPool()!;
       expect(pool.waitReady(20_000)).toBe(true);
       const before = pool.runs(0);
-      expect(Array.from(noGrad(() => embedRecurrentPool(emb, rnn, one, [7], 'max'))!.data)).toEqual(ref);
+      expect(Array.from(noGrad(() => embedRecurrentPool(emb, rnn, one, lens, 'max'))!.data)).toEqual(ref);
       expect(pool.runs(0)).toBe(before + 1); // the reverse direction's step loop ran on the worker
     } finally {
       setNumThreads(1);
