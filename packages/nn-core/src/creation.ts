@@ -90,7 +90,9 @@ function flatten(data: NestedArray, shape: number[], dim: number, out: number[])
 export function full(shape: Shape, value: number, options: CreateOptions = {}): Tensor {
   checkShape(shape, 'full');
   const data = allocate(options.dtype ?? getDefaultDtype(), numel(shape));
-  data.fill(value);
+  // New typed arrays are zeros already; not writing them leaves their memory untouched until used (no page faults
+  // for a parameter that a loaded state dict replaces). Object.is keeps −0, which needs writing.
+  if (!Object.is(value, 0)) data.fill(value);
   return new Tensor(data, shape, { requiresGrad: options.requiresGrad });
 }
 
