@@ -49,6 +49,11 @@ export interface KernelExports {
   ): void;
   gruCellForward(N: number, H: number, xp: number, hp: number, hPrev: number, acts: number, hn: number, h: number, tmp: number): void;
   rnnTanhCellForward(n: number, xp: number, hp: number, acts: number, h: number, tmp: number): void;
+  rnnReluCellForward(n: number, xp: number, hp: number, acts: number, h: number, tmp: number): void;
+  gruCellBackward(
+    N: number, H: number, acts: number, hPrev: number, hn: number, dh: number, dxp: number, dhp: number, dhPrev: number, tmp: number,
+  ): void;
+  rnnCellBackward(relu: number, n: number, acts: number, dh: number, dxp: number, tmp: number): void;
 }
 
 /** The part of the WebAssembly JS API used here (the global is not in this package's type libs). */

@@ -6,7 +6,15 @@
  * Buffers are row-major: `xp`, `hp` are `(N, G·H)` (gate blocks of H in PyTorch's order), states `(N, H)`.
  */
 import type { FloatArray } from '../../dtype.js';
-import { gruCellForwardWasm, lstmCellBackwardWasm, lstmCellForwardWasm, rnnTanhCellForwardWasm } from './rnn_cells_wasm.js';
+import {
+  gruCellBackwardWasm,
+  gruCellForwardWasm,
+  lstmCellBackwardWasm,
+  lstmCellForwardWasm,
+  rnnCellBackwardWasm,
+  rnnReluCellForwardWasm,
+  rnnTanhCellForwardWasm,
+} from './rnn_cells_wasm.js';
 
 export type CellMode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
 
@@ -96,9 +104,9 @@ export function gruCellForwardJs(s: StepIO): void {
   }
 }
 
-/** h = tanh(xp + hp) or relu(xp + hp). Float32 tanh runs in WebAssembly SIMD when available. */
+/** h = tanh(xp + hp) or relu(xp + hp). Float32 runs in WebAssembly SIMD when available. */
 export function rnnCellForward(s: StepIO, relu: boolean): void {
-  if (!relu && s.xp instanceof Float32Array && rnnTanhCellForwardWasm(s)) return;
+  if (s.xp instanceof Float32Array && (relu ? rnnReluCellForwardWasm(s) : rnnTanhCellForwardWasm(s))) return;
   rnnCellForwardJs(s, relu);
 }
 
@@ -171,8 +179,15 @@ export function lstmCellBackwardJs(s: StepGrad): void {
 /**
  * dn = dh⊙(1 − z); dz = dh⊙(h_prev − n); dh_prev(direct) = dh⊙z; da_n = dn⊙(1 − n²);
  * da_r = da_n⊙hn⊙r(1 − r); da_z = dz⊙z(1 − z). The h-part of n's pre-activation is r⊙hn, so dhp_n = da_n⊙r.
+ * Float32 runs in WebAssembly SIMD when available.
  */
 export function gruCellBackward(s: StepGrad): void {
+  if (s.acts instanceof Float32Array && gruCellBackwardWasm(s)) return;
+  gruCellBackwardJs(s);
+}
+
+/** The GRU backward step in JavaScript with double-precision Math (and the WebAssembly step's reference twin). */
+export function gruCellBackwardJs(s: StepGrad): void {
   const { N, H, acts, hPrev, hn, dh, dxp, dhp, dhPrevDirect } = s;
   const G = 3 * H;
   for (let n = 0; n < N; n++) {
@@ -196,8 +211,14 @@ export function gruCellBackward(s: StepGrad): void {
   }
 }
 
-/** da = dh⊙(1 − h²) for tanh, dh⊙[h > 0] for relu. */
+/** da = dh⊙(1 − h²) for tanh, dh⊙[h > 0] for relu. Float32 runs in WebAssembly SIMD when available. */
 export function rnnCellBackward(s: StepGrad, relu: boolean): void {
+  if (s.acts instanceof Float32Array && rnnCellBackwardWasm(s, relu)) return;
+  rnnCellBackwardJs(s, relu);
+}
+
+/** The RNN backward step in JavaScript (and the WebAssembly step's reference twin). */
+export function rnnCellBackwardJs(s: StepGrad, relu: boolean): void {
   const { N, H, acts, dh, dxp, dhPrevDirect } = s;
   for (let k = 0; k < N * H; k++) {
     const v = acts[k];
