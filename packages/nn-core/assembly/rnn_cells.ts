@@ -336,3 +336,16 @@ export function gruCellBackward(
     }
   }
 }
+
+/** out = a + b over `n` contiguous elements (a backward step's total hidden gradient: carried + output's). */
+export function vectorAdd(n: i32, a: usize, b: usize, out: usize): void {
+  const n4 = n & ~3;
+  for (let k = 0; k < n4; k += 4) {
+    const o = <usize>k * 4;
+    v128.store(out + o, f32x4.add(v128.load(a + o), v128.load(b + o)));
+  }
+  for (let k = n4; k < n; k++) {
+    const o = <usize>k * 4;
+    store<f32>(out + o, load<f32>(a + o) + load<f32>(b + o));
+  }
+}

@@ -54,6 +54,7 @@ export interface KernelExports {
     N: number, H: number, acts: number, hPrev: number, hn: number, dh: number, dxp: number, dhp: number, dhPrev: number, tmp: number,
   ): void;
   rnnCellBackward(relu: number, n: number, acts: number, dh: number, dxp: number, tmp: number): void;
+  vectorAdd(n: number, a: number, b: number, out: number): void;
 }
 
 /** The part of the WebAssembly JS API used here (the global is not in this package's type libs). */
@@ -495,4 +496,29 @@ export function sgemmWasm(
   if (ldc === N) C.set(mem.subarray(c0, c0 + M * N));
   else for (let i = 0; i < M; i++) C.set(mem.subarray(c0 + i * N, c0 + (i + 1) * N), i * ldc);
   return true;
+}
+
+/**
+ * C ← alpha · op(A) · op(B) + beta · C on operands that already sit in the kernels module's memory (byte offsets,
+ * leading dims as in sgemmWasm, C compact (M, N)), for loops that keep their buffers there; split between threads
+ * like sgemmWasm's products (same bits at every thread count). The caller has loaded the module (`wasmKernels`).
+ */
+export function sgemmInModule(args: Omit<SgemmArgs, 'work'>): void {
+  const m = wasmKernels();
+  const ex = m.exports!;
+  const { M, N, K } = args;
+  const pool = m.startPool !== null && M >= 16 && M * N * K >= THREAD_MIN_WORK ? currentPool() : null;
+  if (pool === null) {
+    ex.sgemm(args.transA, args.transB, M, N, K, args.alpha, args.a, args.lda, args.b, args.ldb, args.beta, args.c, m.work);
+    return;
+  }
+  try {
+    pool.run(splitRows({ ...args, work: m.work }, pool.size + 1, [m.work, ...m.poolWorks]), ex.sgemm);
+  } catch (e) {
+    // as in sgemmWasm: a worker may still be writing into this memory, so the next product starts afresh
+    loaded = null;
+    requestedThreads = 1;
+    throw e;
+  }
+  threadStats.splitProducts++;
 }
