@@ -48,6 +48,13 @@ describe('layering', () => {
     expect(violations('kernels', (t) => !t.startsWith('kernels') && t !== 'dtype.js' && t !== 'warnings.js')).toEqual([]);
   });
 
+  it('the reference cells call nothing: rnn_cells.ts imports only dtype (the table of cells picks WebAssembly)', () => {
+    expect(imports(join(core, 'kernels/cpu/rnn_cells.ts'))).toEqual(['../../dtype.js']);
+    expect(imports(join(core, 'kernels/cpu/rnn_cell_table.ts'))).toEqual(
+      expect.arrayContaining(['./rnn_cells.js', './rnn_cells_wasm.js']),
+    );
+  });
+
   it('autograd imports no ops, nn, optim or io', () => {
     expect(violations('autograd', (t) => /^(ops|nn|optim|io)\b/.test(t) || t === 'tensor.js')).toEqual([]);
   });

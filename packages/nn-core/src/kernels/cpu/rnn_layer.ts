@@ -10,18 +10,8 @@
 import { allocate, type FloatArray } from '../../dtype.js';
 import { withResidentOperands } from './gemm_wasm.js';
 import { gemm } from './matmul.js';
-import {
-  gatesOf,
-  gruCellBackward,
-  gruCellForward,
-  lstmCellBackward,
-  lstmCellForward,
-  rnnCellBackward,
-  rnnCellForward,
-  type CellMode,
-  type StepGrad,
-  type StepIO,
-} from './rnn_cells.js';
+import { CELLS, gatesOf } from './rnn_cell_table.js';
+import type { CellMode, StepIO } from './rnn_cells.js';
 
 export interface LayerSpec {
   mode: CellMode;
@@ -112,9 +102,9 @@ export function recurrentLayerForward(
   const saved: LayerSaved = {
     acts: make(L * N * GH),
     hs: make(L * N * Hout),
-    cs: mode === 'LSTM' ? make(L * N * H) : null,
+    cs: CELLS[mode].saves.c ? make(L * N * H) : null,
     hcell: w.wHr !== null ? make(L * N * H) : null,
-    hns: mode === 'GRU' ? make(L * N * H) : null,
+    hns: CELLS[mode].saves.hn ? make(L * N * H) : null,
   };
   const hp = make(N * GH);
   const out = make(L * N * Hout);
@@ -156,9 +146,7 @@ export function recurrentLayerForward(
 }
 
 function stepForward(mode: CellMode, io: StepIO): void {
-  if (mode === 'LSTM') lstmCellForward(io);
-  else if (mode === 'GRU') gruCellForward(io);
-  else rnnCellForward(io, mode === 'RNN_RELU');
+  CELLS[mode].forward(io);
 }
 
 /** Rows whose step t is padding keep their previous state. */

@@ -6,7 +6,8 @@
 import { allocate, type FloatArray } from '../../dtype.js';
 import { withResidentOperands } from './gemm_wasm.js';
 import { gemm } from './matmul.js';
-import { gatesOf, gruCellBackward, lstmCellBackward, rnnCellBackward, type CellMode, type StepGrad } from './rnn_cells.js';
+import { CELLS, gatesOf } from './rnn_cell_table.js';
+import type { StepGrad } from './rnn_cells.js';
 import { timeAt, type LayerSaved, type LayerSpec, type LayerWeights } from './rnn_layer.js';
 import { recurrentStepsBackwardWasm } from './rnn_layer_backward_wasm.js';
 
@@ -40,7 +41,7 @@ export function recurrentLayerBackward(
   const GH = gatesOf(mode) * H;
   const make = (n: number): FloatArray => allocate(x instanceof Float64Array ? 'float64' : 'float32', n) as FloatArray;
   const dxp = make(L * N * GH);
-  const dhp = mode === 'GRU' ? make(L * N * GH) : dxp;
+  const dhp = CELLS[mode].ownHiddenGrad ? make(L * N * GH) : dxp;
   const dhTot = make(L * N * Hout);
   // H_prev stacks the state each step started from: the steps read it, and Σ_t dHp_tᵀ·h_prev,t is one GEMM.
   const hPrevAll = make(L * N * Hout);
@@ -107,7 +108,7 @@ export function recurrentStepsBackward(
         dhPrevDirect: dhNext,
         dcPrev: dcNext,
       };
-      stepBackward(mode, g);
+      CELLS[mode].backward(g);
       passPadded(spec, t, g, dh, dc, GH, Hout, H);
       gemm(false, false, N, Hout, GH, 1, g.dhp, w.wHh, 1, dhNext);
       [dh, dhNext] = [dhNext, dh];
@@ -115,12 +116,6 @@ export function recurrentStepsBackward(
     }
   });
   return { dh0: dh, dc0: dc };
-}
-
-function stepBackward(mode: CellMode, g: StepGrad): void {
-  if (mode === 'LSTM') lstmCellBackward(g);
-  else if (mode === 'GRU') gruCellBackward(g);
-  else rnnCellBackward(g, mode === 'RNN_RELU');
 }
 
 /** dL/dh_t = carried gradient + dOut_t on valid rows; padding rows get 0 (their output was a constant zero). */

@@ -12,7 +12,7 @@
 import type { FloatArray } from '../../dtype.js';
 import { reserve, sgemmInModule, wasmKernels } from './gemm_wasm.js';
 import { WASM_MIN_WORK } from './matmul.js';
-import { gatesOf } from './rnn_cells.js';
+import { CELLS } from './rnn_cell_table.js';
 import { timeAt, type LayerSaved, type LayerSpec, type LayerWeights } from './rnn_layer.js';
 
 /** The layer's BPTT inputs, as recurrentLayerBackward holds them. */
@@ -36,14 +36,14 @@ export function recurrentStepsBackwardWasm(
   io: StepsBackwardIO,
 ): { dh0: Float32Array; dc0: Float32Array | null } | null {
   const { mode, L, N, H } = spec;
-  const GH = gatesOf(mode) * H;
+  const cell = CELLS[mode];
+  const GH = cell.gates * H;
   const f32 = [w.wHh, saved.acts, saved.cs, saved.hns, io.hPrevAll, io.c0, io.dOut, io.dhN, io.dcN, io.dxp, io.dhp];
   if (w.wHr !== null || N * H * GH < WASM_MIN_WORK || !f32.every((a) => a === null || a instanceof Float32Array)) return null;
   const m = wasmKernels();
   const ex = m.exports;
   if (ex === null) return null;
-  const lstm = mode === 'LSTM';
-  const gru = mode === 'GRU';
+  const [withC, withHn, ownHp] = [cell.saves.c, cell.saves.hn, cell.ownHiddenGrad];
   // Regions of the module memory (float indices), each 64-byte aligned, from the first free byte on.
   let end = m.free >> 2;
   const region = (n: number): number => {
@@ -54,8 +54,8 @@ export function recurrentStepsBackwardWasm(
   const R = L * N;
   const at = {
     wHh: region(GH * H), acts: region(R * GH), hPrev: region(R * H), dOut: region(R * H), dxp: region(R * GH),
-    dhp: gru ? region(R * GH) : -1, hns: gru ? region(R * H) : -1, cs: lstm ? region(R * H) : -1, c0: lstm ? region(N * H) : -1,
-    tot: region(N * H), dh: region(N * H), dhNext: region(N * H), dc: lstm ? region(N * H) : -1, dcNext: lstm ? region(N * H) : -1,
+    dhp: ownHp ? region(R * GH) : -1, hns: withHn ? region(R * H) : -1, cs: withC ? region(R * H) : -1, c0: withC ? region(N * H) : -1,
+    tot: region(N * H), dh: region(N * H), dhNext: region(N * H), dc: withC ? region(N * H) : -1, dcNext: withC ? region(N * H) : -1,
   };
   const mem = reserve(m, ex, end * 4);
   if (mem === null) return null;
@@ -64,8 +64,8 @@ export function recurrentStepsBackwardWasm(
   mem.set(io.hPrevAll.subarray(0, R * H), at.hPrev);
   mem.set(io.dOut.subarray(0, R * H), at.dOut);
   mem.set(io.dhN.subarray(0, N * H), at.dh);
-  if (gru) mem.set(saved.hns!.subarray(0, R * H), at.hns);
-  if (lstm) {
+  if (withHn) mem.set(saved.hns!.subarray(0, R * H), at.hns);
+  if (withC) {
     mem.set(saved.cs!.subarray(0, R * H), at.cs);
     mem.set(io.c0!.subarray(0, N * H), at.c0);
     mem.set(io.dcN!.subarray(0, N * H), at.dc);
@@ -81,23 +81,20 @@ export function recurrentStepsBackwardWasm(
       // padding rows: no output gradient, and dh, dc pass straight through to the previous step
       for (let n = 0; n < N; n++) if (t >= spec.lengths[n]) mem.fill(0, at.tot + n * H, at.tot + (n + 1) * H);
     }
-    const [acts, dxp, dhp] = [(at.acts + g) * B, (at.dxp + g) * B, ((gru ? at.dhp : at.dxp) + g) * B];
-    if (lstm) {
-      const cPrev = prevT >= 0 && prevT < L ? at.cs + prevT * N * H : at.c0;
-      ex.lstmCellBackward(N, H, acts, cPrev * B, (at.cs + h) * B, at.tot * B, dc * B, dxp, dcNext * B, m.work);
-    } else if (gru) {
-      ex.gruCellBackward(N, H, acts, (at.hPrev + h) * B, (at.hns + h) * B, at.tot * B, dxp, dhp, dhNext * B, m.work);
-    } else {
-      ex.rnnCellBackward(mode === 'RNN_RELU' ? 1 : 0, N * H, acts, at.tot * B, dxp, m.work);
-    }
-    if (!gru) mem.fill(0, dhNext, dhNext + N * H); // the direct part of dh_prev is 0 but for GRU
+    const [acts, dxp, dhp] = [(at.acts + g) * B, (at.dxp + g) * B, ((ownHp ? at.dhp : at.dxp) + g) * B];
+    const cPrev = prevT >= 0 && prevT < L ? at.cs + prevT * N * H : at.c0;
+    cell.backwardInModule(ex, {
+      N, H, acts, hPrev: (at.hPrev + h) * B, cPrev: cPrev * B, c: (at.cs + h) * B, hn: (at.hns + h) * B, dh: at.tot * B,
+      dc: dc * B, dxp, dhp, dhPrev: dhNext * B, dcPrev: dcNext * B, tmp: m.work,
+    });
+    if (!ownHp) mem.fill(0, dhNext, dhNext + N * H); // no direct part of dh_prev: all of it goes through W_hh
     if (spec.lengths !== null) {
       for (let n = 0; n < N; n++) {
         if (t < spec.lengths[n]) continue;
         mem.fill(0, dxp / B + n * GH, dxp / B + (n + 1) * GH);
-        if (gru) mem.fill(0, dhp / B + n * GH, dhp / B + (n + 1) * GH);
+        if (ownHp) mem.fill(0, dhp / B + n * GH, dhp / B + (n + 1) * GH);
         mem.copyWithin(dhNext + n * H, dh + n * H, dh + (n + 1) * H);
-        if (lstm) mem.copyWithin(dcNext + n * H, dc + n * H, dc + (n + 1) * H);
+        if (withC) mem.copyWithin(dcNext + n * H, dc + n * H, dc + (n + 1) * H);
       }
     }
     sgemmInModule({ transA: 0, transB: 0, M: N, N: H, K: GH, alpha: 1, a: dhp, lda: GH, b: at.wHh * B, ldb: H, beta: 1, c: dhNext * B });
@@ -105,6 +102,6 @@ export function recurrentStepsBackwardWasm(
     [dc, dcNext] = [dcNext, dc];
   }
   io.dxp.set(mem.subarray(at.dxp, at.dxp + R * GH));
-  if (gru) io.dhp.set(mem.subarray(at.dhp, at.dhp + R * GH));
-  return { dh0: mem.slice(dh, dh + N * H), dc0: lstm ? mem.slice(dc, dc + N * H) : null };
+  if (ownHp) io.dhp.set(mem.subarray(at.dhp, at.dhp + R * GH));
+  return { dh0: mem.slice(dh, dh + N * H), dc0: withC ? mem.slice(dc, dc + N * H) : null };
 }
