@@ -42,22 +42,21 @@ export function recurrentLayerBackward(
   const make = (n: number): FloatArray => allocate(x instanceof Float64Array ? 'float64' : 'float32', n) as FloatArray;
   const dxp = make(L * N * GH);
   const dhp = CELLS[mode].ownHiddenGrad ? make(L * N * GH) : dxp;
-  const dhTot = make(L * N * Hout);
   // H_prev stacks the state each step started from: the steps read it, and Σ_t dHp_tᵀ·h_prev,t is one GEMM.
   const hPrevAll = make(L * N * Hout);
   for (let t = 0; t < L; t++) {
     const p = spec.reverse ? t + 1 : t - 1;
     hPrevAll.set(p >= 0 && p < L ? saved.hs.subarray(p * N * Hout, (p + 1) * N * Hout) : h0, t * N * Hout);
   }
-  const carried =
-    recurrentStepsBackwardWasm(spec, w, saved, { hPrevAll, c0, dOut, dhN, dcN, dxp, dhp }) ??
-    recurrentStepsBackward(spec, w, c0, saved, hPrevAll, dOut, dhN, dcN, dxp, dhp, dhTot, make);
-  return weightGrads(spec, w, x, saved, hPrevAll, dxp, dhp, dhTot, carried.dh0, carried.dc0, make);
+  const inModule = recurrentStepsBackwardWasm(spec, w, saved, { hPrevAll, c0, dOut, dhN, dcN, dxp, dhp });
+  const carried = inModule ?? recurrentStepsBackward(spec, w, c0, saved, hPrevAll, dOut, dhN, dcN, dxp, dhp, make(L * N * Hout), make);
+  return weightGrads(spec, w, x, saved, hPrevAll, dxp, dhp, carried.dhTot, carried.dh0, carried.dc0, make);
 }
 
 /**
  * The steps from last to first, driven from JavaScript (each cell step in WebAssembly or JavaScript): fills dxp, dhp,
- * dhTot; returns dL/dh0 and dL/dc0. The twin of recurrentStepsBackwardWasm, and what serves where that does not.
+ * dhTot (the total gradient of every step's output, for dW_hr); returns it with dL/dh0 and dL/dc0. The twin of
+ * recurrentStepsBackwardWasm, and what serves where that does not (a projected LSTM among others).
  */
 export function recurrentStepsBackward(
   spec: LayerSpec,
@@ -72,7 +71,7 @@ export function recurrentStepsBackward(
   dhp: FloatArray,
   dhTot: FloatArray,
   make: (n: number) => FloatArray,
-): { dh0: FloatArray; dc0: FloatArray | null } {
+): { dh0: FloatArray; dc0: FloatArray | null; dhTot: FloatArray } {
   const { mode, L, N, H, Hout } = spec;
   const GH = gatesOf(mode) * H;
   const dhcell = w.wHr !== null ? make(N * H) : null;
@@ -115,7 +114,7 @@ export function recurrentStepsBackward(
       if (dc !== null) [dc, dcNext] = [dcNext!, dc];
     }
   });
-  return { dh0: dh, dc0: dc };
+  return { dh0: dh, dc0: dc, dhTot };
 }
 
 /** dL/dh_t = carried gradient + dOut_t on valid rows; padding rows get 0 (their output was a constant zero). */
@@ -155,7 +154,7 @@ function weightGrads(
   hPrevAll: FloatArray,
   dxp: FloatArray,
   dhp: FloatArray,
-  dhTot: FloatArray,
+  dhTot: FloatArray | null,
   dh0: FloatArray,
   dc0: FloatArray | null,
   make: (n: number) => FloatArray,
@@ -179,7 +178,7 @@ function weightGrads(
     let dWhr: FloatArray | null = null;
     if (w.wHr !== null) {
       dWhr = make(Hout * H);
-      gemm(true, false, Hout, H, R, 1, dhTot, saved.hcell!, 0, dWhr);
+      gemm(true, false, Hout, H, R, 1, dhTot!, saved.hcell!, 0, dWhr);
     }
     const dbIh = w.bIh === null ? null : columnSums(dxp, R, GH, make);
     // Except for GRU the two biases see the same pre-activation gradient (dhp is dxp): sum it once.

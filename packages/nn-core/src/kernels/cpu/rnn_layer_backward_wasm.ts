@@ -34,7 +34,7 @@ export function recurrentStepsBackwardWasm(
   w: LayerWeights,
   saved: LayerSaved,
   io: StepsBackwardIO,
-): { dh0: Float32Array; dc0: Float32Array | null } | null {
+): { dh0: Float32Array; dc0: Float32Array | null; dhTot: null } | null {
   const { mode, L, N, H } = spec;
   const cell = CELLS[mode];
   const GH = cell.gates * H;
@@ -103,5 +103,11 @@ export function recurrentStepsBackwardWasm(
   }
   io.dxp.set(mem.subarray(at.dxp, at.dxp + R * GH));
   if (ownHp) io.dhp.set(mem.subarray(at.dhp, at.dhp + R * GH));
-  return { dh0: mem.slice(dh, dh + N * H), dc0: withC ? mem.slice(dc, dc + N * H) : null };
+  const copy = (at: number, n: number): Float32Array => {
+    const a = new Float32Array(n);
+    a.set(mem.subarray(at, at + n));
+    return a;
+  };
+  // (no dhTot: a projected LSTM, the only layer whose weight gradients need it, does not come here)
+  return { dh0: copy(dh, N * H), dc0: withC ? copy(dc, N * H) : null, dhTot: null };
 }
