@@ -9,7 +9,7 @@ import { gemm } from './matmul.js';
 import { CELLS, gatesOf } from './rnn_cell_table.js';
 import type { StepGrad } from './rnn_cells.js';
 import { timeAt, type LayerSaved, type LayerSpec, type LayerWeights } from './rnn_layer.js';
-import { recurrentStepsBackwardWasm } from './rnn_layer_backward_wasm.js';
+import { recurrentLayerBackwardWasm } from './rnn_layer_backward_wasm.js';
 
 export interface LayerGrads {
   dx: FloatArray;
@@ -23,10 +23,30 @@ export interface LayerGrads {
 }
 
 /**
+ * BPTT of one layer: in the WebAssembly kernels' memory from start to end where that applies (float32, see
+ * rnn_layer_backward_wasm.ts), else step by step from JavaScript. Both give the same bits.
  * @param dOut - `(L, N, Hout)` gradient of the layer output
  * @param dhN - `(N, Hout)`; dcN - `(N, H)` (LSTM)
  */
 export function recurrentLayerBackward(
+  spec: LayerSpec,
+  w: LayerWeights,
+  x: FloatArray,
+  h0: FloatArray,
+  c0: FloatArray | null,
+  saved: LayerSaved,
+  dOut: FloatArray,
+  dhN: FloatArray,
+  dcN: FloatArray | null,
+): LayerGrads {
+  return (
+    recurrentLayerBackwardWasm(spec, w, x, h0, c0, saved, dOut, dhN, dcN) ??
+    recurrentLayerBackwardStepwise(spec, w, x, h0, c0, saved, dOut, dhN, dcN)
+  );
+}
+
+/** BPTT driven step by step from JavaScript (each cell step in WebAssembly or JavaScript, as the table picks). */
+export function recurrentLayerBackwardStepwise(
   spec: LayerSpec,
   w: LayerWeights,
   x: FloatArray,
@@ -42,23 +62,27 @@ export function recurrentLayerBackward(
   const make = (n: number): FloatArray => allocate(x instanceof Float64Array ? 'float64' : 'float32', n) as FloatArray;
   const dxp = make(L * N * GH);
   const dhp = CELLS[mode].ownHiddenGrad ? make(L * N * GH) : dxp;
-  // H_prev stacks the state each step started from: the steps read it, and Σ_t dHp_tᵀ·h_prev,t is one GEMM.
   const hPrevAll = make(L * N * Hout);
-  for (let t = 0; t < L; t++) {
-    const p = spec.reverse ? t + 1 : t - 1;
-    hPrevAll.set(p >= 0 && p < L ? saved.hs.subarray(p * N * Hout, (p + 1) * N * Hout) : h0, t * N * Hout);
-  }
-  const inModule = recurrentStepsBackwardWasm(spec, w, saved, { hPrevAll, c0, dOut, dhN, dcN, dxp, dhp });
-  const carried = inModule ?? recurrentStepsBackward(spec, w, c0, saved, hPrevAll, dOut, dhN, dcN, dxp, dhp, make(L * N * Hout), make);
+  for (let t = 0; t < L; t++) hPrevAll.set(stateBefore(spec, saved.hs, h0, t, Hout), t * N * Hout);
+  const carried = recurrentStepsBackward(spec, w, c0, saved, hPrevAll, dOut, dhN, dcN, dxp, dhp, make(L * N * Hout), make);
   return weightGrads(spec, w, x, saved, hPrevAll, dxp, dhp, carried.dhTot, carried.dh0, carried.dc0, make);
 }
 
 /**
- * The steps from last to first, driven from JavaScript (each cell step in WebAssembly or JavaScript): fills dxp, dhp,
- * dhTot (the total gradient of every step's output, for dW_hr); returns it with dL/dh0 and dL/dc0. The twin of
- * recurrentStepsBackwardWasm, and what serves where that does not (a projected LSTM among others).
+ * The state step t started from (`(N, width)`: the saved state of the step before it in processing order, or the
+ * initial state): stacked for all t as H_prev, so that Σ_t dHp_tᵀ·h_prev,t is one GEMM.
  */
-export function recurrentStepsBackward(
+export function stateBefore(spec: LayerSpec, states: FloatArray, initial: FloatArray, t: number, width: number): FloatArray {
+  const p = spec.reverse ? t + 1 : t - 1;
+  const n = spec.N * width;
+  return p >= 0 && p < spec.L ? states.subarray(p * n, (p + 1) * n) : initial;
+}
+
+/**
+ * The steps from last to first: fills dxp, dhp, dhTot (the total gradient of every step's output, for dW_hr);
+ * returns it with dL/dh0 and dL/dc0.
+ */
+function recurrentStepsBackward(
   spec: LayerSpec,
   w: LayerWeights,
   c0: FloatArray | null,

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { allocate, type FloatArray } from '../../dtype.js';
+import type { FloatArray } from '../../dtype.js';
 import { Generator } from '../../random.js';
 import { gemmBackend } from './gemm_wasm.js';
 import { gatesOf } from './rnn_cell_table.js';
 import type { CellMode } from './rnn_cells.js';
 import { recurrentLayerForward, type LayerSpec, type LayerWeights } from './rnn_layer.js';
-import { recurrentLayerBackward, recurrentStepsBackward } from './rnn_layer_backward.js';
-import { recurrentStepsBackwardWasm } from './rnn_layer_backward_wasm.js';
+import { recurrentLayerBackward, recurrentLayerBackwardStepwise } from './rnn_layer_backward.js';
+import { recurrentLayerBackwardWasm } from './rnn_layer_backward_wasm.js';
 
 const uniform = (g: Generator, n: number, scale: number): Float32Array => Float32Array.from({ length: n }, () => (g.random() * 2 - 1) * scale);
 const widen = <T extends Float32Array | null>(a: T): Float64Array | null => (a === null ? null : Float64Array.from(a));
@@ -25,12 +25,13 @@ function problem(mode: CellMode, L: number, N: number, In: number, H: number, re
   };
 }
 
-// N·H·G·H ≥ 4096 multiply-adds per step product, so the in-module loop applies (smaller products stay in JavaScript).
-// Lengths 1..L with padding in the middle of the batch, in both directions; then a full batch.
+// Every product has ≥ 4096 multiply-adds (N·H·G·H, G·H·In·L·N, G·H·L·N), so the in-module path applies (smaller
+// products stay in JavaScript). Lengths 1..L with padding in the middle of the batch, in both directions; then a
+// full batch.
 const CASES: [number, number, number, number, boolean, number[] | null][] = [
-  [6, 16, 9, 21, true, [6, 3, 1, 6, 2, 5, 6, 4, 1, 2, 3, 4, 5, 6, 6, 6]],
-  [5, 8, 16, 32, false, [5, 1, 2, 3, 4, 5, 5, 2]],
-  [9, 8, 16, 32, false, null],
+  [8, 24, 9, 23, true, [8, 3, 1, 8, 2, 5, 6, 4, 1, 2, 3, 4, 5, 6, 7, 8, 8, 7, 1, 8, 6, 2, 8, 3]],
+  [12, 16, 16, 32, false, [12, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 2, 12, 5]],
+  [16, 8, 16, 32, false, null],
 ];
 const MODES: CellMode[] = ['LSTM', 'GRU', 'RNN_TANH', 'RNN_RELU'];
 
@@ -47,30 +48,37 @@ describe('float32 BPTT with the steps in WebAssembly memory', () => {
     expect(gemmBackend()).not.toBe('js');
   });
 
+  it('leaves 3 cases to the step-by-step path: float64, a projected LSTM, a product under 4096 multiply-adds', () => {
+    const p = problem('GRU', 16, 8, 16, 32, false, null, 3);
+    const f = recurrentLayerForward(p.spec, p.w, p.x, p.h0, p.c0);
+    const w64: LayerWeights = { wIh: widen(p.w.wIh as Float32Array)!, wHh: widen(p.w.wHh as Float32Array)!, bIh: null, bHh: null, wHr: null };
+    const f64 = recurrentLayerForward(p.spec, w64, widen(p.x)!, widen(p.h0)!, null);
+    expect(recurrentLayerBackwardWasm(p.spec, w64, widen(p.x)!, widen(p.h0)!, null, f64.saved, widen(p.dOut)!, widen(p.dhN)!, null)).toBeNull();
+    const projected = { ...p.w, wHr: new Float32Array(32 * 32) };
+    expect(recurrentLayerBackwardWasm(p.spec, projected, p.x, p.h0, p.c0, f.saved, p.dOut, p.dhN, p.dcN)).toBeNull();
+    // L = 1: Σ rows of dXp is 1 × 96 × 8 = 768 multiply-adds, which gemm leaves to JavaScript
+    const one = problem('GRU', 1, 8, 16, 32, false, null, 3);
+    const f1 = recurrentLayerForward(one.spec, one.w, one.x, one.h0, one.c0);
+    expect(recurrentLayerBackwardWasm(one.spec, one.w, one.x, one.h0, one.c0, f1.saved, one.dOut, one.dhN, one.dcN)).toBeNull();
+    expect(recurrentLayerBackwardWasm(p.spec, p.w, p.x, p.h0, p.c0, f.saved, p.dOut, p.dhN, p.dcN)).not.toBeNull();
+  });
+
   for (const mode of MODES) {
     for (const [L, N, In, H, reverse, lengths] of CASES) {
       const name = `${mode} L=${L} N=${N} H=${H}${reverse ? ' reverse' : ''}${lengths ? ' padded' : ''}`;
 
-      it(`${name}: gives the bits of the step-by-step loop`, () => {
+      it(`${name}: gives the bits of the step-by-step path (every gradient)`, () => {
         const p = problem(mode, L, N, In, H, reverse, lengths, 7);
         const f = recurrentLayerForward(p.spec, p.w, p.x, p.h0, p.c0);
-        const GH = gatesOf(mode) * H;
-        const hPrevAll = new Float32Array(L * N * H);
-        for (let t = 0; t < L; t++) {
-          const q = reverse ? t + 1 : t - 1;
-          hPrevAll.set(q >= 0 && q < L ? f.saved.hs.subarray(q * N * H, (q + 1) * N * H) : p.h0, t * N * H);
-        }
-        const run = () => ({ dxp: new Float32Array(L * N * GH), dhp: mode === 'GRU' ? new Float32Array(L * N * GH) : null });
-        const a = run();
-        const b = run();
-        const inModule = recurrentStepsBackwardWasm(p.spec, p.w, f.saved, { hPrevAll, c0: p.c0, dOut: p.dOut, dhN: p.dhN, dcN: p.dcN, dxp: a.dxp, dhp: a.dhp ?? a.dxp });
+        const inModule = recurrentLayerBackwardWasm(p.spec, p.w, p.x, p.h0, p.c0, f.saved, p.dOut, p.dhN, p.dcN);
         expect(inModule).not.toBeNull();
-        const make = (n: number): FloatArray => allocate('float32', n) as FloatArray;
-        const stepwise = recurrentStepsBackward(p.spec, p.w, p.c0, f.saved, hPrevAll, p.dOut, p.dhN, p.dcN, b.dxp, b.dhp ?? b.dxp, make(L * N * H), make);
-        expect(bits(a.dxp)).toEqual(bits(b.dxp));
-        if (a.dhp !== null) expect(bits(a.dhp)).toEqual(bits(b.dhp!));
-        expect(bits(inModule!.dh0)).toEqual(bits(stepwise.dh0));
-        if (mode === 'LSTM') expect(bits(inModule!.dc0!)).toEqual(bits(stepwise.dc0!));
+        const stepwise = recurrentLayerBackwardStepwise(p.spec, p.w, p.x, p.h0, p.c0, f.saved, p.dOut, p.dhN, p.dcN);
+        for (const k of ['dx', 'dh0', 'dc0', 'dWih', 'dWhh', 'dbIh', 'dbHh'] as const) {
+          const [a, b] = [inModule![k], stepwise[k]];
+          expect(a === null, k).toBe(b === null);
+          if (a !== null && b !== null) expect(bits(a), k).toEqual(bits(b));
+        }
+        expect(inModule!.dc0 === null).toBe(mode !== 'LSTM');
       });
 
       it(`${name}: matches the float64 JavaScript layer within ${TOL}·(1 + |ref|); padded steps get no gradient`, () => {
