@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONFIGS, memoryTheory, parameterCount } from './configs.js';
-import { best } from './report.js';
+import { best, ratioRows, type StoredRun } from './report.js';
+import type { InferResult } from './measure.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 const out = mkdtempSync(join(tmpdir(), 'bench-'));
@@ -89,5 +90,25 @@ describe('pnpm bench harness', () => {
     expect(best([e, { v: 60_000, kind: '>', engine: 'y' }], true)).toEqual(e); // y takes > 60 s: x (10 ms) is best
     expect(best([{ v: 60_000, kind: '>', engine: 'y' }], true)).toEqual({ v: 60_000, kind: '>', engine: 'y' });
     expect(best([e, { v: 5, kind: '>', engine: 'y' }], true)).toEqual({ v: 10, kind: '<', engine: 'x?' }); // y could be 6 ms
+  });
+});
+
+describe('ONNX Runtime in the ratio table', () => {
+  const infer = (N: number, L: number, ms: number): InferResult => ({ N, L, runs: 5, msMedian: ms, msMin: ms, sentencesPerS: (N * 1000) / ms });
+  const run = (engine: string, single: number, batch: number): StoredRun => ({
+    engine, config: 'C', notes: [], train: null, inferSingle: infer(1, 20, single), inferBatch: infer(256, 32, batch),
+    peakRssMB: null, startRssMB: null, info: {}, source: 'measured',
+  });
+  it('takes the best of its thread counts and checks single-sentence latency against ≤ 1× ONNX Runtime', () => {
+    const c = CONFIGS.find((x) => x.name === 'C')!;
+    const rows = ratioRows([c], [run('ours', 0.2, 20), run('ort-1', 0.1, 16), run('ort-2', 0.125, 12.8)]);
+    const single = rows.find((r) => r.metric === 'inferSingleMs')!;
+    expect(single.ort).toMatchObject({ v: 0.1, engine: 'ort-1' }); // the lower latency of the two
+    expect(single.vsOrt!.v).toBeCloseTo(2, 12); // 0.2 / 0.1
+    expect(single.target).toContain('≤ 1× ONNX Runtime ✗');
+    const batch = rows.find((r) => r.metric === 'inferBatchPerS')!;
+    expect(batch.ort).toMatchObject({ v: 20000, engine: 'ort-2' }); // 256 / 12.8 ms, the higher throughput
+    expect(batch.vsOrt!.v).toBeCloseTo(12800 / 20000, 12);
+    expect(rows.find((r) => r.metric === 'trainMsMedian')!.ort).toBeNull(); // inference only
   });
 });

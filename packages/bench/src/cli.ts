@@ -7,8 +7,8 @@
  *   pnpm bench --quick                          5 steps, 1 warm-up, PyTorch on 1 thread, short TF.js limits
  *   pnpm bench --configs C,A --engines ours,torch --steps 10 --out /tmp/bench --no-gemm
  *
- * Options: --steps N, --warmup N, --configs A,B,C,A-GRU,A-RNN, --engines ours,torch,tfjs-cpu,tfjs-wasm (`tfjs` =
- * both), --threads 1,2 (PyTorch and numpy), --tfjs-limit S (hard limit per TF.js process, seconds), --limit S (per
+ * Options: --steps N, --warmup N, --configs A,B,C,A-GRU,A-RNN, --engines ours,torch,onnxruntime,tfjs-cpu,tfjs-wasm
+ * (`tfjs` = both; onnxruntime: inference only), --threads 1,2 (PyTorch, ONNX Runtime and numpy), --tfjs-limit S (hard limit per TF.js process, seconds), --limit S (per
  * other process), --python PATH (default /usr/bin/python3), --blas-dir DIR (prepended to LD_LIBRARY_PATH of the
  * Python processes: a directory holding an OpenBLAS libblas.so.3, e.g. extracted from Debian's libopenblas0-pthread,
  * to measure PyTorch on OpenBLAS without changing the system), --kernels NAME (our engine's RECURRENT_KERNELS:
@@ -33,7 +33,7 @@ import { markdown, memoryReport, ratioRows, type Header, type StoredRun } from '
 const here = dirname(fileURLToPath(import.meta.url));
 const pkgDir = resolve(here, '..');
 const root = resolve(pkgDir, '../..');
-const ENGINES = ['ours', 'torch', 'tfjs-cpu', 'tfjs-wasm'] as const;
+const ENGINES = ['ours', 'torch', 'onnxruntime', 'tfjs-cpu', 'tfjs-wasm'] as const;
 
 interface Options {
   quick: boolean;
@@ -244,7 +244,7 @@ const USAGE = `pnpm bench [options]   ours vs PyTorch (1 and 2 threads) vs Tenso
   --quick              fewer steps and threads, shorter limits (a few minutes)
   --steps N            measured training steps per run (default 20, quick 5); --warmup N (default 3, quick 1)
   --configs A,B,C      configs to run (default: all: A, B, C, A-GRU, A-RNN)
-  --engines LIST       ours, torch, tfjs-cpu, tfjs-wasm or tfjs (default: all)
+  --engines LIST       ours, torch, onnxruntime, tfjs-cpu, tfjs-wasm or tfjs (default: all)
   --threads 1,2        PyTorch thread counts (default 1,2; quick 1)
   --tfjs-limit S       seconds a TF.js run may measure (default 45, quick 10); --limit S for the others (600, quick 120)
   --python PATH        interpreter with torch (default /usr/bin/python3); --blas-dir DIR: OpenBLAS for it
@@ -337,6 +337,12 @@ async function main(): Promise<void> {
           const r = await runChild(o.python, args, tenv, o.limitS * 1000, `${c.name} torch-${t}t`);
           add(r, `${c.name} torch-${t}t`);
           if (firstMs === null && r?.train && !r.train.warmupOnly) firstMs = r.train.msMedian;
+        }
+      } else if (e === 'onnxruntime') {
+        // inference only, at each of PyTorch's thread counts (intraOpNumThreads)
+        for (const t of o.threads) {
+          const args = [...nodeArgs, join(here, 'engine_onnx.ts'), '--threads', String(t), '--config', cfg, '--settings', JSON.stringify(settings)];
+          add(await runChild(process.execPath, args, env, o.limitS * 1000, `${c.name} ort-${t}t`), `${c.name} ort-${t}t`);
         }
       } else {
         const backend = e.slice('tfjs-'.length);

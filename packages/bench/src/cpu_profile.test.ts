@@ -18,8 +18,9 @@ describe('bench-profile helpers', () => {
     const names = [...wasmExportNames(bytes).values()].sort();
     // The kernels' exported functions (assembly/index.ts), each at its own index.
     expect(names).toEqual([
-      'cellScratchBytes', 'gruCellBackward', 'gruCellForward', 'heapBase', 'lstmCellBackward', 'lstmCellForward', 'relaxed',
-      'rnnCellBackward', 'rnnReluCellForward', 'rnnTanhCellForward', 'sgemm', 'transpose', 'vectorAdd', 'workBytes',
+      'cellScratchBytes', 'gruCellBackward', 'gruCellForward', 'heapBase', 'lstmCellBackward', 'lstmCellForward',
+      'recurrentLayerSteps', 'relaxed', 'rnnCellBackward', 'rnnReluCellForward', 'rnnTanhCellForward', 'sgemm', 'transpose',
+      'vectorAdd', 'workBytes',
     ]);
   });
 

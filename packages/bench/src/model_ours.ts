@@ -25,6 +25,9 @@ export class Classifier extends nn.Module {
 
   /** `(N, L)` int32 ids → `(N, C=2)` logits. */
   forward(ids: Tensor): Tensor {
+    // Inference of a one-layer model runs fused, as TextClassifier's does (same bits; null while training).
+    const fused = this.training ? null : nn.utils.embedRecurrentPool(this.embedding, this.rnn, ids, null, 'last');
+    if (fused !== null) return this.fc.forward(fused);
     const x = this.embedding.forward(ids);
     let hN: Tensor;
     if (this.rnn instanceof nn.LSTM) hN = this.rnn.forward(x)[1][0];

@@ -87,9 +87,12 @@ export interface RatioRow {
   ours: Figure | null;
   torch: Figure | null;
   tfjs: Figure | null;
-  /** ours / PyTorch best and ours / TF.js best (a bound when either side is one). */
+  /** ONNX Runtime (inference rows only). */
+  ort: Figure | null;
+  /** ours / PyTorch best, ours / TF.js best and ours / ONNX Runtime best (a bound when either side is one). */
   vsTorch: Figure | null;
   vsTfjs: Figure | null;
+  vsOrt: Figure | null;
   /** The issue's target for this row, when it has one, and whether it is met. */
   target?: string;
   met?: boolean | null;
@@ -105,9 +108,9 @@ function ratio(a: Figure | null, b: Figure | null): Figure | null {
 }
 
 /** Targets of issue 7 that are ratios of one row. */
-function targetFor(config: string, metric: string): { torch?: number; tfjs?: number } {
+function targetFor(config: string, metric: string): { torch?: number; tfjs?: number; ort?: number } {
   if (metric === 'trainMsMedian') return { torch: config === 'B' ? 1.5 : ['A', 'C'].includes(config) ? 1.0 : undefined, tfjs: 0.2 };
-  if (metric === 'inferSingleMs') return { torch: 0.5 };
+  if (metric === 'inferSingleMs') return { torch: 0.5, ort: 1.0 };
   return {};
 }
 
@@ -120,9 +123,10 @@ export function ratioRows(configs: readonly BenchConfig[], runs: StoredRun[]): R
       const ours = pick(of('ours'));
       const torch = pick(of('torch-'));
       const tfjs = pick(of('tfjs-'));
+      const ort = pick(of('ort-'));
       const row: RatioRow = {
         config: c.name, metric: m.key, label: m.label, unit: m.unit, lowerIsBetter: m.lowerIsBetter,
-        ours, torch, tfjs, vsTorch: ratio(ours, torch), vsTfjs: ratio(ours, tfjs),
+        ours, torch, tfjs, ort, vsTorch: ratio(ours, torch), vsTfjs: ratio(ours, tfjs), vsOrt: ratio(ours, ort),
       };
       const t = targetFor(c.name, m.key);
       const parts: string[] = [];
@@ -133,6 +137,10 @@ export function ratioRows(configs: readonly BenchConfig[], runs: StoredRun[]): R
       if (t.torch !== undefined) {
         checks.push(meets(row.vsTorch, t.torch));
         parts.push(`≤ ${t.torch}× PyTorch ${mark(checks[checks.length - 1])}`);
+      }
+      if (t.ort !== undefined) {
+        checks.push(meets(row.vsOrt, t.ort));
+        parts.push(`≤ ${t.ort}× ONNX Runtime ${mark(checks[checks.length - 1])}`);
       }
       if (t.tfjs !== undefined) {
         checks.push(meets(row.vsTfjs, t.tfjs));
@@ -194,14 +202,14 @@ export function markdown(h: Header, configs: readonly BenchConfig[], rows: Ratio
     Object.entries(h.versions).map(([k, v]) => `${k} ${v ?? 'absent'}`).join(', ') + '.', '');
   out.push(`Settings: ${Object.entries(h.settings).map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(',') : String(v)}`).join('; ')}.`, '');
   out.push('Ratios are ours / theirs: below 1 is better for us on ↓ rows (times, memory), above 1 on ↑ rows (throughput). ' +
-    'PyTorch = best of its thread counts, TF.js = best of `cpu` and `wasm`; `>`/`<` mark bounds from a run stopped at its time limit.', '');
+    'PyTorch and ONNX Runtime (inference only) = best of their thread counts, TF.js = best of `cpu` and `wasm`; `>`/`<` mark bounds from a run stopped at its time limit.', '');
   for (const n of h.notes) out.push(`> ${n}`, '');
-  out.push('| config | metric | ours | PyTorch best | ours / PyTorch | TF.js best | ours / TF.js | target |');
-  out.push('|---|---|---|---|---|---|---|---|');
+  out.push('| config | metric | ours | PyTorch best | ours / PyTorch | ONNX Runtime best | ours / ONNX Runtime | TF.js best | ours / TF.js | target |');
+  out.push('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const u = unitText(r.unit);
     const target = r.target ?? '';
-    out.push(`| ${r.config} | ${r.label} ${r.lowerIsBetter ? '↓' : '↑'} | ${show(r.ours, u)} | ${withEngine(r.torch, u)} | ${show(r.vsTorch, '×')} | ${withEngine(r.tfjs, u)} | ${show(r.vsTfjs, '×')} | ${target} |`);
+    out.push(`| ${r.config} | ${r.label} ${r.lowerIsBetter ? '↓' : '↑'} | ${show(r.ours, u)} | ${withEngine(r.torch, u)} | ${show(r.vsTorch, '×')} | ${withEngine(r.ort, u)} | ${show(r.vsOrt, '×')} | ${withEngine(r.tfjs, u)} | ${show(r.vsTfjs, '×')} | ${target} |`);
   }
   out.push('');
 

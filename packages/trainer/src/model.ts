@@ -107,6 +107,11 @@ export class TextClassifier extends nn.Module {
     if (ids.ndim !== 2) throw new RangeError(`TextClassifier: ids must be 2-D (N, L), got shape [${ids.shape.join(', ')}]`);
     const [N] = ids.shape;
     if (lengths.length !== N) throw new RangeError(`TextClassifier: lengths has ${lengths.length} entries, expected N=${N}`);
+    if (!this.training) {
+      // inference: the same bits through one call that allocates nothing per step (null where it does not apply)
+      const pooled = nn.utils.embedRecurrentPool(this.embedding, this.rnn, ids, Int32Array.from(lengths), this.config.pooling);
+      if (pooled !== null) return this.fc.forward(pooled);
+    }
     const x = this.embeddingDropout.forward(this.embedding.forward(ids)); // (N, L, E)
     const [out, hN] = this.runRnn(x, lengths); // (N, L, D·H), (numLayers·D, N, H)
     const pooled = this.pool(out, hN, lengths); // (N, D·H)

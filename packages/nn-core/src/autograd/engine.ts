@@ -1,7 +1,7 @@
 import { allocate, type DType, type TypedArray } from '../dtype.js';
 import { fmtShape, numel, shapesEqual, type Shape } from '../shape.js';
 import { setGradEnabled, isGradEnabled } from './grad_mode.js';
-import type { GradNode, InputGrad } from './node.js';
+import type { AccumulatingGrad, GradNode, InputGrad } from './node.js';
 import type { Tensor } from './tensor.js';
 
 /**
@@ -81,11 +81,12 @@ function runNode(
   const grads = node.backward(filled, needs);
   node.inputs.forEach((input, i) => {
     if (!needs[i]) return;
-    const g = checkGrad(node, i, input, grads[i]);
-    if (g === null) return;
+    const checked = checkGrad(node, i, input, grads[i]);
+    if (checked === null) return;
     if (input.gradFn === null) {
-      accumulateLeaf(input, g, make);
+      accumulateLeaf(input, checked, make);
     } else {
+      const g = isAccumulating(checked) ? make(checked.dense(), checked.shape) : checked;
       const slotsOf = pending.get(input.gradFn) ?? new Array<Tensor | null>(input.gradFn.outputShapes.length).fill(null);
       const prev = slotsOf[input.outputIndex];
       slotsOf[input.outputIndex] = prev === null ? g : sum(prev, g, make);
@@ -94,7 +95,11 @@ function runNode(
   });
 }
 
-function checkGrad(node: GradNode, i: number, input: Tensor, g: InputGrad): Tensor | null {
+function isAccumulating(g: Tensor | AccumulatingGrad): g is AccumulatingGrad {
+  return (g as AccumulatingGrad).kind === 'accumulating';
+}
+
+function checkGrad(node: GradNode, i: number, input: Tensor, g: InputGrad): Tensor | AccumulatingGrad | null {
   if (g === null || g === undefined) return null;
   if (!shapesEqual(g.shape, input.shape) || g.dtype !== input.dtype) {
     throw new Error(
@@ -122,7 +127,13 @@ function sum(a: Tensor, b: Tensor, make: MakeTensor): Tensor {
   return out;
 }
 
-function accumulateLeaf(leaf: Tensor, g: Tensor, make: MakeTensor): void {
+function accumulateLeaf(leaf: Tensor, g: Tensor | AccumulatingGrad, make: MakeTensor): void {
+  if (isAccumulating(g)) {
+    // 0 + x = x exactly, so a first gradient added into zeros is the gradient itself
+    leaf.grad ??= zeros(make, g.shape, g.dtype);
+    g.addInto(leaf.grad.data);
+    return;
+  }
   if (leaf.grad === null) {
     leaf.grad = make(g.data.slice(), g.shape);
     return;

@@ -1,8 +1,22 @@
-import type { DType } from '../dtype.js';
+import type { DType, TypedArray } from '../dtype.js';
 import type { Tensor } from './tensor.js';
 
+/**
+ * A gradient that adds itself into a leaf's `.grad` without a dense temporary (an embedding's: a few rows of a
+ * large table). `addInto` must round exactly as `dst += dense()` would.
+ */
+export interface AccumulatingGrad {
+  readonly kind: 'accumulating';
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  /** dst += this gradient, element by element. */
+  addInto(dst: TypedArray): void;
+  /** The same gradient as a dense array (for inputs that are not leaves). */
+  dense(): TypedArray;
+}
+
 /** A gradient for one input, or null/undefined when the input gets none. */
-export type InputGrad = Tensor | null | undefined;
+export type InputGrad = Tensor | AccumulatingGrad | null | undefined;
 
 /**
  * Computes input gradients from output gradients. `douts[k]` has the shape of output k (zeros when no

@@ -6,7 +6,8 @@ import { Tensor, zerosOf, type NestedArray } from '../autograd/tensor.js';
 import { tensor } from '../creation.js';
 import { isFloatDtype } from '../dtype.js';
 import { fmtShape, ShapeError } from '../shape.js';
-import { embeddingBackward, embeddingForward } from '../kernels/cpu/embedding.js';
+import { embeddingAddInto, embeddingBackward, embeddingForward } from '../kernels/cpu/embedding.js';
+import type { AccumulatingGrad } from '../autograd/node.js';
 
 export interface EmbeddingOptions {
   /** Row whose gradient is always zero; negative values count from the end (−1 is the last row). */
@@ -72,8 +73,18 @@ const embeddingOp = defineOp('embedding', (indices: Tensor, weight: Tensor, padd
     out,
     backward: (dout, needs) => {
       if (!needs[1]) return [null, null];
-      const dweight = zerosOf(weight.shape, weight.dtype);
-      embeddingBackward(dweight.data, dout.data, indices.data, E, paddingIdx);
+      // Added into weight.grad row by row (no (V, E) temporary: most rows get nothing).
+      const dweight: AccumulatingGrad = {
+        kind: 'accumulating',
+        shape: weight.shape,
+        dtype: weight.dtype,
+        addInto: (dst) => embeddingAddInto(dst, dout.data, indices.data, E, paddingIdx),
+        dense: () => {
+          const d = zerosOf(weight.shape, weight.dtype).data;
+          embeddingBackward(d, dout.data, indices.data, E, paddingIdx);
+          return d;
+        },
+      };
       return [null, dweight];
     },
   };

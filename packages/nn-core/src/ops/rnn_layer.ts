@@ -58,11 +58,11 @@ const layerOp = defineMultiOp(
     const xd = x.data as FloatArray;
     const h0 = states[0].data as FloatArray;
     const c0 = (states[1]?.data ?? null) as FloatArray | null;
-    const r = recurrentLayerForward(spec, weights, xd, h0, c0);
+    const r = recurrentLayerForward(spec, weights, xd, h0, c0, willRecord());
     const out = [new Tensor(r.out, [spec.L, spec.N, spec.Hout]), new Tensor(r.hN, [spec.N, spec.Hout])];
     if (r.cN !== null) out.push(new Tensor(r.cN, [spec.N, spec.H]));
     // Saves the gate activations and states of every step (r.saved), plus the inputs themselves; nothing else.
-    const saved = willRecord() ? r.saved : null;
+    const saved = willRecord() ? r.saved : null; // (without a graph, the WebAssembly path saved nothing)
     return {
       out,
       backward: (douts) => {

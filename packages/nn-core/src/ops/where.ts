@@ -10,8 +10,12 @@ import { full } from '../creation.js';
 import { reduceTo } from './binary.js';
 import { asTensors, type Operand } from './checks.js';
 
-/** `src` (shape `shape`) broadcast to `outShape`, as a fresh array. */
+/**
+ * `src` (shape `shape`) broadcast to `outShape`: `src` itself when it already has that many elements (a
+ * broadcast that keeps the element count only adds leading 1s, so the order is the same), else a fresh array.
+ */
 function broadcastTo(src: TypedArray, shape: Shape, outShape: Shape, like: TypedArray): TypedArray {
+  if (src.length === numel(outShape)) return src;
   // Padded with leading 1s, `shape` is the keepdim layout of a reduction over the dims it broadcasts along.
   const pad = outShape.length - shape.length;
   const mask = outShape.map((s, d) => d < pad || (shape[d - pad] === 1 && s !== 1));
@@ -35,10 +39,8 @@ function broadcast3(what: string, c: Shape, a: Shape, b: Shape): number[] {
 const whereOp = defineOp('where', (cond: Tensor, a: Tensor, b: Tensor, what: string) => {
   const shape = broadcast3(what, cond.shape, a.shape, b.shape);
   const c = broadcastTo(cond.data, cond.shape, shape, cond.data);
-  const x = broadcastTo(a.data, a.shape, shape, a.data);
-  const y = broadcastTo(b.data, b.shape, shape, b.data);
   const out = zerosOf(shape, a.dtype);
-  for (let i = 0; i < c.length; i++) out.data[i] = c[i] !== 0 ? x[i] : y[i];
+  select(out.data, c, a, b, shape);
   // Saves the broadcast condition: each branch's gradient is dout where it was chosen.
   const pick = (dout: Tensor, onTrue: boolean, to: Shape): Tensor => {
     const g = zerosOf(shape, dout.dtype);
@@ -50,6 +52,20 @@ const whereOp = defineOp('where', (cond: Tensor, a: Tensor, b: Tensor, what: str
     backward: (dout, needs) => [null, needs[1] ? pick(dout, true, a.shape) : null, needs[2] ? pick(dout, false, b.shape) : null],
   };
 });
+
+/** out = c ? a : b elementwise (c already broadcast to `shape`); a one-element operand is read once. */
+function select(out: TypedArray, c: TypedArray, a: Tensor, b: Tensor, shape: Shape): void {
+  const n = out.length;
+  if (a.data.length === 1 && b.data.length === n) {
+    const v = a.data[0];
+    const y = b.data;
+    for (let i = 0; i < n; i++) out[i] = c[i] !== 0 ? v : y[i];
+    return;
+  }
+  const x = broadcastTo(a.data, a.shape, shape, a.data);
+  const y = broadcastTo(b.data, b.shape, shape, b.data);
+  for (let i = 0; i < n; i++) out[i] = c[i] !== 0 ? x[i] : y[i];
+}
 
 function checkCondition(what: string, cond: unknown, name: string): asserts cond is Tensor {
   if (!(cond instanceof Tensor)) throw new TypeError(`${what}: ${name} must be a tensor (nonzero = true), got ${typeof cond}`);

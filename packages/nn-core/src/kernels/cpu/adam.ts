@@ -34,8 +34,9 @@ export interface AdamScalars {
  * when `vmax` is given, AMSGrad). Updates x, m, v, vmax in place.
  */
 export function adamUpdateFloat32(x: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, vmax: FloatArray | null, s: AdamScalars): void {
-  if (!s.decoupled && s.wd === 0 && !s.maximize && vmax === null && isF32(x) && isF32(g) && isF32(m) && isF32(v)) {
-    adamPlainFloat32(x, g, m, v, s);
+  if ((s.decoupled || s.wd === 0) && !s.maximize && vmax === null && isF32(x) && isF32(g) && isF32(m) && isF32(v)) {
+    if (s.decoupled) adamwPlainFloat32(x, g, m, v, s);
+    else adamPlainFloat32(x, g, m, v, s);
     return;
   }
   const fr = Math.fround;
@@ -80,6 +81,23 @@ function adamPlainFloat32(x: Float32Array, g: Float32Array, m: Float32Array, v: 
     v[i] = vi;
     const denom = fr(fr(fr(Math.sqrt(vi)) / bc2Sqrt) + eps);
     x[i] = fr(x[i] + fr(fr(negStep * mi) / denom));
+  }
+}
+
+/** `adamPlainFloat32` for AdamW: the decoupled decay x ← x·(1 − lr·weightDecay) first, with the same rounding. */
+function adamwPlainFloat32(x: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: AdamScalars): void {
+  const fr = Math.fround;
+  const { b1, b2, ob1, ob2, eps, bc2Sqrt, negStep, decay } = s;
+  const n = x.length;
+  for (let i = 0; i < n; i++) {
+    const xi = fr(x[i] * decay);
+    const gi = g[i];
+    const mi = fr(fr(m[i] * b1) + ob1 * gi);
+    const vi = fr(fr(v[i] * b2) + fr(ob2 * gi) * gi);
+    m[i] = mi;
+    v[i] = vi;
+    const denom = fr(fr(fr(Math.sqrt(vi)) / bc2Sqrt) + eps);
+    x[i] = fr(xi + fr(fr(negStep * mi) / denom));
   }
 }
 

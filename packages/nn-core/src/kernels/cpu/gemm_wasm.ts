@@ -28,7 +28,7 @@
  */
 import { PLATFORM, readKernelBuild } from '#platform';
 import { warn } from '../../warnings.js';
-import { nodeWorkerCtor, SgemmPool, splitRows, threadTesting, type SgemmArgs } from './wasm_threads.js';
+import { JOB_SGEMM, nodeWorkerCtor, SgemmPool, splitRows, threadTesting, type PoolJob, type SgemmArgs } from './wasm_threads.js';
 
 /** Which kernel float32 `gemm` calls of more than a few thousand multiply-adds use. */
 export type GemmBackend = 'wasm-relaxed-simd' | 'wasm-simd' | 'js';
@@ -50,6 +50,11 @@ export interface KernelExports {
   ): void;
   gruCellForward(N: number, H: number, xp: number, hp: number, hPrev: number, acts: number, hn: number, h: number, tmp: number): void;
   rnnTanhCellForward(n: number, xp: number, hp: number, acts: number, h: number, tmp: number): void;
+  recurrentLayerSteps(
+    mode: number, L: number, N: number, ldN: number, H: number, reverse: number, saveAll: number,
+    xp: number, whhT: number, bhh: number, h0: number, c0: number, lengths: number,
+    out: number, acts: number, hs: number, cs: number, hns: number, hp: number, work: number,
+  ): void;
   rnnReluCellForward(n: number, xp: number, hp: number, acts: number, h: number, tmp: number): void;
   gruCellBackward(
     N: number, H: number, acts: number, hPrev: number, hn: number, dh: number, dxp: number, dhp: number, dhPrev: number, tmp: number,
@@ -506,47 +511,47 @@ export function sgemmWasm(
     if (ldc === N) mem.set(C.subarray(0, M * N), c0);
     else for (let i = 0; i < M; i++) mem.set(C.subarray(i * ldc, i * ldc + N), c0 + i * N);
   }
-  const args: SgemmArgs = { transA: transA ? 1 : 0, transB: tB ? 1 : 0, M, N, K, alpha, a: offA, lda, b: offB, ldb: ldB, beta, c: offC, work: loaded.work };
-  const pool = loaded.startPool !== null && M >= 16 && M * N * K >= THREAD_MIN_WORK ? currentPool() : null;
-  if (pool !== null) {
-    try {
-      pool.run(splitRows(args, pool.size + 1, [loaded.work, ...loaded.poolWorks]), ex.sgemm);
-    } catch (e) {
-      // a worker may still be writing into this memory: the next product starts on a new one, on one thread
-      loaded = null;
-      requestedThreads = 1;
-      throw e;
-    }
-    threadStats.splitProducts++;
-  } else {
-    ex.sgemm(args.transA, args.transB, M, N, K, alpha, offA, lda, offB, ldB, beta, offC, loaded.work);
-  }
+  sgemmInMemory(loaded, ex, { transA: transA ? 1 : 0, transB: tB ? 1 : 0, M, N, K, alpha, a: offA, lda, b: offB, ldb: ldB, beta, c: offC, work: loaded.work });
   if (ldc === N) C.set(mem.subarray(c0, c0 + M * N));
   else for (let i = 0; i < M; i++) C.set(mem.subarray(c0 + i * N, c0 + (i + 1) * N), i * ldc);
   return true;
 }
 
 /**
- * C ← alpha · op(A) · op(B) + beta · C on operands that already sit in the kernels module's memory (byte offsets,
- * leading dims as in sgemmWasm, C compact (M, N)), for loops that keep their buffers there; split between threads
- * like sgemmWasm's products (same bits at every thread count). The caller has loaded the module (`wasmKernels`).
+ * Runs the module's sgemm on operands already in its memory (byte offsets in `args`, C compact), split by rows
+ * between the calling thread and the workers when the product is large enough (same bits at any thread count).
+ * `m` must be the current module (`wasmKernels()`).
  */
-export function sgemmInModule(args: Omit<SgemmArgs, 'work'>): void {
-  const m = wasmKernels();
-  const ex = m.exports!;
+export function sgemmInMemory(m: Loaded, ex: KernelExports, args: SgemmArgs): void {
   const { M, N, K } = args;
-  const pool = m.startPool !== null && M >= 16 && M * N * K >= THREAD_MIN_WORK ? currentPool() : null;
+  const split = m.startPool !== null && M >= 16 && M * N * K >= THREAD_MIN_WORK;
+  const parts = split ? splitRows(args, m.poolWorks.length + 1, [m.work, ...m.poolWorks]) : [args];
+  const jobs = parts.map((q): PoolJob => ({
+    kind: JOB_SGEMM,
+    args: [q.transA, q.transB, q.M, q.N, q.K, q.alpha, q.a, q.lda, q.b, q.ldb, q.beta, q.c, q.work],
+    work: q.M * q.N * q.K,
+  }));
+  if (runJobs(jobs, (j) => (ex.sgemm as (...a: readonly number[]) => void)(...j.args))) threadStats.splitProducts++;
+}
+
+/**
+ * Runs `jobs` (kernel calls on the module's memory) at once: jobs[0] on the calling thread, the others on the
+ * workers, or all on the calling thread in turn when there is one job or no pool. True when workers took part.
+ * A failed worker is thrown as an error; the next kernel call then starts on a new memory, on one thread.
+ */
+export function runJobs(jobs: readonly PoolJob[], runLocal: (job: PoolJob) => void): boolean {
+  const pool = jobs.length > 1 ? currentPool() : null;
   if (pool === null) {
-    ex.sgemm(args.transA, args.transB, M, N, K, args.alpha, args.a, args.lda, args.b, args.ldb, args.beta, args.c, m.work);
-    return;
+    jobs.forEach(runLocal);
+    return false;
   }
   try {
-    pool.run(splitRows({ ...args, work: m.work }, pool.size + 1, [m.work, ...m.poolWorks]), ex.sgemm);
+    pool.runJobs(jobs, runLocal);
   } catch (e) {
-    // as in sgemmWasm: a worker may still be writing into this memory, so the next product starts afresh
+    // a worker may still be writing into this memory: the next product starts on a new one, on one thread
     loaded = null;
     requestedThreads = 1;
     throw e;
   }
-  threadStats.splitProducts++;
+  return true;
 }

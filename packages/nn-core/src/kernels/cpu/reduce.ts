@@ -99,6 +99,11 @@ export function expandForward(out: TypedArray, src: TypedArray, shape: readonly 
     return;
   }
   const [outer, R, inner] = split;
+  if (inner === 1) {
+    // broadcast along the last dims: each source element fills a run of R
+    for (let o = 0; o < outer; o++) out.fill(src[o], o * R, (o + 1) * R);
+    return;
+  }
   for (let o = 0; o < outer; o++) {
     const from = o * inner;
     for (let r = 0; r < R; r++) {

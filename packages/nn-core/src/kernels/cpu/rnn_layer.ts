@@ -12,6 +12,7 @@ import { withResidentOperands } from './gemm_wasm.js';
 import { gemm } from './matmul.js';
 import { CELLS, gatesOf } from './rnn_cell_table.js';
 import type { CellMode, StepIO } from './rnn_cells.js';
+import { fillRows, recurrentLayerForwardWasm } from './rnn_layer_wasm.js';
 
 export interface LayerSpec {
   mode: CellMode;
@@ -72,12 +73,7 @@ function productPlusBias(
   cols: number,
   k: number,
 ): void {
-  if (bias !== null && rows > 0) {
-    // rows × bias by doubling: log2(rows) large copies instead of one small copy per row
-    const total = rows * cols;
-    dst.set(bias, 0);
-    for (let filled = cols; filled < total; filled *= 2) dst.copyWithin(filled, 0, Math.min(filled, total - filled));
-  }
+  if (bias !== null) fillRows(dst, bias, rows, cols);
   gemm(false, true, rows, cols, k, 1, a, b, bias === null ? 0 : 1, dst);
 }
 
@@ -86,8 +82,24 @@ function productPlusBias(
  * @param x - `(L, N, In)`
  * @param h0 - `(N, Hout)`
  * @param c0 - `(N, H)` for LSTM, else null
+ * @param save - whether backward will run: when false, the float32 WebAssembly path keeps no activations
  */
 export function recurrentLayerForward(
+  spec: LayerSpec,
+  w: LayerWeights,
+  x: FloatArray,
+  h0: FloatArray,
+  c0: FloatArray | null,
+  save = true,
+): LayerForwardResult {
+  return recurrentLayerForwardWasm(spec, w, x, h0, c0, save) ?? recurrentLayerForwardSteps(spec, w, x, h0, c0);
+}
+
+/**
+ * `recurrentLayerForward` one step at a time from JavaScript: every case (float64, projected LSTM, no WebAssembly),
+ * and the twin of the WebAssembly step loop (rnn_layer_wasm.ts), which gives the same bits where both run.
+ */
+export function recurrentLayerForwardSteps(
   spec: LayerSpec,
   w: LayerWeights,
   x: FloatArray,

@@ -11,7 +11,7 @@
  * JavaScript (fewer than WASM_MIN_WORK multiply-adds): the step-by-step path serves those.
  */
 import type { FloatArray } from '../../dtype.js';
-import { reserve, sgemmInModule, wasmKernels } from './gemm_wasm.js';
+import { reserve, sgemmInMemory, wasmKernels } from './gemm_wasm.js';
 import { WASM_MIN_WORK } from './matmul.js';
 import { CELLS } from './rnn_cell_table.js';
 import { timeAt, type LayerSaved, type LayerSpec, type LayerWeights } from './rnn_layer.js';
@@ -78,7 +78,7 @@ export function recurrentLayerBackwardWasm(
   // the weight and input gradients, as weightGrads computes them (rnn_layer_backward.ts)
   const dhp = ownHp ? at.dhp : at.dxp;
   const product = (transA: number, M: number, Nc: number, K: number, a: number, lda: number, b: number, ldb: number, c: number): void =>
-    sgemmInModule({ transA, transB: 0, M, N: Nc, K, alpha: 1, a: a * B, lda, b: b * B, ldb, beta: 0, c: c * B });
+    sgemmInMemory(m, ex, { transA, transB: 0, M, N: Nc, K, alpha: 1, a: a * B, lda, b: b * B, ldb, beta: 0, c: c * B, work: m.work });
   product(1, GH, In, R, at.dxp, GH, at.x, In, at.dWih);
   product(0, R, In, GH, at.dxp, GH, at.wIh, In, at.dx);
   product(1, GH, H, R, dhp, GH, at.hPrev, H, at.dWhh);
@@ -106,8 +106,9 @@ function steps(spec: LayerSpec, at: Record<string, number>, mem: Float32Array): 
   const cell = CELLS[mode];
   const GH = cell.gates * H;
   const [withC, ownHp] = [cell.saves.c, cell.ownHiddenGrad];
-  const ex = wasmKernels().exports!;
-  const tmp = wasmKernels().work;
+  const m = wasmKernels();
+  const ex = m.exports!;
+  const tmp = m.work;
   let [dh, dhNext, dc, dcNext] = [at.dh, at.dhNext, at.dc, at.dcNext];
   for (let s = L - 1; s >= 0; s--) {
     const t = timeAt(spec, s);
@@ -134,7 +135,8 @@ function steps(spec: LayerSpec, at: Record<string, number>, mem: Float32Array): 
         if (withC) mem.copyWithin(dcNext + n * H, dc + n * H, dc + (n + 1) * H);
       }
     }
-    sgemmInModule({ transA: 0, transB: 0, M: N, N: H, K: GH, alpha: 1, a: dhp * B, lda: GH, b: at.wHh * B, ldb: H, beta: 1, c: dhNext * B });
+    const dhpProduct = { transA: 0, transB: 0, M: N, N: H, K: GH, alpha: 1, a: dhp * B, lda: GH, b: at.wHh * B, ldb: H, beta: 1 };
+    sgemmInMemory(m, ex, { ...dhpProduct, c: dhNext * B, work: m.work });
     [dh, dhNext] = [dhNext, dh];
     [dc, dcNext] = [dcNext, dc];
   }

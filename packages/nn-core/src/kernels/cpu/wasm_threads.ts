@@ -28,8 +28,14 @@ const STATE = 2; // 0 starting, 1 ready, -1 could not instantiate the module
 const EXIT = 3; // 1: stop at the next wake-up
 const FAILED = 4; // 1: a job threw (its message is lost; the caller reports which worker)
 const RUNS = 5; // jobs run so far (tests read it)
-const ARGS = 6; // transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, work
-const SLOTS = ARGS + 13;
+const KIND = 6; // which export the job calls: JOB_SGEMM or JOB_LAYER_STEPS
+const ARGS = 7; // its arguments: sgemm's transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, work (alpha and
+// beta as Float32), or recurrentLayerSteps' 20 (all int32)
+const SLOTS = ARGS + 20;
+
+/** Job kinds: a part of a product (`sgemm`), or a block of batch rows of a recurrent layer (`recurrentLayerSteps`). */
+export const JOB_SGEMM = 0;
+export const JOB_LAYER_STEPS = 1;
 
 /** Polls of a control slot before a thread sleeps: about 100 µs, less than waking a sleeping thread costs. */
 const SPIN = 20_000;
@@ -56,7 +62,11 @@ while (ex !== null) {
   seen = Atomics.load(I, ${SEQ});
   const a = ${ARGS};
   try {
-    ex.sgemm(I[a], I[a + 1], I[a + 2], I[a + 3], I[a + 4], F[a + 5], I[a + 6], I[a + 7], I[a + 8], I[a + 9], F[a + 10], I[a + 11], I[a + 12]);
+    if (I[${KIND}] === ${JOB_SGEMM}) {
+      ex.sgemm(I[a], I[a + 1], I[a + 2], I[a + 3], I[a + 4], F[a + 5], I[a + 6], I[a + 7], I[a + 8], I[a + 9], F[a + 10], I[a + 11], I[a + 12]);
+    } else {
+      ex.recurrentLayerSteps(...I.subarray(a, a + 20));
+    }
   } catch (e) {
     Atomics.store(I, ${FAILED}, 1);
   }
@@ -207,38 +217,54 @@ export class SgemmPool {
    * failed or did not finish within its time limit; the pool is then closed.
    */
   run(parts: readonly SgemmArgs[], sgemm: SgemmFn): void {
+    const jobs = parts.map((q): PoolJob => ({
+      kind: JOB_SGEMM,
+      args: [q.transA, q.transB, q.M, q.N, q.K, q.alpha, q.a, q.lda, q.b, q.ldb, q.beta, q.c, q.work],
+      work: q.M * q.N * q.K,
+    }));
+    this.runJobs(jobs, (j) => callWith(sgemm, parts[jobs.indexOf(j)]));
+  }
+
+  /**
+   * `run` for any jobs: jobs[0] (and the jobs of workers still starting) through `runLocal` on the calling thread,
+   * jobs[w + 1] on worker w.
+   */
+  runJobs(jobs: readonly PoolJob[], runLocal: (job: PoolJob) => void): void {
     if (this.closed) throw new Error('sgemm threads: the worker pool was closed');
     const seq = (this.seq = (this.seq + 1) | 0);
     const sent: number[] = [];
-    const local: SgemmArgs[] = [parts[0]];
-    for (let p = 1; p < parts.length; p++) {
+    const local: PoolJob[] = [jobs[0]];
+    for (let p = 1; p < jobs.length; p++) {
       const w = p - 1;
       const slot = this.slots[w];
       const state = Atomics.load(slot.I, STATE);
       if (slot.failure !== null || state === -1) return this.fail(w, slot.failure ?? 'could not instantiate the kernels module');
       if (state !== 1) {
-        local.push(parts[p]);
+        local.push(jobs[p]);
         continue;
       }
       const { I, F } = slot;
-      const q = parts[p];
-      I.set([q.transA, q.transB, q.M, q.N, q.K, 0, q.a, q.lda, q.b, q.ldb, 0, q.c, q.work], ARGS);
-      F[ARGS + 5] = q.alpha;
-      F[ARGS + 10] = q.beta;
+      const q = jobs[p];
+      I[KIND] = q.kind;
+      I.set(q.args, ARGS);
+      if (q.kind === JOB_SGEMM) {
+        F[ARGS + 5] = q.args[5];
+        F[ARGS + 10] = q.args[10];
+      }
       Atomics.store(I, SEQ, seq);
       if (threadTesting.pauseBeforeNotifyMs > 0) sleepMs(threadTesting.pauseBeforeNotifyMs);
       Atomics.notify(I, SEQ);
       sent.push(w);
     }
-    for (const q of local) callWith(sgemm, q);
+    for (const q of local) runLocal(q);
     for (const w of sent) {
       const { I } = this.slots[w];
-      const q = parts[w + 1];
-      const end = performance.now() + this.timeoutMs(q.M * q.N * q.K);
+      const limit = this.timeoutMs(jobs[w + 1].work);
+      const end = performance.now() + limit;
       for (let s = 0; s < SPIN && Atomics.load(I, DONE) !== seq; s++);
       for (let d = Atomics.load(I, DONE); d !== seq; d = Atomics.load(I, DONE)) {
         const left = end - performance.now();
-        if (left <= 0) return this.fail(w, `did not finish its part of a product within ${Math.round(this.timeoutMs(q.M * q.N * q.K))} ms`);
+        if (left <= 0) return this.fail(w, `did not finish its part of a product within ${Math.round(limit)} ms`);
         Atomics.wait(I, DONE, d, Math.min(left, 50));
       }
       if (Atomics.load(I, FAILED) !== 0) return this.fail(w, 'threw while computing its part of a product');
@@ -261,6 +287,13 @@ export class SgemmPool {
       void worker.terminate();
     }
   }
+}
+
+/** One thread's job: a `JOB_*` kind, its export's arguments, and its multiply-adds (which scale its time limit). */
+export interface PoolJob {
+  kind: number;
+  args: readonly number[];
+  work: number;
 }
 
 function callWith(sgemm: SgemmFn, p: SgemmArgs): void {

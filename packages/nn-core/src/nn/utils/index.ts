@@ -5,3 +5,4 @@
 export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from '../clip_grad.js';
 export * as rnn from '../rnn/packed.js';
 export { skipInit } from '../init.js';
+export { embedRecurrentPool, type Pooling } from '../rnn/pooled.js';

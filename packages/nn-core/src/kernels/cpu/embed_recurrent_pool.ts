@@ -1,0 +1,134 @@
+/**
+ * Inference of embedding → recurrent layers (both directions) → pooling over the valid steps, in the kernels
+ * module's memory: the embedded input, every direction's projections, states and outputs stay there, and only the
+ * pooled features `(N, D·H)` come out. No tensors, no graph, almost no allocation (allocating typed arrays is what
+ * a small model's forward pass otherwise spends most of its time on).
+ *
+ * The same kernels run with the same arguments as in the module path (embedding, transpose to time-major, the
+ * recurrent layer op, maskedFill + max / sum ÷ length / the final state, concatenation), so the pooled features
+ * are the same bits.
+ */
+import type { FloatArray } from '../../dtype.js';
+import { reserve, wasmKernels } from './gemm_wasm.js';
+import type { CellMode } from './rnn_cells.js';
+import type { LayerSpec, LayerWeights } from './rnn_layer.js';
+import { layerRunsInWasm, prepareLayerInMemory, Regions, runStepJobs, stepThreads, type LayerRegions } from './rnn_layer_wasm.js';
+
+export type Pooling = 'max' | 'mean' | 'last';
+
+export interface EmbedRecurrentPoolArgs {
+  /** `(N, L)` token ids, batch-first, row-major. */
+  ids: Int32Array;
+  N: number;
+  L: number;
+  /** Valid steps per row (1..L), or null for all L. */
+  lengths: Int32Array | null;
+  /** `(V, E)` float32 embedding table. */
+  table: FloatArray;
+  E: number;
+  mode: CellMode;
+  H: number;
+  /** Each layer's weights per direction (forward, then reverse); layer k > 0 reads layer k − 1's `(L, N, D·H)`. */
+  layers: readonly (readonly LayerWeights[])[];
+  pooling: Pooling;
+}
+
+/**
+ * Pooled features `(N, D·H)` (direction d in columns d·H…(d+1)·H), or null (nothing done) where the layers do not
+ * run in WebAssembly (see `layerRunsInWasm`) or the memory cannot grow. Ids must be in range (checked by the caller).
+ */
+export function embedRecurrentPoolWasm(a: EmbedRecurrentPoolArgs): Float32Array | null {
+  const { ids, N, L, lengths, table, E, mode, H, layers, pooling } = a;
+  if (!(table instanceof Float32Array)) return null;
+  const D = layers[0].length;
+  const specs: LayerSpec[][] = layers.map((dirs, k) =>
+    dirs.map((_, d) => ({ mode, L, N, In: k === 0 ? E : D * H, H, Hout: H, reverse: d === 1, lengths })),
+  );
+  if (!specs.every((dirs, k) => dirs.every((s, d) => layerRunsInWasm(s, layers[k][d])))) return null;
+  const m = wasmKernels();
+  const regions = new Regions(m.free);
+  let xAt = regions.take(L * N * E);
+  const mem = reserve(m, m.exports!, regions.end);
+  if (mem === null) return null;
+  // x (L, N, E) time-major: row (t, n) is table row ids[n, t]
+  for (let t = 0; t < L; t++) {
+    for (let n = 0; n < N; n++) {
+      const row = ids[n * L + t] * E;
+      mem.set(table.subarray(row, row + E), (xAt >> 2) + (t * N + n) * E);
+    }
+  }
+  let outs: LayerRegions[] = [];
+  for (let k = 0; k < layers.length; k++) {
+    if (k > 0) xAt = concatDirections(m, outs, regions, L * N, H); // the next layer's input, as cat(outs, 2)
+    if (xAt < 0) return null;
+    // The directions are independent: their step loops run at once when their jobs fit the threads (a short batch
+    // has one job per direction), else one direction after the other, each split by rows.
+    const prepared = [];
+    for (let d = 0; d < D; d++) {
+      const layer = prepareLayerInMemory(specs[k][d], layers[k][d], xAt, null, null, false, regions);
+      if (layer === null) return null;
+      prepared.push(layer);
+    }
+    const jobs = prepared.flatMap((p) => p.jobs);
+    if (jobs.length <= stepThreads()) runStepJobs(jobs);
+    else for (const p of prepared) runStepJobs(p.jobs);
+    outs = prepared.map((p) => p.at);
+  }
+  const pooled = new Float32Array(N * D * H);
+  const view = m.view; // (grown by runLayerInMemory)
+  outs.forEach((at, d) => poolDirection(view, at, pooled, d, D, N, L, H, lengths, pooling));
+  return pooled;
+}
+
+/** The directions' outputs (rows, H) side by side as (rows, D·H) in a new region; its offset, or −1 (no memory). */
+function concatDirections(m: ReturnType<typeof wasmKernels>, outs: readonly LayerRegions[], regions: Regions, rows: number, H: number): number {
+  const D = outs.length;
+  const at = regions.take(rows * D * H);
+  const view = reserve(m, m.exports!, regions.end);
+  if (view === null) return -1;
+  for (let r = 0; r < rows; r++) {
+    for (let d = 0; d < D; d++) view.copyWithin((at >> 2) + (r * D + d) * H, (outs[d].out >> 2) + r * H, (outs[d].out >> 2) + (r + 1) * H);
+  }
+  return at;
+}
+
+/** Writes direction d's pooled features into columns d·H… of `pooled` (N, D·H). */
+function poolDirection(
+  view: Float32Array,
+  at: LayerRegions,
+  pooled: Float32Array,
+  d: number,
+  D: number,
+  N: number,
+  L: number,
+  H: number,
+  lengths: Int32Array | null,
+  pooling: Pooling,
+): void {
+  const out = at.out >> 2; // (L, N, H)
+  for (let n = 0; n < N; n++) {
+    const len = lengths === null ? L : lengths[n];
+    const dst = n * D * H + d * H;
+    if (pooling === 'last') {
+      pooled.set(view.subarray((at.hN >> 2) + n * H, (at.hN >> 2) + (n + 1) * H), dst);
+      continue;
+    }
+    for (let j = 0; j < H; j++) {
+      const first = out + n * H + j;
+      if (pooling === 'max') {
+        // as maxDimForward over maskedFill(−∞): the first step, then larger values; NaN wins and stays
+        let best = view[first];
+        for (let t = 1; t < len && best === best; t++) {
+          const v = view[first + t * N * H];
+          if (v > best || v !== v) best = v;
+        }
+        pooled[dst + j] = best;
+      } else {
+        // as sumForward (a double sum in step order, rounded to float32) then ÷ the length
+        let s = 0;
+        for (let t = 0; t < len; t++) s += view[first + t * N * H];
+        pooled[dst + j] = Math.fround(s) / len;
+      }
+    }
+  }
+}

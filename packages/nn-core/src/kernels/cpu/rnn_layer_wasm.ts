@@ -1,0 +1,266 @@
+/**
+ * A float32 recurrent layer's forward pass in the kernels module (assembly/rnn_layer.ts), one call for all L
+ * steps instead of two per step (product, then cell) with their copies in and out.
+ *
+ * The JavaScript side copies the input, the weights (W_hh transposed once, as `withResidentOperands` keeps it),
+ * the bias and the initial state into the module's memory, runs the input projection there (split across threads
+ * when large), then the step loop, and copies out the output, the final state and, when backward will need them,
+ * the saved activations. Every product and cell kernel gets the arguments the step-by-step driver
+ * (rnn_layer.ts) gives it, so both give the same bits; this one is only faster.
+ *
+ * Module memory from `free` on, byte offsets:
+ *   [x (L,N,In)][W_ih (GH,In)][W_hh (GH,H) staging][W_hhᵀ (H,GH)][b_hh][h0][c0][lengths][xp (L,N,GH)]
+ *   [acts][hs][cs][hns][out][hp (N,GH)]
+ */
+import type { FloatArray } from '../../dtype.js';
+import { reserve, runJobs, sgemmInMemory, wasmKernels, type Loaded } from './gemm_wasm.js';
+import { JOB_LAYER_STEPS, type PoolJob } from './wasm_threads.js';
+import { gemm, WASM_MIN_WORK } from './matmul.js';
+import type { CellMode } from './rnn_cells.js';
+import type { LayerForwardResult, LayerSaved, LayerSpec, LayerWeights } from './rnn_layer.js';
+
+/** Cell kinds as assembly/rnn_layer.ts numbers them; a mode not listed runs step by step. */
+const MODE_CODES: Partial<Record<CellMode, number>> = { LSTM: 0, GRU: 1, RNN_TANH: 2 };
+const GATES: Record<CellMode, number> = { LSTM: 4, GRU: 3, RNN_TANH: 1, RNN_RELU: 1 };
+
+const isF32 = (a: unknown): a is Float32Array => a instanceof Float32Array;
+
+/**
+ * Layers of at least this many step multiply-adds (L·N·G·H·H) and 16 rows run their rows in blocks on the worker
+ * threads too (one dispatch per layer, so the bar is lower than a single product's THREAD_MIN_WORK).
+ */
+export const LAYER_THREAD_MIN_WORK = 1 << 22;
+
+/** Fills `dst[0, rows·cols)` with `rows` copies of `bias` (cols): log2(rows) large copies. */
+export function fillRows(dst: Float32Array | Float64Array, bias: FloatArray, rows: number, cols: number): void {
+  const total = rows * cols;
+  if (total === 0) return;
+  dst.set(bias.subarray(0, cols), 0);
+  for (let filled = cols; filled < total; filled *= 2) dst.copyWithin(filled, 0, Math.min(filled, total - filled));
+}
+
+/**
+ * Whether `recurrentLayerForwardWasm` and `runLayerInMemory` take this layer: the module is loaded, the weights are
+ * float32, not a projected LSTM or a ReLU RNN, and step products big enough for the WebAssembly sgemm (else the
+ * step-by-step driver computes them in JavaScript, with other rounding).
+ */
+export function layerRunsInWasm(spec: LayerSpec, w: LayerWeights): boolean {
+  const GH = GATES[spec.mode] * spec.H;
+  if (MODE_CODES[spec.mode] === undefined || w.wHr !== null || spec.L === 0 || spec.N * GH * spec.H < WASM_MIN_WORK) return false;
+  if (!isF32(w.wIh) || !isF32(w.wHh) || (w.bIh !== null && !isF32(w.bIh)) || (w.bHh !== null && !isF32(w.bHh))) return false;
+  return wasmKernels().exports !== null;
+}
+
+/** Byte offsets of a layer's buffers in the module's memory (0: absent). */
+export interface LayerRegions {
+  /** `(L, N, G·H)` every step's activations (with `save`). */
+  acts: number;
+  /** `(L, N, H)` the state after each step. */
+  hs: number;
+  /** `(L, N, H)` LSTM cell states. */
+  cs: number;
+  /** `(L, N, H)` GRU's W_hn·h + b_hn (with `save`). */
+  hns: number;
+  /** `(L, N, H)` outputs: states at valid steps, zeros at padded ones. */
+  out: number;
+  /** `(N, H)` the final state (a step of hs), and for LSTM the final cell state (a step of cs). */
+  hN: number;
+  cN: number;
+}
+
+/** A bump allocator over the module's memory from `start` (64-byte aligned regions). */
+export class Regions {
+  constructor(public end: number) {}
+  take(floats: number): number {
+    const at = this.end;
+    this.end += Math.ceil((floats * 4) / 64) * 64;
+    return at;
+  }
+}
+
+/**
+ * Runs a layer (`layerRunsInWasm` must hold) on an input already in the module's memory: x `(L, N, In)` float32 at
+ * byte `xAt`. Copies the weights and the initial states in (null: zeros), computes the input projection, then the
+ * steps. The results stay in the memory, in regions taken from `regions`; the memory is grown to hold them (null,
+ * nothing done, when it cannot grow).
+ */
+export function runLayerInMemory(
+  spec: LayerSpec,
+  w: LayerWeights,
+  xAt: number,
+  h0: FloatArray | null,
+  c0: FloatArray | null,
+  save: boolean,
+  regions: Regions,
+): LayerRegions | null {
+  const layer = prepareLayerInMemory(spec, w, xAt, h0, c0, save, regions);
+  if (layer === null) return null;
+  runStepJobs(layer.jobs);
+  return layer.at;
+}
+
+/** Runs step-loop jobs (of one layer, or of several independent ones) at once: one per thread. */
+export function runStepJobs(jobs: readonly PoolJob[]): void {
+  const m = wasmKernels();
+  const ex = m.exports!;
+  // job i runs on thread i (0: this one): it takes that thread's work area (its last argument)
+  const works = [m.work, ...m.poolWorks];
+  const placed = jobs.map((j, i) => ({ ...j, args: [...j.args.slice(0, -1), works[i]] }));
+  runJobs(placed, (j) => (ex.recurrentLayerSteps as (...a: readonly number[]) => void)(...j.args));
+}
+
+/** Threads that step-loop jobs can run on at once (1 without worker threads). */
+export function stepThreads(): number {
+  const m = wasmKernels();
+  return m.startPool === null ? 1 : m.poolWorks.length + 1;
+}
+
+/**
+ * `runLayerInMemory` up to its step loop: everything copied in and projected, and the step loop's jobs (one per
+ * block of rows) returned for `runStepJobs` — with the jobs of other layers that do not depend on this one, when
+ * all of them together fit the threads. The regions hold the results once the jobs have run.
+ */
+export function prepareLayerInMemory(
+  spec: LayerSpec,
+  w: LayerWeights,
+  xAt: number,
+  h0: FloatArray | null,
+  c0: FloatArray | null,
+  save: boolean,
+  regions: Regions,
+): { at: LayerRegions; jobs: PoolJob[] } | null {
+  const { mode, L, N, In, H } = spec;
+  const code = MODE_CODES[mode]!;
+  const GH = GATES[mode] * H;
+  const m = wasmKernels();
+  const ex = m.exports!;
+  const wIh = w.wIh as Float32Array;
+  const isLstm = mode === 'LSTM';
+  const projectInWasm = L * N * GH * In >= WASM_MIN_WORK;
+  const r = regions;
+  const at = {
+    wIh: r.take(projectInWasm ? GH * In : 0),
+    staging: r.take(GH * H),
+    whhT: r.take(GH * H),
+    bHh: r.take(w.bHh === null ? 0 : GH),
+    h0: r.take(N * H),
+    c0: r.take(isLstm ? N * H : 0),
+    lengths: r.take(spec.lengths === null ? 0 : N),
+    xp: r.take(L * N * GH),
+    acts: r.take(save ? L * N * GH : 0),
+    hs: r.take(L * N * H),
+    cs: r.take(isLstm ? L * N * H : 0),
+    hns: r.take(mode === 'GRU' && save ? L * N * H : 0),
+    out: r.take(L * N * H),
+  };
+  // Rows are independent: with worker threads, blocks of rows run at once, each with its own scratch.
+  const blocks = rowBlocks(m, N, L * N * GH * H);
+  const scratch = blocks.map(([, rows]) => ({
+    hp: r.take(rows * GH),
+    acts: save ? 0 : r.take(rows * GH),
+    hns: mode === 'GRU' && !save ? r.take(rows * H) : 0,
+  }));
+  const mem = reserve(m, ex, r.end);
+  if (mem === null) return null;
+  const f = (byte: number): number => byte >> 2;
+
+  mem.set(w.wHh.subarray(0, GH * H), f(at.staging));
+  ex.transpose(GH, H, at.staging, at.whhT);
+  if (w.bHh !== null) mem.set(w.bHh.subarray(0, GH), f(at.bHh));
+  if (h0 === null) mem.fill(0, f(at.h0), f(at.h0) + N * H);
+  else mem.set(h0.subarray(0, N * H), f(at.h0));
+  if (isLstm) {
+    if (c0 === null) mem.fill(0, f(at.c0), f(at.c0) + N * H);
+    else mem.set(c0.subarray(0, N * H), f(at.c0));
+  }
+  if (spec.lengths !== null) new Int32Array(mem.buffer, at.lengths, N).set(spec.lengths);
+
+  // xp = x · W_ihᵀ + b_ih for all L·N rows: the bias fills C, the product adds into it (beta = 1)
+  const xp = mem.subarray(f(at.xp), f(at.xp) + L * N * GH);
+  if (w.bIh !== null) fillRows(xp, w.bIh, L * N, GH);
+  if (projectInWasm) {
+    mem.set(wIh.subarray(0, GH * In), f(at.wIh));
+    sgemmInMemory(m, ex, {
+      transA: 0, transB: 1, M: L * N, N: GH, K: In, alpha: 1,
+      a: xAt, lda: In, b: at.wIh, ldb: In, beta: w.bIh === null ? 0 : 1, c: at.xp, work: m.work,
+    });
+  } else {
+    // (below WASM_MIN_WORK `gemm` stays in JavaScript, so it does not use the module's memory)
+    const small = new Float32Array(L * N * GH);
+    if (w.bIh !== null) small.set(xp);
+    gemm(false, true, L * N, GH, In, 1, mem.subarray(f(xAt), f(xAt) + L * N * In), wIh, w.bIh === null ? 0 : 1, small);
+    xp.set(small);
+  }
+
+  const works = [m.work, ...m.poolWorks];
+  const jobs = blocks.map(([n0, rows], b): PoolJob => {
+    const g = n0 * GH * 4; // byte offset of row n0 in a (·, G·H) step
+    const o = n0 * H * 4; // in a (·, H) step
+    const own = scratch[b];
+    const args = [
+      code, L, rows, N, H, spec.reverse ? 1 : 0, save ? 1 : 0,
+      at.xp + g, at.whhT, w.bHh === null ? 0 : at.bHh, at.h0 + o, isLstm ? at.c0 + o : 0,
+      spec.lengths === null ? 0 : at.lengths + n0 * 4,
+      at.out + o, save ? at.acts + g : own.acts, at.hs + o, isLstm ? at.cs + o : 0,
+      mode !== 'GRU' ? 0 : save ? at.hns + o : own.hns, own.hp, works[b],
+    ];
+    return { kind: JOB_LAYER_STEPS, args, work: L * rows * GH * H };
+  });
+  const last = (spec.reverse ? 0 : L - 1) * N * H * 4; // the step processed last holds the final state
+  const result = { acts: at.acts, hs: at.hs, cs: at.cs, hns: at.hns, out: at.out, hN: at.hs + last, cN: isLstm ? at.cs + last : 0 };
+  return { at: result, jobs };
+}
+
+/**
+ * Forward over all L steps in WebAssembly (copying x in and the results out), or null (nothing done) where
+ * `layerRunsInWasm` does not hold or a buffer is not float32.
+ * @param x - `(L, N, In)`
+ * @param h0 - `(N, H)`
+ * @param c0 - `(N, H)` for LSTM, else null
+ * @param save - keep every step's activations for backward (`saved`); when false, `saved` holds empty arrays
+ */
+export function recurrentLayerForwardWasm(
+  spec: LayerSpec,
+  w: LayerWeights,
+  x: FloatArray,
+  h0: FloatArray,
+  c0: FloatArray | null,
+  save: boolean,
+): LayerForwardResult | null {
+  if (!isF32(x) || !isF32(h0) || (c0 !== null && !isF32(c0)) || !layerRunsInWasm(spec, w)) return null;
+  const { mode, L, N, In, H } = spec;
+  const m = wasmKernels();
+  const regions = new Regions(m.free);
+  const xAt = regions.take(L * N * In);
+  const mem = reserve(m, m.exports!, regions.end);
+  if (mem === null) return null;
+  mem.set(x.subarray(0, L * N * In), xAt >> 2);
+  const at = runLayerInMemory(spec, w, xAt, h0, c0, save, regions);
+  if (at === null) return null;
+  const view = m.view; // (grown by runLayerInMemory; the products never grow it)
+  const copy = (byte: number, floats: number): Float32Array => view.slice(byte >> 2, (byte >> 2) + floats);
+  const S = N * H;
+  const isLstm = mode === 'LSTM';
+  const none = new Float32Array(0);
+  const saved: LayerSaved = save
+    ? {
+        acts: copy(at.acts, L * N * GATES[mode] * H),
+        hs: copy(at.hs, L * S),
+        cs: isLstm ? copy(at.cs, L * S) : null,
+        hcell: null,
+        hns: mode === 'GRU' ? copy(at.hns, L * S) : null,
+      }
+    : { acts: none, hs: none, cs: isLstm ? none : null, hcell: null, hns: mode === 'GRU' ? none : null };
+  return { out: copy(at.out, L * S), hN: copy(at.hN, S), cN: isLstm ? copy(at.cN, S) : null, saved };
+}
+
+/** Row blocks `[first row, rows]`: one per thread when the layer is large enough, multiples of 4 rows, else one. */
+function rowBlocks(m: Loaded, N: number, work: number): [number, number][] {
+  const threads = m.startPool === null || N < 16 || work < LAYER_THREAD_MIN_WORK ? 1 : m.poolWorks.length + 1;
+  const count = Math.max(1, Math.min(threads, Math.floor(N / 8)));
+  const per = Math.ceil(N / count / 4) * 4;
+  const blocks: [number, number][] = [];
+  for (let n0 = 0; n0 < N; n0 += per) blocks.push([n0, Math.min(per, N - n0)]);
+  return blocks;
+}
+

@@ -1,0 +1,21 @@
+import { launchChromium } from '../test/harness.js';
+const { context, close } = await launchChromium();
+const page = await context.newPage();
+await page.goto('about:blank');
+const r = await page.evaluate(`(() => {
+  const mem = new WebAssembly.Memory({ initial: 100, maximum: 1000 });
+  const v = new Float32Array(mem.buffer);
+  const w = new Float32Array(27648).fill(1.25);
+  const out = {};
+  const time = (name, f) => { for (let i = 0; i < 200; i++) f(); const t0 = performance.now(); for (let i = 0; i < 2000; i++) f(); out[name] = (performance.now() - t0) / 2000 * 1000; };
+  time('set 27648 into wasm (us)', () => v.set(w, 1000));
+  time('slice 7680 out of wasm (us)', () => { v.slice(2000, 2000 + 7680); });
+  time('new Float32Array(7680) (us)', () => { new Float32Array(7680); });
+  time('copyWithin 27648 (us)', () => v.copyWithin(100000, 1000, 1000 + 27648));
+  time('subarray (us)', () => { v.subarray(5, 100); });
+  time('new Int32Array view (us)', () => { new Int32Array(mem.buffer, 64, 10); });
+  time('set 27648 js->js (us)', () => w.set(w.subarray(0, 13824), 13824));
+  return out;
+})()`);
+console.log(r);
+await close();
