@@ -43,8 +43,16 @@ function violations(dir: string, forbidden: (to: string) => boolean): string[] {
 }
 
 describe('layering', () => {
-  it('kernels import nothing of the package but other kernels and dtype', () => {
-    expect(violations('kernels', (t) => !t.startsWith('kernels') && t !== 'dtype.js')).toEqual([]);
+  // warnings.ts imports nothing: the kernel loader warns through it when it falls back to JavaScript.
+  it('kernels import nothing of the package but other kernels, dtype and warnings', () => {
+    expect(violations('kernels', (t) => !t.startsWith('kernels') && t !== 'dtype.js' && t !== 'warnings.js')).toEqual([]);
+  });
+
+  it('the reference cells call nothing: rnn_cells.ts imports only dtype (the table of cells picks WebAssembly)', () => {
+    expect(imports(join(core, 'kernels/cpu/rnn_cells.ts'))).toEqual(['../../dtype.js']);
+    expect(imports(join(core, 'kernels/cpu/rnn_cell_table.ts'))).toEqual(
+      expect.arrayContaining(['./rnn_cells.js', './rnn_cells_wasm.js']),
+    );
   });
 
   it('autograd imports no ops, nn, optim or io', () => {

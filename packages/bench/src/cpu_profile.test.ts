@@ -17,7 +17,11 @@ describe('bench-profile helpers', () => {
     const bytes = readFileSync(fileURLToPath(new URL('../../nn-core/build/kernels.wasm', import.meta.url)));
     const names = [...wasmExportNames(bytes).values()].sort();
     // The kernels' exported functions (assembly/index.ts), each at its own index.
-    expect(names).toEqual(['cellScratchBytes', 'gruCellForward', 'heapBase', 'lstmCellBackward', 'lstmCellForward', 'recurrentLayerSteps', 'relaxed', 'rnnTanhCellForward', 'sgemm', 'transpose', 'workBytes']);
+    expect(names).toEqual([
+      'cellScratchBytes', 'gruCellBackward', 'gruCellForward', 'heapBase', 'lstmCellBackward', 'lstmCellForward',
+      'recurrentLayerSteps', 'relaxed', 'rnnCellBackward', 'rnnReluCellForward', 'rnnTanhCellForward', 'sgemm', 'transpose',
+      'vectorAdd', 'workBytes',
+    ]);
   });
 
   it('group self time: wasm internals count for their exported caller, JS by file, idle dropped', () => {

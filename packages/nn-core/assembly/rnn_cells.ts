@@ -1,5 +1,5 @@
-// Pointwise recurrent steps in f32x4 lanes (driven by src/kernels/cpu/rnn_cells_wasm.ts): LSTM forward and
-// backward, GRU and tanh-RNN forward (their backward steps have no exp/tanh and stay in JavaScript).
+// Pointwise recurrent steps in f32x4 lanes (driven by src/kernels/cpu/rnn_cells_wasm.ts): forward and backward of
+// LSTM, GRU and RNN (tanh and relu).
 // Same equations and buffer layout as src/kernels/cpu/rnn_cells.ts (gate blocks of H per row), with
 // float32 exp/sigmoid/tanh after Cephes' expf and tanhf (max relative error a few float32 ulps) instead of
 // double-precision Math. Rows whose H is not a multiple of 4 finish through a 4-lane scratch copy, so every
@@ -226,5 +226,126 @@ export function rnnTanhCellForward(n: i32, xp: usize, hp: usize, acts: usize, h:
     v128.store(tmp + 32, tanhV(f32x4.add(v128.load(tmp), v128.load(tmp + 16))));
     scatter(tmp + 32, 1, t, acts + o, 0);
     scatter(tmp + 32, 1, t, h + o, 0);
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function relu4(a: v128): v128 {
+  // a > 0 ? a : 0, as the JavaScript cell (NaN and −0 give +0; f32x4.max would keep NaN)
+  return v128.and(a, f32x4.gt(a, splat(0)));
+}
+
+/** h = acts = relu(xp + hp) over `n` contiguous elements (a relu RNN step); the same bits as the JavaScript cell. */
+export function rnnReluCellForward(n: i32, xp: usize, hp: usize, acts: usize, h: usize, tmp: usize): void {
+  const n4 = n & ~3;
+  for (let k = 0; k < n4; k += 4) {
+    const o = <usize>k * 4;
+    const v = relu4(f32x4.add(v128.load(xp + o), v128.load(hp + o)));
+    v128.store(acts + o, v);
+    v128.store(h + o, v);
+  }
+  if (n4 < n) {
+    const o = <usize>n4 * 4;
+    const t = n - n4;
+    gather(xp + o, 0, 1, t, tmp);
+    gather(hp + o, 0, 1, t, tmp + 16);
+    v128.store(tmp + 32, relu4(f32x4.add(v128.load(tmp), v128.load(tmp + 16))));
+    scatter(tmp + 32, 1, t, acts + o, 0);
+    scatter(tmp + 32, 1, t, h + o, 0);
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function rnnBackward4(relu: bool, acts: usize, dh: usize, dxp: usize): void {
+  const v = v128.load(acts);
+  const d = v128.load(dh);
+  // relu: dh where h > 0 (exact); tanh: dh·(1 − h²)
+  const g = relu ? v128.and(d, f32x4.gt(v, splat(0))) : f32x4.mul(d, f32x4.sub(splat(1), f32x4.mul(v, v)));
+  v128.store(dxp, g);
+}
+
+/**
+ * da = dh⊙(1 − h²) (tanh) or dh⊙[h > 0] (relu, `relu` ≠ 0) over `n` contiguous elements; acts is the step's h.
+ * The direct part of dh_prev is 0 for an RNN (the JavaScript side clears it).
+ */
+export function rnnCellBackward(relu: i32, n: i32, acts: usize, dh: usize, dxp: usize, tmp: usize): void {
+  const n4 = n & ~3;
+  if (relu !== 0) for (let k = 0; k < n4; k += 4) rnnBackward4(true, acts + <usize>k * 4, dh + <usize>k * 4, dxp + <usize>k * 4);
+  else for (let k = 0; k < n4; k += 4) rnnBackward4(false, acts + <usize>k * 4, dh + <usize>k * 4, dxp + <usize>k * 4);
+  if (n4 < n) {
+    const o = <usize>n4 * 4;
+    const t = n - n4;
+    gather(acts + o, 0, 1, t, tmp);
+    gather(dh + o, 0, 1, t, tmp + 16);
+    if (relu !== 0) rnnBackward4(true, tmp, tmp + 16, tmp + 32);
+    else rnnBackward4(false, tmp, tmp + 16, tmp + 32);
+    scatter(tmp + 32, 1, t, dxp + o, 0);
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function gruBackward4(acts: usize, as: usize, hPrev: usize, hn: usize, dh: usize, dxp: usize, dhp: usize, dhPrev: usize): void {
+  const one = splat(1);
+  const r = v128.load(acts);
+  const z = v128.load(acts + as);
+  const n = v128.load(acts + 2 * as);
+  const d = v128.load(dh);
+  // the JavaScript cell's order of operations, each rounded to float32 here
+  const dan = f32x4.mul(f32x4.mul(d, f32x4.sub(one, z)), f32x4.sub(one, f32x4.mul(n, n)));
+  const dar = f32x4.mul(f32x4.mul(f32x4.mul(dan, v128.load(hn)), r), f32x4.sub(one, r));
+  const daz = f32x4.mul(f32x4.mul(f32x4.mul(d, f32x4.sub(v128.load(hPrev), n)), z), f32x4.sub(one, z));
+  v128.store(dxp, dar);
+  v128.store(dxp + as, daz);
+  v128.store(dxp + 2 * as, dan);
+  v128.store(dhp, dar);
+  v128.store(dhp + as, daz);
+  v128.store(dhp + 2 * as, f32x4.mul(dan, r));
+  v128.store(dhPrev, f32x4.mul(d, z));
+}
+
+/**
+ * da_n = dh⊙(1 − z)⊙(1 − n²); da_r = da_n⊙hn⊙r(1 − r); da_z = dh⊙(h_prev − n)⊙z(1 − z); dxp = (da_r, da_z, da_n),
+ * dhp = (da_r, da_z, da_n⊙r); dh_prev(direct) = dh⊙z. acts, dxp, dhp `(N, 3H)`; hPrev, hn, dh, dhPrev `(N, H)`.
+ */
+export function gruCellBackward(
+  N: i32, H: i32, acts: usize, hPrev: usize, hn: usize, dh: usize, dxp: usize, dhp: usize, dhPrev: usize, tmp: usize,
+): void {
+  const gs = <usize>H * 4;
+  const H4 = H & ~3;
+  for (let n = 0; n < N; n++) {
+    const r = <usize>n * 3 * gs;
+    const s = <usize>n * gs;
+    for (let j = 0; j < H4; j += 4) {
+      const o = <usize>j * 4;
+      gruBackward4(acts + r + o, gs, hPrev + s + o, hn + s + o, dh + s + o, dxp + r + o, dhp + r + o, dhPrev + s + o);
+    }
+    if (H4 < H) {
+      const o = <usize>H4 * 4;
+      const t = H - H4;
+      gather(acts + r + o, gs, 3, t, tmp);
+      gather(hPrev + s + o, 0, 1, t, tmp + 48);
+      gather(hn + s + o, 0, 1, t, tmp + 64);
+      gather(dh + s + o, 0, 1, t, tmp + 80);
+      gruBackward4(tmp, 16, tmp + 48, tmp + 64, tmp + 80, tmp + 96, tmp + 144, tmp + 192);
+      scatter(tmp + 96, 3, t, dxp + r + o, gs);
+      scatter(tmp + 144, 3, t, dhp + r + o, gs);
+      scatter(tmp + 192, 1, t, dhPrev + s + o, 0);
+    }
+  }
+}
+
+/** out = a + b over `n` contiguous elements (a backward step's total hidden gradient: carried + output's). */
+export function vectorAdd(n: i32, a: usize, b: usize, out: usize): void {
+  const n4 = n & ~3;
+  for (let k = 0; k < n4; k += 4) {
+    const o = <usize>k * 4;
+    v128.store(out + o, f32x4.add(v128.load(a + o), v128.load(b + o)));
+  }
+  for (let k = n4; k < n; k++) {
+    const o = <usize>k * 4;
+    store<f32>(out + o, load<f32>(a + o) + load<f32>(b + o));
   }
 }

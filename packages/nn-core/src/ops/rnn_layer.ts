@@ -6,7 +6,8 @@ import { defineMultiOp, willRecord } from '../autograd/define_op.js';
 import { Tensor } from '../autograd/tensor.js';
 import type { FloatArray } from '../dtype.js';
 import { recurrentLayerBackward, recurrentLayerForward, type LayerSpec, type LayerWeights } from '../kernels/cpu/rnn_layer.js';
-import { gatesOf, type CellMode } from '../kernels/cpu/rnn_cells.js';
+import { gatesOf } from '../kernels/cpu/rnn_cell_table.js';
+import type { CellMode } from '../kernels/cpu/rnn_cells.js';
 import { fmtShape, ShapeError } from '../shape.js';
 
 export type { CellMode } from '../kernels/cpu/rnn_cells.js';

@@ -27,6 +27,7 @@
  * between the calling thread and the workers of wasm_threads.ts (same bits at every thread count).
  */
 import { PLATFORM, readKernelBuild } from '#platform';
+import { warn } from '../../warnings.js';
 import { JOB_SGEMM, nodeWorkerCtor, SgemmPool, splitRows, threadTesting, type PoolJob, type SgemmArgs } from './wasm_threads.js';
 
 /** Which kernel float32 `gemm` calls of more than a few thousand multiply-adds use. */
@@ -54,6 +55,12 @@ export interface KernelExports {
     xp: number, whhT: number, bhh: number, h0: number, c0: number, lengths: number,
     out: number, acts: number, hs: number, cs: number, hns: number, hp: number, work: number,
   ): void;
+  rnnReluCellForward(n: number, xp: number, hp: number, acts: number, h: number, tmp: number): void;
+  gruCellBackward(
+    N: number, H: number, acts: number, hPrev: number, hn: number, dh: number, dxp: number, dhp: number, dhPrev: number, tmp: number,
+  ): void;
+  rnnCellBackward(relu: number, n: number, acts: number, dh: number, dxp: number, tmp: number): void;
+  vectorAdd(n: number, a: number, b: number, out: number): void;
 }
 
 /** The part of the WebAssembly JS API used here (the global is not in this package's type libs). */
@@ -205,11 +212,30 @@ function loadShared(api: WasmApi, backend: GemmBackend, threads: number): Loaded
   return { backend, exports, work, free, view: new Float32Array(exports.memory.buffer), pool: null, startPool, poolWorks };
 }
 
+let fallbackWarned = false;
+
+/**
+ * Warns once per process (through `warn`, see warnings.ts) that float32 products and recurrent steps fell back to
+ * JavaScript although WebAssembly was not opted out of (`RECURRENT_KERNELS=js` chooses JavaScript silently).
+ */
+function warnJsFallback(reason: string): void {
+  if (fallbackWarned) return;
+  fallbackWarned = true;
+  warn(
+    `WebAssembly kernels unavailable (${reason}): float32 products and recurrent steps run in JavaScript, several ` +
+      'times slower. `pnpm install` builds them (packages/nn-core/build/); RECURRENT_KERNELS=js chooses JavaScript without this warning.',
+  );
+}
+
 function load(): Loaded {
   const none: Loaded = { backend: 'js', exports: null, work: 0, free: 0, view: new Float32Array(0), pool: null, startPool: null, poolWorks: [] };
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   const want = requestedBackend();
-  if (want === 'js' || api === undefined) return none;
+  if (want === 'js') return none;
+  if (api === undefined) {
+    warnJsFallback('this engine has no WebAssembly');
+    return none;
+  }
   const threads = requestedThreads ?? coreCount();
   const candidates: [GemmBackend, string][] = [['wasm-relaxed-simd', 'kernels_relaxed.wasm'], ['wasm-simd', 'kernels.wasm']];
   for (const [backend, file] of candidates) {
@@ -224,6 +250,8 @@ function load(): Loaded {
     const free = align(work + Math.max(exports.workBytes(), exports.cellScratchBytes()), 64);
     return { backend, exports, work, free, view: new Float32Array(exports.memory.buffer), pool: null, startPool: null, poolWorks: [] };
   }
+  // In a browser nothing is loaded before kernelsReady() has fetched the builds: only its outcome is a fallback.
+  if (PLATFORM !== 'browser') warnJsFallback(`build/${candidates.map(([, f]) => f).join(', ')} missing or rejected by this engine`);
   return none;
 }
 
@@ -254,7 +282,11 @@ export function kernelsReady(): Promise<GemmBackend> {
 async function prepareKernels(): Promise<GemmBackend> {
   const now = wasmKernels();
   const api = (globalThis as { WebAssembly?: WasmApi & AsyncWasmApi }).WebAssembly;
-  if (now.backend !== 'js' || requestedBackend() === 'js' || api === undefined || typeof fetch !== 'function') return now.backend;
+  if (now.backend !== 'js' || requestedBackend() === 'js' || api === undefined) return now.backend;
+  if (typeof fetch !== 'function') {
+    warnJsFallback('no fetch() to load the builds with');
+    return now.backend;
+  }
   // Builds are fetched one at a time, fastest first, and only until one compiles: an engine that accepts the
   // relaxed build (every current browser) downloads nothing else.
   for (const [file, url] of buildUrls()) {
@@ -270,7 +302,9 @@ async function prepareKernels(): Promise<GemmBackend> {
   }
   // No kernel call is running (they are synchronous), so the next product simply loads the prepared module.
   loaded = null;
-  return wasmKernels().backend;
+  const backend = wasmKernels().backend;
+  if (backend === 'js') warnJsFallback('the builds could not be fetched or compiled');
+  return backend;
 }
 
 /**

@@ -1,19 +1,17 @@
 /**
- * Pointwise parts of one recurrent step for every cell kind, forward and backward side by side.
+ * The reference cells: pointwise parts of one recurrent step for every cell kind, forward and backward side by
+ * side, in plain JavaScript with double-precision Math (float64 always runs these; float32 runs them where the
+ * WebAssembly steps of rnn_cells_wasm.ts are unavailable, and they are those steps' test oracle). Which one a layer
+ * runs is chosen in one place, the table of cells (rnn_cell_table.ts).
  * The matrix products (x·W_ihᵀ + b_ih for all steps, h·W_hhᵀ + b_hh per step) are done by the layer driver;
  * these loops take one step's pre-activations and states for N rows.
  *
  * Buffers are row-major: `xp`, `hp` are `(N, G·H)` (gate blocks of H in PyTorch's order), states `(N, H)`.
  */
 import type { FloatArray } from '../../dtype.js';
-import { gruCellForwardWasm, lstmCellBackwardWasm, lstmCellForwardWasm, rnnTanhCellForwardWasm } from './rnn_cells_wasm.js';
 
 export type CellMode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
 
-/** Gates per cell: RNN 1, GRU 3 (r, z, n), LSTM 4 (i, f, g, o). */
-export function gatesOf(mode: CellMode): number {
-  return mode === 'LSTM' ? 4 : mode === 'GRU' ? 3 : 1;
-}
 
 /** One step's buffers. `acts` receives the activations backward needs: `(N, G·H)`. */
 export interface StepIO {
@@ -36,16 +34,9 @@ const sigmoid = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.e
 
 /**
  * i, f, g, o = σ, σ, tanh, σ of (xp + hp); c = f⊙c_prev + i⊙g; h = o⊙tanh(c).
- * Float32 runs in WebAssembly SIMD when available (rnn_cells_wasm.ts), float64 always in `lstmCellForwardJs`.
  * @see https://pytorch.org/docs/stable/generated/torch.nn.LSTM.html
  */
 export function lstmCellForward(s: StepIO): void {
-  if (s.xp instanceof Float32Array && lstmCellForwardWasm(s)) return;
-  lstmCellForwardJs(s);
-}
-
-/** The LSTM forward step in JavaScript with double-precision Math (and the WebAssembly step's reference twin). */
-export function lstmCellForwardJs(s: StepIO): void {
   const { N, H, xp, hp, cPrev, acts, h, c } = s;
   const G = 4 * H;
   for (let n = 0; n < N; n++) {
@@ -68,16 +59,9 @@ export function lstmCellForwardJs(s: StepIO): void {
 
 /**
  * r = σ(xp_r + hp_r), z = σ(xp_z + hp_z), n = tanh(xp_n + r⊙hp_n), h = (1 − z)⊙n + z⊙h_prev.
- * Float32 runs in WebAssembly SIMD when available (rnn_cells_wasm.ts), float64 always in `gruCellForwardJs`.
  * @see https://pytorch.org/docs/stable/generated/torch.nn.GRU.html
  */
 export function gruCellForward(s: StepIO): void {
-  if (s.xp instanceof Float32Array && gruCellForwardWasm(s)) return;
-  gruCellForwardJs(s);
-}
-
-/** The GRU forward step in JavaScript with double-precision Math (and the WebAssembly step's reference twin). */
-export function gruCellForwardJs(s: StepIO): void {
   const { N, H, xp, hp, hPrev, acts, h, hn } = s;
   const G = 3 * H;
   for (let n = 0; n < N; n++) {
@@ -96,14 +80,8 @@ export function gruCellForwardJs(s: StepIO): void {
   }
 }
 
-/** h = tanh(xp + hp) or relu(xp + hp). Float32 tanh runs in WebAssembly SIMD when available. */
+/** h = tanh(xp + hp) or relu(xp + hp). */
 export function rnnCellForward(s: StepIO, relu: boolean): void {
-  if (!relu && s.xp instanceof Float32Array && rnnTanhCellForwardWasm(s)) return;
-  rnnCellForwardJs(s, relu);
-}
-
-/** The RNN forward step in JavaScript with double-precision Math (and the WebAssembly step's reference twin). */
-export function rnnCellForwardJs(s: StepIO, relu: boolean): void {
   const { N, H, xp, hp, acts, h } = s;
   for (let k = 0; k < N * H; k++) {
     const a = xp[k] + hp[k];
@@ -137,15 +115,9 @@ export interface StepGrad {
 
 /**
  * do = dh⊙tanh(c); dc_t = dc + dh⊙o⊙(1 − tanh²c); di = dc_t⊙g; df = dc_t⊙c_prev; dg = dc_t⊙i; dc_prev = dc_t⊙f;
- * pre-activations: σ' = s(1 − s), tanh' = 1 − t². Float32 runs in WebAssembly SIMD when available.
+ * pre-activations: σ' = s(1 − s), tanh' = 1 − t².
  */
 export function lstmCellBackward(s: StepGrad): void {
-  if (s.acts instanceof Float32Array && lstmCellBackwardWasm(s)) return;
-  lstmCellBackwardJs(s);
-}
-
-/** The LSTM backward step in JavaScript with double-precision Math (and the WebAssembly step's reference twin). */
-export function lstmCellBackwardJs(s: StepGrad): void {
   const { N, H, acts, cPrev, c, dh, dc, dxp, dcPrev, dhPrevDirect } = s;
   const G = 4 * H;
   for (let n = 0; n < N; n++) {

@@ -1,9 +1,11 @@
 /**
- * Float32 recurrent steps in WebAssembly SIMD (source: assembly/rnn_cells.ts): LSTM forward and backward, GRU and
- * tanh-RNN forward. The JavaScript side copies one step's buffers into the kernels module's memory, runs the
+ * Float32 recurrent steps in WebAssembly SIMD (source: assembly/rnn_cells.ts): forward and backward of LSTM, GRU and
+ * RNN (tanh and relu). The JavaScript side copies one step's buffers into the kernels module's memory, runs the
  * pointwise kernel and copies the results out.
- * Its exp/sigmoid/tanh are float32 approximations (Cephes expf/tanhf, a few ulps), so results differ from the
- * exact-math JavaScript cell (rnn_cells.ts, the reference twin) in the last bits; float64 never comes here.
+ * Its exp/sigmoid/tanh are float32 approximations (Cephes expf/tanhf, a few ulps), and every product is rounded to
+ * float32 where the JavaScript cell (rnn_cells.ts, the reference twin) computes in double and rounds once, so results
+ * differ in the last bits (the relu RNN's steps, with no arithmetic beyond one sum, are bit-identical); float64 never
+ * comes here.
  */
 import { reserve, wasmKernels, type KernelExports } from './gemm_wasm.js';
 import type { StepGrad, StepIO } from './rnn_cells.js';
@@ -84,4 +86,38 @@ export function rnnTanhCellForwardWasm(s: StepIO): boolean {
   return runInWasm([f32(xp, S), f32(hp, S)], [f32(acts, S), f32(h, S)], (ex, p, work) =>
     ex.rnnTanhCellForward(S, p[0], p[1], p[2], p[3], work),
   );
+}
+
+/** relu-RNN forward step in WebAssembly; false (nothing done) when unavailable or a buffer is not float32. */
+export function rnnReluCellForwardWasm(s: StepIO): boolean {
+  const { N, H, xp, hp, acts, h } = s;
+  if (!allFloat32(xp, hp, acts, h)) return false;
+  const S = N * H;
+  return runInWasm([f32(xp, S), f32(hp, S)], [f32(acts, S), f32(h, S)], (ex, p, work) =>
+    ex.rnnReluCellForward(S, p[0], p[1], p[2], p[3], work),
+  );
+}
+
+/** GRU backward step in WebAssembly; false (nothing done) when unavailable or a buffer is not float32. */
+export function gruCellBackwardWasm(s: StepGrad): boolean {
+  const { N, H, acts, hPrev, hn, dh, dxp, dhp, dhPrevDirect } = s;
+  if (!allFloat32(acts, hPrev, hn, dh, dxp, dhp, dhPrevDirect)) return false;
+  const [G, S] = [3 * N * H, N * H];
+  return runInWasm(
+    [f32(acts, G), f32(hPrev, S), f32(hn, S), f32(dh, S)],
+    [f32(dxp, G), f32(dhp, G), f32(dhPrevDirect, S)],
+    (ex, p, work) => ex.gruCellBackward(N, H, p[0], p[1], p[2], p[3], p[4], p[5], p[6], work),
+  );
+}
+
+/** RNN backward step (tanh, or relu when `relu`) in WebAssembly; false (nothing done) when unavailable or not float32. */
+export function rnnCellBackwardWasm(s: StepGrad, relu: boolean): boolean {
+  const { N, H, acts, dh, dxp, dhPrevDirect } = s;
+  if (!allFloat32(acts, dh, dxp)) return false;
+  const S = N * H;
+  const ran = runInWasm([f32(acts, S), f32(dh, S)], [f32(dxp, S)], (ex, p, work) =>
+    ex.rnnCellBackward(relu ? 1 : 0, S, p[0], p[1], p[2], work),
+  );
+  if (ran) dhPrevDirect.fill(0, 0, S);
+  return ran;
 }

@@ -10,19 +10,9 @@
 import { allocate, type FloatArray } from '../../dtype.js';
 import { withResidentOperands } from './gemm_wasm.js';
 import { gemm } from './matmul.js';
+import { CELLS, gatesOf } from './rnn_cell_table.js';
+import type { CellMode, StepIO } from './rnn_cells.js';
 import { fillRows, recurrentLayerForwardWasm } from './rnn_layer_wasm.js';
-import {
-  gatesOf,
-  gruCellBackward,
-  gruCellForward,
-  lstmCellBackward,
-  lstmCellForward,
-  rnnCellBackward,
-  rnnCellForward,
-  type CellMode,
-  type StepGrad,
-  type StepIO,
-} from './rnn_cells.js';
 
 export interface LayerSpec {
   mode: CellMode;
@@ -124,9 +114,9 @@ export function recurrentLayerForwardSteps(
   const saved: LayerSaved = {
     acts: make(L * N * GH),
     hs: make(L * N * Hout),
-    cs: mode === 'LSTM' ? make(L * N * H) : null,
+    cs: CELLS[mode].saves.c ? make(L * N * H) : null,
     hcell: w.wHr !== null ? make(L * N * H) : null,
-    hns: mode === 'GRU' ? make(L * N * H) : null,
+    hns: CELLS[mode].saves.hn ? make(L * N * H) : null,
   };
   const hp = make(N * GH);
   const out = make(L * N * Hout);
@@ -168,9 +158,7 @@ export function recurrentLayerForwardSteps(
 }
 
 function stepForward(mode: CellMode, io: StepIO): void {
-  if (mode === 'LSTM') lstmCellForward(io);
-  else if (mode === 'GRU') gruCellForward(io);
-  else rnnCellForward(io, mode === 'RNN_RELU');
+  CELLS[mode].forward(io);
 }
 
 /** Rows whose step t is padding keep their previous state. */

@@ -6,8 +6,10 @@
 import { allocate, type FloatArray } from '../../dtype.js';
 import { withResidentOperands } from './gemm_wasm.js';
 import { gemm } from './matmul.js';
-import { gatesOf, gruCellBackward, lstmCellBackward, rnnCellBackward, type CellMode, type StepGrad } from './rnn_cells.js';
+import { CELLS, gatesOf } from './rnn_cell_table.js';
+import type { StepGrad } from './rnn_cells.js';
 import { timeAt, type LayerSaved, type LayerSpec, type LayerWeights } from './rnn_layer.js';
+import { recurrentLayerBackwardWasm } from './rnn_layer_backward_wasm.js';
 
 export interface LayerGrads {
   dx: FloatArray;
@@ -21,6 +23,8 @@ export interface LayerGrads {
 }
 
 /**
+ * BPTT of one layer: in the WebAssembly kernels' memory from start to end where that applies (float32, see
+ * rnn_layer_backward_wasm.ts), else step by step from JavaScript. Both give the same bits.
  * @param dOut - `(L, N, Hout)` gradient of the layer output
  * @param dhN - `(N, Hout)`; dcN - `(N, H)` (LSTM)
  */
@@ -35,12 +39,65 @@ export function recurrentLayerBackward(
   dhN: FloatArray,
   dcN: FloatArray | null,
 ): LayerGrads {
-  const { mode, L, N, In, H, Hout } = spec;
+  return (
+    recurrentLayerBackwardWasm(spec, w, x, h0, c0, saved, dOut, dhN, dcN) ??
+    recurrentLayerBackwardStepwise(spec, w, x, h0, c0, saved, dOut, dhN, dcN)
+  );
+}
+
+/** BPTT driven step by step from JavaScript (each cell step in WebAssembly or JavaScript, as the table picks). */
+export function recurrentLayerBackwardStepwise(
+  spec: LayerSpec,
+  w: LayerWeights,
+  x: FloatArray,
+  h0: FloatArray,
+  c0: FloatArray | null,
+  saved: LayerSaved,
+  dOut: FloatArray,
+  dhN: FloatArray,
+  dcN: FloatArray | null,
+): LayerGrads {
+  const { mode, L, N, H, Hout } = spec;
   const GH = gatesOf(mode) * H;
   const make = (n: number): FloatArray => allocate(x instanceof Float64Array ? 'float64' : 'float32', n) as FloatArray;
   const dxp = make(L * N * GH);
-  const dhp = mode === 'GRU' ? make(L * N * GH) : dxp;
-  const dhTot = make(L * N * Hout);
+  const dhp = CELLS[mode].ownHiddenGrad ? make(L * N * GH) : dxp;
+  const hPrevAll = make(L * N * Hout);
+  for (let t = 0; t < L; t++) hPrevAll.set(stateBefore(spec, saved.hs, h0, t, Hout), t * N * Hout);
+  const carried = recurrentStepsBackward(spec, w, c0, saved, hPrevAll, dOut, dhN, dcN, dxp, dhp, make(L * N * Hout), make);
+  return weightGrads(spec, w, x, saved, hPrevAll, dxp, dhp, carried.dhTot, carried.dh0, carried.dc0, make);
+}
+
+/**
+ * The state step t started from (`(N, width)`: the saved state of the step before it in processing order, or the
+ * initial state): stacked for all t as H_prev, so that Σ_t dHp_tᵀ·h_prev,t is one GEMM.
+ */
+export function stateBefore(spec: LayerSpec, states: FloatArray, initial: FloatArray, t: number, width: number): FloatArray {
+  const p = spec.reverse ? t + 1 : t - 1;
+  const n = spec.N * width;
+  return p >= 0 && p < spec.L ? states.subarray(p * n, (p + 1) * n) : initial;
+}
+
+/**
+ * The steps from last to first: fills dxp, dhp, dhTot (the total gradient of every step's output, for dW_hr);
+ * returns it with dL/dh0 and dL/dc0.
+ */
+function recurrentStepsBackward(
+  spec: LayerSpec,
+  w: LayerWeights,
+  c0: FloatArray | null,
+  saved: LayerSaved,
+  hPrevAll: FloatArray,
+  dOut: FloatArray,
+  dhN: FloatArray,
+  dcN: FloatArray | null,
+  dxp: FloatArray,
+  dhp: FloatArray,
+  dhTot: FloatArray,
+  make: (n: number) => FloatArray,
+): { dh0: FloatArray; dc0: FloatArray | null; dhTot: FloatArray } {
+  const { mode, L, N, H, Hout } = spec;
+  const GH = gatesOf(mode) * H;
   const dhcell = w.wHr !== null ? make(N * H) : null;
   let dh: FloatArray = dhN.slice();
   let dhNext: FloatArray = make(N * Hout);
@@ -63,7 +120,7 @@ export function recurrentLayerBackward(
         N,
         H,
         acts: saved.acts.subarray(t * N * GH, (t + 1) * N * GH),
-        hPrev: inRange ? saved.hs.subarray(prevT * N * Hout, (prevT + 1) * N * Hout) : h0,
+        hPrev: hPrevAll.subarray(t * N * Hout, (t + 1) * N * Hout),
         cPrev: saved.cs === null ? null : inRange ? saved.cs.subarray(prevT * N * H, (prevT + 1) * N * H) : c0,
         c: saved.cs?.subarray(t * N * H, (t + 1) * N * H) ?? null,
         hn: saved.hns?.subarray(t * N * H, (t + 1) * N * H) ?? null,
@@ -74,20 +131,14 @@ export function recurrentLayerBackward(
         dhPrevDirect: dhNext,
         dcPrev: dcNext,
       };
-      stepBackward(mode, g);
+      CELLS[mode].backward(g);
       passPadded(spec, t, g, dh, dc, GH, Hout, H);
       gemm(false, false, N, Hout, GH, 1, g.dhp, w.wHh, 1, dhNext);
       [dh, dhNext] = [dhNext, dh];
       if (dc !== null) [dc, dcNext] = [dcNext!, dc];
     }
   });
-  return weightGrads(spec, w, x, h0, saved, dxp, dhp, dhTot, dh, dc, make);
-}
-
-function stepBackward(mode: CellMode, g: StepGrad): void {
-  if (mode === 'LSTM') lstmCellBackward(g);
-  else if (mode === 'GRU') gruCellBackward(g);
-  else rnnCellBackward(g, mode === 'RNN_RELU');
+  return { dh0: dh, dc0: dc, dhTot };
 }
 
 /** dL/dh_t = carried gradient + dOut_t on valid rows; padding rows get 0 (their output was a constant zero). */
@@ -123,11 +174,11 @@ function weightGrads(
   spec: LayerSpec,
   w: LayerWeights,
   x: FloatArray,
-  h0: FloatArray,
   saved: LayerSaved,
+  hPrevAll: FloatArray,
   dxp: FloatArray,
   dhp: FloatArray,
-  dhTot: FloatArray,
+  dhTot: FloatArray | null,
   dh0: FloatArray,
   dc0: FloatArray | null,
   make: (n: number) => FloatArray,
@@ -135,27 +186,29 @@ function weightGrads(
   const { mode, L, N, In, H, Hout } = spec;
   const GH = gatesOf(mode) * H;
   const R = L * N;
-  const dWih = make(GH * In);
-  gemm(true, false, GH, In, R, 1, dxp, x, 0, dWih);
-  const dx = make(R * In);
-  gemm(false, false, R, In, GH, 1, dxp, w.wIh, 0, dx);
-  // H_prev stacks the state each step started from, so that Σ_t dHp_tᵀ·h_prev,t is one GEMM.
-  const hPrevAll = make(R * Hout);
-  for (let t = 0; t < L; t++) {
-    const p = spec.reverse ? t + 1 : t - 1;
-    hPrevAll.set(p >= 0 && p < L ? saved.hs.subarray(p * N * Hout, (p + 1) * N * Hout) : h0, t * N * Hout);
-  }
-  const dWhh = make(GH * Hout);
-  gemm(true, false, GH, Hout, R, 1, dhp, hPrevAll, 0, dWhh);
-  let dWhr: FloatArray | null = null;
-  if (w.wHr !== null) {
-    dWhr = make(Hout * H);
-    gemm(true, false, Hout, H, R, 1, dhTot, saved.hcell!, 0, dWhr);
-  }
-  const dbIh = w.bIh === null ? null : columnSums(dxp, R, GH, make);
-  // Except for GRU the two biases see the same pre-activation gradient (dhp is dxp): sum it once.
-  const dbHh = w.bHh === null ? null : dhp === dxp && dbIh !== null ? dbIh.slice() : columnSums(dhp, R, GH, make);
-  return { dx, dh0, dc0, dWih, dWhh, dbIh, dbHh, dWhr };
+  // dXp enters three products (four with its column sums), dHp and H_prev one or two: copied in once.
+  const resident = [
+    { array: dxp, rows: R, cols: GH, transposed: false },
+    { array: dhp === dxp ? null : dhp, rows: R, cols: GH, transposed: false },
+    { array: hPrevAll, rows: R, cols: Hout, transposed: false },
+  ];
+  return withResidentOperands(resident, () => {
+    const dWih = make(GH * In);
+    gemm(true, false, GH, In, R, 1, dxp, x, 0, dWih);
+    const dx = make(R * In);
+    gemm(false, false, R, In, GH, 1, dxp, w.wIh, 0, dx);
+    const dWhh = make(GH * Hout);
+    gemm(true, false, GH, Hout, R, 1, dhp, hPrevAll, 0, dWhh);
+    let dWhr: FloatArray | null = null;
+    if (w.wHr !== null) {
+      dWhr = make(Hout * H);
+      gemm(true, false, Hout, H, R, 1, dhTot!, saved.hcell!, 0, dWhr);
+    }
+    const dbIh = w.bIh === null ? null : columnSums(dxp, R, GH, make);
+    // Except for GRU the two biases see the same pre-activation gradient (dhp is dxp): sum it once.
+    const dbHh = w.bHh === null ? null : dhp === dxp && dbIh !== null ? dbIh.slice() : columnSums(dhp, R, GH, make);
+    return { dx, dh0, dc0, dWih, dWhh, dbIh, dbHh, dWhr };
+  });
 }
 
 /**

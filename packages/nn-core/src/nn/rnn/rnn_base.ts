@@ -15,7 +15,7 @@ import { warn } from '../../warnings.js';
 import { uniform_ } from '../init.js';
 import { Module, moduleDtype, type ModuleOptions } from '../module.js';
 import { Parameter } from '../parameter.js';
-import { gatesOf } from '../../kernels/cpu/rnn_cells.js';
+import { gatesOf } from '../../kernels/cpu/rnn_cell_table.js';
 import { checkLengths, type Lengths } from './lengths.js';
 import { PackedSequence, packPaddedSequence, padPackedSequence } from './packed.js';
 

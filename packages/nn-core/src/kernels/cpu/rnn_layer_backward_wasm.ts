@@ -1,0 +1,144 @@
+/**
+ * Float32 BPTT of one layer (rnn_layer_backward.ts) run in the WebAssembly kernels' memory from start to end. The
+ * saved activations and states, the output gradient, x and the weights are copied in once; every step runs three
+ * kernels in place (total hidden gradient, the cell's backward step, dh_prev += dHp_t·W_hh); the weight and input
+ * gradients are products over the gate gradients where the steps left them; only the results are copied out.
+ * Driven step by step from JavaScript, each step's operands went in and out of the module several times, and the
+ * gate gradients of all steps once more for the products.
+ *
+ * Same kernels, same arguments, same order as the step-by-step path (`recurrentLayerBackwardStepwise`), so the same
+ * bits at any thread count. Not for a projected LSTM, float64, or sizes where the gemm would leave a product to
+ * JavaScript (fewer than WASM_MIN_WORK multiply-adds): the step-by-step path serves those.
+ */
+import type { FloatArray } from '../../dtype.js';
+import { reserve, sgemmInMemory, wasmKernels } from './gemm_wasm.js';
+import { WASM_MIN_WORK } from './matmul.js';
+import { CELLS } from './rnn_cell_table.js';
+import { timeAt, type LayerSaved, type LayerSpec, type LayerWeights } from './rnn_layer.js';
+import { stateBefore, type LayerGrads } from './rnn_layer_backward.js';
+
+/** Bytes per float: the kernels take byte offsets. */
+const B = 4;
+
+/** The layer's gradients, or null when this path does not apply (nothing was written). */
+export function recurrentLayerBackwardWasm(
+  spec: LayerSpec,
+  w: LayerWeights,
+  x: FloatArray,
+  h0: FloatArray,
+  c0: FloatArray | null,
+  saved: LayerSaved,
+  dOut: FloatArray,
+  dhN: FloatArray,
+  dcN: FloatArray | null,
+): LayerGrads | null {
+  const { mode, L, N, In, H } = spec;
+  const cell = CELLS[mode];
+  const GH = cell.gates * H;
+  const R = L * N;
+  const operands = [w.wIh, w.wHh, w.bIh, w.bHh, x, h0, c0, saved.acts, saved.hs, saved.cs, saved.hns, dOut, dhN, dcN];
+  if (w.wHr !== null || !operands.every((a) => a === null || a instanceof Float32Array)) return null;
+  // every product on the WebAssembly sgemm, as `gemm` would send it: the step product, dW_ih (= dx's), dW_hh, Σ rows
+  if (Math.min(N * H * GH, GH * In * R, GH * R) < WASM_MIN_WORK) return null;
+  const m = wasmKernels();
+  const ex = m.exports;
+  if (ex === null) return null;
+  const [withC, withHn, ownHp] = [cell.saves.c, cell.saves.hn, cell.ownHiddenGrad];
+  // Regions of the module memory (float indices), each 64-byte aligned, from the first free byte on.
+  let end = m.free >> 2;
+  const region = (n: number): number => {
+    const at = end;
+    end = Math.ceil((end + n) / 16) * 16;
+    return at;
+  };
+  const at = {
+    wIh: region(GH * In), wHh: region(GH * H), x: region(R * In), acts: region(R * GH), hPrev: region(R * H),
+    dOut: region(R * H), dxp: region(R * GH), dhp: ownHp ? region(R * GH) : -1, hns: withHn ? region(R * H) : -1,
+    cs: withC ? region(R * H) : -1, c0: withC ? region(N * H) : -1, tot: region(N * H), dh: region(N * H),
+    dhNext: region(N * H), dc: withC ? region(N * H) : -1, dcNext: withC ? region(N * H) : -1, ones: region(R),
+    dWih: region(GH * In), dx: region(R * In), dWhh: region(GH * H), dbIh: region(GH), dbHh: region(GH),
+  };
+  const mem = reserve(m, ex, end * 4);
+  if (mem === null) return null;
+  const put = (a: FloatArray, to: number, n: number): void => mem.set((a as Float32Array).subarray(0, n), to);
+  put(w.wIh, at.wIh, GH * In);
+  put(w.wHh, at.wHh, GH * H);
+  put(x, at.x, R * In);
+  put(saved.acts, at.acts, R * GH);
+  for (let t = 0; t < L; t++) put(stateBefore(spec, saved.hs, h0, t, H), at.hPrev + t * N * H, N * H);
+  put(dOut, at.dOut, R * H);
+  put(dhN, at.dh, N * H);
+  if (withHn) put(saved.hns!, at.hns, R * H);
+  if (withC) {
+    put(saved.cs!, at.cs, R * H);
+    put(c0!, at.c0, N * H);
+    put(dcN!, at.dc, N * H);
+  }
+  const [dh, dc] = steps(spec, at, mem);
+  // the weight and input gradients, as weightGrads computes them (rnn_layer_backward.ts)
+  const dhp = ownHp ? at.dhp : at.dxp;
+  const product = (transA: number, M: number, Nc: number, K: number, a: number, lda: number, b: number, ldb: number, c: number): void =>
+    sgemmInMemory(m, ex, { transA, transB: 0, M, N: Nc, K, alpha: 1, a: a * B, lda, b: b * B, ldb, beta: 0, c: c * B, work: m.work });
+  product(1, GH, In, R, at.dxp, GH, at.x, In, at.dWih);
+  product(0, R, In, GH, at.dxp, GH, at.wIh, In, at.dx);
+  product(1, GH, H, R, dhp, GH, at.hPrev, H, at.dWhh);
+  // (as weightGrads: the h-part's bias gradient is dbIh's copy unless that part has its own gradient)
+  const ownHBias = ownHp || w.bIh === null;
+  if (w.bIh !== null || w.bHh !== null) mem.fill(1, at.ones, at.ones + R);
+  if (w.bIh !== null) product(0, 1, GH, R, at.ones, R, at.dxp, GH, at.dbIh);
+  if (w.bHh !== null && ownHBias) product(0, 1, GH, R, at.ones, R, dhp, GH, at.dbHh);
+  const take = (from: number, n: number): Float32Array => {
+    const a = new Float32Array(n);
+    a.set(mem.subarray(from, from + n));
+    return a;
+  };
+  const dbIh = w.bIh === null ? null : take(at.dbIh, GH);
+  const dbHh = w.bHh === null ? null : ownHBias ? take(at.dbHh, GH) : dbIh!.slice();
+  return {
+    dx: take(at.dx, R * In), dh0: take(dh, N * H), dc0: withC ? take(dc, N * H) : null,
+    dWih: take(at.dWih, GH * In), dWhh: take(at.dWhh, GH * H), dbIh, dbHh, dWhr: null,
+  };
+}
+
+/** The steps from last to first on the regions `at`; returns where dL/dh0 and dL/dc0 ended up. */
+function steps(spec: LayerSpec, at: Record<string, number>, mem: Float32Array): [number, number] {
+  const { mode, L, N, H } = spec;
+  const cell = CELLS[mode];
+  const GH = cell.gates * H;
+  const [withC, ownHp] = [cell.saves.c, cell.ownHiddenGrad];
+  const m = wasmKernels();
+  const ex = m.exports!;
+  const tmp = m.work;
+  let [dh, dhNext, dc, dcNext] = [at.dh, at.dhNext, at.dc, at.dcNext];
+  for (let s = L - 1; s >= 0; s--) {
+    const t = timeAt(spec, s);
+    const prevT = spec.reverse ? t + 1 : t - 1;
+    const [g, h] = [t * N * GH, t * N * H];
+    ex.vectorAdd(N * H, dh * B, (at.dOut + h) * B, at.tot * B);
+    if (spec.lengths !== null) {
+      // padding rows: no output gradient, and dh, dc pass straight through to the previous step
+      for (let n = 0; n < N; n++) if (t >= spec.lengths[n]) mem.fill(0, at.tot + n * H, at.tot + (n + 1) * H);
+    }
+    const [dxp, dhp] = [at.dxp + g, (ownHp ? at.dhp : at.dxp) + g];
+    const cPrev = prevT >= 0 && prevT < L ? at.cs + prevT * N * H : at.c0;
+    cell.backwardInModule(ex, {
+      N, H, acts: (at.acts + g) * B, hPrev: (at.hPrev + h) * B, cPrev: cPrev * B, c: (at.cs + h) * B, hn: (at.hns + h) * B,
+      dh: at.tot * B, dc: dc * B, dxp: dxp * B, dhp: dhp * B, dhPrev: dhNext * B, dcPrev: dcNext * B, tmp,
+    });
+    if (!ownHp) mem.fill(0, dhNext, dhNext + N * H); // no direct part of dh_prev: all of it goes through W_hh
+    if (spec.lengths !== null) {
+      for (let n = 0; n < N; n++) {
+        if (t < spec.lengths[n]) continue;
+        mem.fill(0, dxp + n * GH, dxp + (n + 1) * GH);
+        if (ownHp) mem.fill(0, dhp + n * GH, dhp + (n + 1) * GH);
+        mem.copyWithin(dhNext + n * H, dh + n * H, dh + (n + 1) * H);
+        if (withC) mem.copyWithin(dcNext + n * H, dc + n * H, dc + (n + 1) * H);
+      }
+    }
+    const dhpProduct = { transA: 0, transB: 0, M: N, N: H, K: GH, alpha: 1, a: dhp * B, lda: GH, b: at.wHh * B, ldb: H, beta: 1 };
+    sgemmInMemory(m, ex, { ...dhpProduct, c: dhNext * B, work: m.work });
+    [dh, dhNext] = [dhNext, dh];
+    [dc, dcNext] = [dcNext, dc];
+  }
+  return [dh, dc];
+}
