@@ -161,11 +161,11 @@ describe('train (seeded end to end)', () => {
       expect(err).toBeInstanceOf(Stop);
       return info!;
     };
-    // 64 rows in batches of 16: 4 steps an epoch → ceil(3000 / 4) = 750 epochs, ceil(600 / 4) = 150 epochs of patience.
-    expect(await startOf({ epochs: undefined, patience: undefined })).toMatchObject({ epochs: 750, patience: 150, stepsPerEpoch: 4 });
-    expect(await startOf({ epochs: undefined, patience: undefined, batchSize: 64 })).toMatchObject({ epochs: 3000, patience: 600, stepsPerEpoch: 1 });
+    // 64 rows in batches of 16: 4 steps an epoch → ceil(2000 / 4) = 500 epochs, ceil(600 / 4) = 150 epochs of patience.
+    expect(await startOf({ epochs: undefined, patience: undefined })).toMatchObject({ epochs: 500, patience: 150, stepsPerEpoch: 4 });
+    expect(await startOf({ epochs: undefined, patience: undefined, batchSize: 64 })).toMatchObject({ epochs: 2000, patience: 600, stepsPerEpoch: 1 });
     expect(await startOf({ epochs: 3, patience: undefined })).toMatchObject({ epochs: 3, patience: 150 });
-    expect(await startOf({ epochs: undefined, patience: null })).toMatchObject({ epochs: 750, patience: null });
+    expect(await startOf({ epochs: undefined, patience: null })).toMatchObject({ epochs: 500, patience: null });
   });
 
   it('early stopping with patience 1 stops after the first worse epoch and restores the best weights', async () => {
