@@ -74,6 +74,12 @@ async function curves(): Promise<void> {
 
 const round = (x: number): number => Math.round(x * 1e4) / 1e4;
 
+/** `+0.1`, `−0.3`, `0.0` (one decimal, a true minus sign). */
+const signed = (x: number): string => {
+  const t = Math.abs(x).toFixed(1);
+  return t === '0.0' ? t : `${x > 0 ? '+' : '−'}${t}`;
+};
+
 interface Line {
   who: string;
   size: number;
@@ -95,7 +101,7 @@ async function table(files: string[]): Promise<void> {
     const acc = ls.map((l) => l.dev * 100);
     const mean = acc.reduce((a, b) => a + b, 0) / acc.length;
     const steps = Math.round(ls.reduce((a, l) => a + l.steps, 0) / ls.length);
-    return { mean, text: `${mean.toFixed(1)} (${Math.min(...acc).toFixed(1)}–${Math.max(...acc).toFixed(1)}${ls.length === 3 ? '' : `; ${ls.length} seeds`}) ${steps} st` };
+    return { mean, text: `${mean.toFixed(1)} (${Math.min(...acc).toFixed(1)}–${Math.max(...acc).toFixed(1)}${ls.length === 3 ? '' : `; ${ls.length} seed${ls.length === 1 ? '' : 's'}`}) ${steps} st` };
   };
   const sizes = [...new Set(lines.map((l) => l.size))].sort((a, b) => a - b);
   const torchConfigs = [...new Set(lines.filter((l) => l.who === 'torch').map((l) => l.config))];
@@ -118,7 +124,7 @@ async function table(files: string[]): Promise<void> {
       cell('ours-old', 'defaults')?.text ?? '—',
       ...torch.map((t) => t?.text ?? '—'),
       best === null ? '—' : torchConfigs[best.i],
-      ours === null || best === null ? '—' : (ours.mean - best.mean).toFixed(1),
+      ours === null || best === null ? '—' : signed(ours.mean - best.mean),
     ];
     process.stdout.write(`| ${row.join(' | ')} |\n`);
   }
