@@ -36,7 +36,7 @@ export interface TrainOptions extends DataOptions, Partial<Omit<TextClassifierCo
   classWeights?: null | 'balanced' | number[];
   /**
    * Epochs without dev-accuracy improvement before stopping; null never stops early. Default: the training budget of
-   * budget.ts (2 epochs on SST-2, the epochs of 600 steps on smaller data).
+   * budget.ts (2 epochs on SST-2, the epochs of 600 steps on smaller data); a resumed run keeps the saved one.
    */
   patience?: number | null;
   seed?: number;

@@ -168,6 +168,14 @@ describe('train (seeded end to end)', () => {
     expect(await startOf({ epochs: undefined, patience: null })).toMatchObject({ epochs: 500, patience: null });
   });
 
+  it('a resumed run without a patience keeps the saved one (2 here, where the budget would give 150)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'trainer-resume-patience-'));
+    await train(tiny({ out: dir, epochs: 1, patience: 2 }));
+    const r = await train(tiny({ out: dir, epochs: 2, patience: undefined, resume: true }));
+    expect(r.history).toHaveLength(2);
+    expect((await loadTrainingState(dir)).state.options.patience).toBe(2);
+  });
+
   it('early stopping with patience 1 stops after the first worse epoch and restores the best weights', async () => {
     const r = await train(tiny({ epochs: 6, patience: 1, lr: 0.1 }));
     // Regression values of this run: dev accuracy 18/32 after epoch 1, 14/32 after epoch 2 → stop, keep epoch 1.

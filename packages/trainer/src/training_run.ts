@@ -176,7 +176,9 @@ export class TrainingRun {
     if (o.out === undefined || o.out === null) throw new TypeError('train: resume needs out, the directory of the run to continue');
     const training = await loadTrainingState(o.out);
     const saved = await loadModel(o.out);
-    const run = new TrainingRun(o, await prepareData(o, saved), saved.config);
+    // Without a patience given, a resumed run keeps the one it was saved with (the budget's, or any other).
+    const kept = o.patience === undefined ? { ...o, patience: training.state.options.patience } : o;
+    const run = new TrainingRun(kept, await prepareData(kept, saved), saved.config);
     run.resume(training, saved, joinPath(o.out, MODEL_FILES.state));
     return run;
   }
