@@ -14,7 +14,10 @@ export interface TrainOptions extends DataOptions, Partial<Omit<TextClassifierCo
   out?: string | null;
   /** Continue the run saved in `out` (its architecture, vocabulary and labels are reused). Default false. */
   resume?: boolean;
-  /** Total epochs (a resumed run continues up to this many). Default 5. */
+  /**
+   * Total epochs (a resumed run continues up to this many). Default: the training budget of budget.ts, from the
+   * number of steps an epoch takes (5 epochs on SST-2, more on smaller data).
+   */
   epochs?: number;
   batchSize?: number;
   lr?: number;
@@ -31,7 +34,10 @@ export interface TrainOptions extends DataOptions, Partial<Omit<TextClassifierCo
   clipGradNorm?: number | null;
   /** nllLoss class weights: null (default), 'balanced' (n / (C · count)), or one weight per label. */
   classWeights?: null | 'balanced' | number[];
-  /** Epochs without dev-accuracy improvement before stopping; null never stops early. Default 2. */
+  /**
+   * Epochs without dev-accuracy improvement before stopping; null never stops early. Default: the training budget of
+   * budget.ts (2 epochs on SST-2, the epochs of 600 steps on smaller data); a resumed run keeps the saved one.
+   */
   patience?: number | null;
   seed?: number;
   /** Batches per length-bucketing chunk (see `DataLoader`). Default 50. */
@@ -49,7 +55,6 @@ export interface TrainOptions extends DataOptions, Partial<Omit<TextClassifierCo
 
 /** The default recipe's training options (how they were chosen: packages/docs/recipe.md). */
 export const DEFAULT_TRAIN_OPTIONS = {
-  epochs: 5,
   batchSize: 64,
   lr: 3e-3,
   optimizer: 'adamw',
@@ -57,28 +62,34 @@ export const DEFAULT_TRAIN_OPTIONS = {
   lrStepSize: 1,
   lrGamma: 0.5,
   clipGradNorm: 5,
-  patience: 2,
   seed: 0,
   bucketBatches: 50,
 } as const;
 
-/** Options with the defaults filled in and checked (`resolveOptions`). */
+/**
+ * Options with the defaults filled in and checked (`resolveOptions`). `epochs` and `patience` stay as given: their
+ * defaults depend on the data (`trainingBudget`, filled in by `TrainingRun`).
+ */
 export type ResolvedOptions = Required<Pick<TrainOptions, keyof typeof DEFAULT_TRAIN_OPTIONS>> & TrainOptions;
+
+/** Resolved options with the training budget filled in: what a run trains with. */
+export type RunningOptions = ResolvedOptions & { epochs: number; patience: number | null };
 
 /** Fills in the defaults and checks every option; throws a RangeError naming the bad value. */
 export function resolveOptions(options: TrainOptions): ResolvedOptions {
   const o = { ...DEFAULT_TRAIN_OPTIONS, ...stripUndefined(options) } as ResolvedOptions;
   const positiveInt = (k: 'epochs' | 'batchSize' | 'bucketBatches' | 'lrStepSize'): void => {
-    if (!Number.isInteger(o[k]) || o[k] < 1) throw new RangeError(`train: ${k} must be a positive integer, got ${o[k]}`);
+    const v = o[k];
+    if (!Number.isInteger(v) || (v as number) < 1) throw new RangeError(`train: ${k} must be a positive integer, got ${v}`);
   };
-  positiveInt('epochs');
+  if (o.epochs !== undefined) positiveInt('epochs');
   positiveInt('batchSize');
   positiveInt('bucketBatches');
   positiveInt('lrStepSize');
   if (!(typeof o.lr === 'number' && o.lr > 0)) throw new RangeError(`train: lr must be a positive number, got ${o.lr}`);
   if (!Number.isSafeInteger(o.seed)) throw new RangeError(`train: seed must be a safe integer, got ${o.seed}`);
   if (o.clipGradNorm !== null && !(o.clipGradNorm > 0)) throw new RangeError(`train: clipGradNorm must be a positive number or null, got ${o.clipGradNorm}`);
-  if (o.patience !== null && !(Number.isInteger(o.patience) && o.patience >= 1)) throw new RangeError(`train: patience must be a positive integer or null, got ${o.patience}`);
+  if (o.patience !== undefined && o.patience !== null && !(Number.isInteger(o.patience) && o.patience >= 1)) throw new RangeError(`train: patience must be a positive integer or null, got ${o.patience}`);
   if (o.optimizer !== 'adam' && o.optimizer !== 'adamw') throw new RangeError(`train: optimizer must be 'adam' or 'adamw', got '${String(o.optimizer)}'`);
   if (o.freezeEmbeddings === true && (o.embeddings ?? null) === null && o.resume !== true) {
     throw new RangeError('train: freezeEmbeddings keeps pretrained vectors fixed, so it needs embeddings (a vectors file)');
@@ -105,8 +116,8 @@ export interface RunOptions {
   freezeEmbeddings?: true;
 }
 
-/** The `RunOptions` of resolved options. */
-export function runOptions(o: ResolvedOptions): RunOptions {
+/** The `RunOptions` of a run's options (patience as the budget resolved it). */
+export function runOptions(o: RunningOptions): RunOptions {
   const { batchSize, lr, optimizer, weightDecay, lrSchedule, lrStepSize, lrGamma, clipGradNorm, classWeights, patience, seed, bucketBatches } = o;
   return {
     batchSize,

@@ -8,7 +8,7 @@ import { loadTrainingState, saveTrainingState } from './training_state.js';
 import { readDataset, type Dataset } from './data/read.js';
 import { NonFiniteLossError } from './errors.js';
 import { evaluateEncoded } from './evaluate.js';
-import { train, type TrainOptions } from './train.js';
+import { train, type StartInfo, type TrainOptions } from './train.js';
 
 const sst2 = fileURLToPath(new URL('../../../data/sst2/', import.meta.url));
 let trainSet: Dataset;
@@ -146,6 +146,34 @@ describe('train (seeded end to end)', () => {
     const plain = await losses(tiny());
     expect(r.history[0].trainLoss).not.toBe(plain.slice(0, 4).reduce((a, b) => a + b) / 4);
     await expect(train(tiny({ classWeights: [1] }))).rejects.toThrow("classWeights must be 'balanced' or 2 non-negative numbers");
+  });
+
+  it('without epochs and patience the run takes the training budget of its steps per epoch; given ones win', async () => {
+    class Stop extends Error {}
+    const startOf = async (extra: Partial<TrainOptions>): Promise<StartInfo> => {
+      let info: StartInfo | null = null;
+      const err = await train(tiny(extra), {
+        onStart: (i) => {
+          info = i;
+          throw new Stop();
+        },
+      }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Stop);
+      return info!;
+    };
+    // 64 rows in batches of 16: 4 steps an epoch → ceil(2000 / 4) = 500 epochs, ceil(600 / 4) = 150 epochs of patience.
+    expect(await startOf({ epochs: undefined, patience: undefined })).toMatchObject({ epochs: 500, patience: 150, stepsPerEpoch: 4 });
+    expect(await startOf({ epochs: undefined, patience: undefined, batchSize: 64 })).toMatchObject({ epochs: 2000, patience: 600, stepsPerEpoch: 1 });
+    expect(await startOf({ epochs: 3, patience: undefined })).toMatchObject({ epochs: 3, patience: 150 });
+    expect(await startOf({ epochs: undefined, patience: null })).toMatchObject({ epochs: 500, patience: null });
+  });
+
+  it('a resumed run without a patience keeps the saved one (2 here, where the budget would give 150)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'trainer-resume-patience-'));
+    await train(tiny({ out: dir, epochs: 1, patience: 2 }));
+    const r = await train(tiny({ out: dir, epochs: 2, patience: undefined, resume: true }));
+    expect(r.history).toHaveLength(2);
+    expect((await loadTrainingState(dir)).state.options.patience).toBe(2);
   });
 
   it('early stopping with patience 1 stops after the first worse epoch and restores the best weights', async () => {

@@ -33,7 +33,8 @@ export interface TrainCallbacks {
 /** Trains a model; see the module doc. Never prints; throws typed errors for bad data and non-finite losses. */
 export async function train(options: TrainOptions, callbacks: TrainCallbacks = {}): Promise<TrainResult> {
   const run = await TrainingRun.start(options);
-  callbacks.onStart?.({ embeddings: run.embeddings });
+  const { epochs, patience } = run.options;
+  callbacks.onStart?.({ embeddings: run.embeddings, epochs, patience, stepsPerEpoch: run.stepsPerEpoch });
   while (!run.finished) {
     const epoch = run.trainEpoch((info) => callbacks.onBatchEnd?.(info));
     const dev = run.validate();

@@ -14,7 +14,8 @@ import { evaluateEncoded, type Evaluation } from './evaluate.js';
 import type { Metrics } from './metrics.js';
 import { loadModel, TextClassifier, type LoadedModel } from './model.js';
 import type { ModelConfigFile } from './model_dir.js';
-import { checkResumable, resolveOptions, runOptions, type ResolvedOptions, type TrainOptions } from './options.js';
+import { checkResumable, resolveOptions, runOptions, type ResolvedOptions, type RunningOptions, type TrainOptions } from './options.js';
+import { trainingBudget } from './budget.js';
 import { prepareData, type PreparedData } from './prepare.js';
 import { makeSchedule, type EpochSchedule } from './schedule.js';
 import { loadTrainingState, saveCheckpoint, type EpochRecord, type SavedTraining, type TrainingState } from './training_state.js';
@@ -63,6 +64,12 @@ export interface TrainResult {
 /** What `train` reports once a run has started. */
 export interface StartInfo {
   embeddings: EmbeddingCoverage | null;
+  /** The epochs the run trains at most (given, or the training budget's). */
+  epochs: number;
+  /** Epochs without dev improvement before it stops (given, or the budget's); null never stops early. */
+  patience: number | null;
+  /** Optimizer steps an epoch. */
+  stepsPerEpoch: number;
 }
 
 /** What a vectors file gave the vocabulary. */
@@ -92,6 +99,8 @@ export interface EpochTotals {
 }
 
 export class TrainingRun {
+  /** The run's options, with the training budget (epochs, patience) filled in. */
+  readonly options: RunningOptions;
   readonly model: TextClassifier;
   private readonly params: Tensor[];
   private readonly optimizer: optim.Adam | optim.AdamW;
@@ -112,12 +121,14 @@ export class TrainingRun {
    * the global generator after `manualSeed(o.seed)`; the batch order from its own `Generator(o.seed + 1)`.
    */
   private constructor(
-    readonly options: ResolvedOptions,
+    resolved: ResolvedOptions,
     readonly data: PreparedData,
     saved: ModelConfigFile | null,
     vectors: WordVectors | null = null,
   ) {
-    const o = options;
+    // Epochs and patience not given follow from the steps an epoch takes (budget.ts).
+    const o: RunningOptions = { ...resolved, ...trainingBudget(Math.ceil(data.train.ids.length / resolved.batchSize), resolved) };
+    this.options = o;
     manualSeed(o.seed);
     this.shuffler = new Generator(o.seed + 1);
     const { embeddingDim, hiddenSize, numLayers, bidirectional, cell, pooling, embeddingInitRange, embeddingDropout, rnnDropout, dropout } = o;
@@ -165,7 +176,9 @@ export class TrainingRun {
     if (o.out === undefined || o.out === null) throw new TypeError('train: resume needs out, the directory of the run to continue');
     const training = await loadTrainingState(o.out);
     const saved = await loadModel(o.out);
-    const run = new TrainingRun(o, await prepareData(o, saved), saved.config);
+    // Without a patience given, a resumed run keeps the one it was saved with (the budget's, or any other).
+    const kept = o.patience === undefined ? { ...o, patience: training.state.options.patience } : o;
+    const run = new TrainingRun(kept, await prepareData(kept, saved), saved.config);
     run.resume(training, saved, joinPath(o.out, MODEL_FILES.state));
     return run;
   }
@@ -186,6 +199,11 @@ export class TrainingRun {
     this.devMetrics = savedDevMetrics(saved);
     defaultGenerator.setState(rng.global);
     this.shuffler.setState(rng.shuffler);
+  }
+
+  /** Optimizer steps an epoch (batches of the training set). */
+  get stepsPerEpoch(): number {
+    return this.loader.numBatches;
   }
 
   /** Whether the run is over: all epochs done, or stopped early. */

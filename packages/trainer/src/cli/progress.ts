@@ -7,8 +7,6 @@ import type { BatchEndInfo, EpochEndInfo, TrainCallbacks } from '../train.js';
 import { duration, int, pct } from './format.js';
 
 export interface ProgressOptions {
-  /** Total epochs of the run. */
-  epochs: number;
   /** Whether the run has dev data (the epoch line then shows dev metrics). */
   hasDev: boolean;
   /** Where the bar goes (default stderr) and where epoch lines go (default stdout). */
@@ -17,6 +15,8 @@ export interface ProgressOptions {
 }
 
 export class TrainingProgress {
+  /** Total epochs of the run (known once it has started: `StartInfo.epochs`); shown as `epoch e/epochs`. */
+  epochs: number | null = null;
   private bar: cliProgress.SingleBar | null = null;
   private barEpoch = 0;
   private readonly barStream: NodeJS.WriteStream;
@@ -35,7 +35,7 @@ export class TrainingProgress {
   private onBatchEnd(b: BatchEndInfo): void {
     const payload = {
       epoch: b.epoch,
-      epochs: this.options.epochs,
+      epochs: this.epochs ?? '?',
       loss: b.epochLoss.toFixed(4),
       acc: pct(b.epochAccuracy),
       tps: int(b.tokensPerSec),
@@ -66,7 +66,7 @@ export class TrainingProgress {
 
   private onEpochEnd(e: EpochEndInfo): void {
     this.stop();
-    const parts = [`epoch ${e.epoch}/${this.options.epochs}`, `loss ${e.trainLoss.toFixed(4)}`, `acc ${pct(e.trainAccuracy)}`];
+    const parts = [`epoch ${e.epoch}/${this.epochs ?? '?'}`, `loss ${e.trainLoss.toFixed(4)}`, `acc ${pct(e.trainAccuracy)}`];
     if (e.devAccuracy !== null) {
       parts.push(`| dev loss ${e.devLoss === null ? '—' : e.devLoss.toFixed(4)}`, `acc ${pct(e.devAccuracy)}`, `macro-F1 ${pct(e.devMacroF1)}`);
     }

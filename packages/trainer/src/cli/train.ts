@@ -14,7 +14,8 @@ import { MODEL_FILES } from '../checkpoint.js';
 import { DEFAULT_ARCHITECTURE, resolveConfig, type CellType, type Pooling, type TextClassifierConfig } from '../model.js';
 import { defaultRecipe, SST2_DIR, SST2_LABEL_NAMES } from '../recipe.js';
 import { savedTrainOptions, stripUndefined } from '../options.js';
-import { DEFAULT_TRAIN_OPTIONS, train, type EmbeddingCoverage, type LrSchedule, type TrainOptions } from '../train.js';
+import { DEFAULT_TRAIN_OPTIONS, train, type EmbeddingCoverage, type LrSchedule, type StartInfo, type TrainOptions } from '../train.js';
+import { TRAINING_BUDGET, trainingBudget } from '../budget.js';
 import { readSavedRun, type SavedRun } from '../training_state.js';
 import { encodeLabels, sortLabels } from '../data/labels.js';
 import type { Dataset } from '../data/read.js';
@@ -41,6 +42,7 @@ const A = DEFAULT_ARCHITECTURE;
 /** Whether the SST-2 data of the default run is here (in a checkout of the repository; not in the installed package). */
 const HAS_SST2 = existsSync(join(SST2_DIR, 'train.tsv'));
 const T = DEFAULT_TRAIN_OPTIONS;
+const B = TRAINING_BUDGET;
 
 const USAGE = `Usage: ${cmd.train} [options]
 
@@ -77,14 +79,16 @@ Model:
   --embedding-dropout P    dropout on the embeddings (default ${A.embeddingDropout})
   --rnn-dropout P          dropout between recurrent layers, needs --num-layers > 1 (default ${A.rnnDropout})
 Training:
-  --epochs N               (default ${T.epochs}; with --resume, the total to reach)
+  --epochs N               (default: at least ${B.minEpochs}, and at least ${B.minSteps} optimizer steps; with
+                           --resume, the total to reach)
   --batch-size N           (default ${T.batchSize})
   --lr X                   learning rate (default ${T.lr})
   --optimizer adam|adamw   (default ${T.optimizer})
   --weight-decay X         (default 0 for adam, 0.01 for adamw)
   --lr-schedule none|cosine|step|plateau   (default ${T.lrSchedule})
   --clip-grad-norm X|none  max gradient norm (default ${T.clipGradNorm})
-  --patience N|none        epochs without dev improvement before stopping (default ${T.patience})
+  --patience N|none        epochs without dev improvement before stopping (default: ${B.patienceEpochs}
+                           epochs or ${B.patienceSteps} optimizer steps, whichever is longer)
   --seed N                 (default ${T.seed})
 Output:
   --out DIR                model directory (default: runs/<data>-<cell>, e.g. runs/sst2-gru)
@@ -213,7 +217,8 @@ async function readResumable(out: string, arch: Architecture, epochs: number | u
   }
   const { epoch, stopped } = saved.state;
   if (stopped) throw new UsageError(`the run in ${out} stopped early after epoch ${epoch} (no dev improvement); there is nothing to resume`);
-  const total = epochs ?? T.epochs;
+  // Without --epochs, the budget of the saved run's steps per epoch (every epoch takes the same steps).
+  const total = epochs ?? trainingBudget(Math.max(1, Math.round(saved.state.globalStep / Math.max(1, epoch)))).epochs;
   if (epoch >= total) throw new UsageError(`the run in ${out} already finished ${epoch} epochs; pass --epochs with more than ${epoch} to continue it`);
   return saved;
 }
@@ -309,29 +314,30 @@ async function main(argv: string[]): Promise<void> {
     read,
     labelNames: labelNames ?? (sst2 ? { ...SST2_LABEL_NAMES } : null),
     ...vectors,
-    epochs: given.epochs ?? T.epochs,
     out,
     resume,
   };
-  const epochs = options.epochs ?? T.epochs;
   const modelText = describeModel(saved?.config.architecture ?? { ...arch, cell: arch.cell ?? A.cell }, vectors.embeddings ?? null);
   // Printed once the library has read everything (a bad vectors file fails before any output).
-  const announce = (embeddings: EmbeddingCoverage | null): void => {
+  const announce = ({ embeddings, epochs, patience, stepsPerEpoch }: StartInfo): void => {
+    progress.epochs = epochs;
+    const stop = devSet === null || patience === null ? 'no early stopping' : `stop after ${patience} epoch${patience === 1 ? '' : 's'} without dev improvement`;
     process.stdout.write(
       `${resume ? `resuming ${out} after epoch ${saved?.state.epoch}` : `training into ${out}`}: ${modelText}\n` +
         `data: ${int(trainSet.examples.length)} training examples from ${trainSet.file}` +
-        `${devSet === null ? ', no dev set (the last epoch is kept)' : `, ${int(devSet.examples.length)} dev examples from ${devSet.file}`}\n`,
+        `${devSet === null ? ', no dev set (the last epoch is kept)' : `, ${int(devSet.examples.length)} dev examples from ${devSet.file}`}\n` +
+        `budget: up to ${epochs} epochs of ${int(stepsPerEpoch)} steps, ${stop}\n`,
     );
     reportEmbeddings(embeddings);
   };
 
   // No SIGINT handler: the batch loop does not yield to the event loop, so a handler would delay Ctrl-C to the
   // end of the epoch. The default action stops at once; checkpoints are atomic, so the last epoch stays whole.
-  const progress = new TrainingProgress({ epochs, hasDev: devSet !== null });
+  const progress = new TrainingProgress({ hasDev: devSet !== null });
   const t0 = performance.now();
   let result;
   try {
-    result = await train(options, { ...progress.callbacks(), onStart: ({ embeddings }) => announce(embeddings) });
+    result = await train(options, { ...progress.callbacks(), onStart: announce });
   } finally {
     progress.stop();
   }
