@@ -18,7 +18,7 @@ describe('bench-profile helpers', () => {
     const names = [...wasmExportNames(bytes).values()].sort();
     // The kernels' exported functions (assembly/index.ts), each at its own index.
     expect(names).toEqual([
-      'cellScratchBytes', 'gruCellBackward', 'gruCellForward', 'heapBase', 'lstmCellBackward', 'lstmCellForward',
+      'adamStep', 'cellScratchBytes', 'gruCellBackward', 'gruCellForward', 'heapBase', 'lstmCellBackward', 'lstmCellForward',
       'recurrentLayerSteps', 'relaxed', 'rnnCellBackward', 'rnnReluCellForward', 'rnnTanhCellForward', 'sgemm', 'transpose',
       'vectorAdd', 'workBytes',
     ]);

@@ -3,3 +3,4 @@ export { heapBase, relaxed, sgemm, transpose, workBytes } from './sgemm';
 export { cellScratchBytes, gruCellForward, lstmCellBackward, lstmCellForward, rnnTanhCellForward } from './rnn_cells';
 export { recurrentLayerSteps } from './rnn_layer';
 export { gruCellBackward, rnnCellBackward, rnnReluCellForward, vectorAdd } from './rnn_cells';
+export { adamStep } from './adam';

@@ -8,6 +8,7 @@
  * `Math.fround`, which made the update the slowest part of a training step.
  */
 import type { FloatArray } from '../../dtype.js';
+import { adamUpdateWasm } from './adam_wasm.js';
 
 /** Scalars of one step; float32 callers pass them already rounded to float32 (as PyTorch does). */
 export interface AdamScalars {
@@ -35,6 +36,7 @@ export interface AdamScalars {
  */
 export function adamUpdateFloat32(x: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, vmax: FloatArray | null, s: AdamScalars): void {
   if ((s.decoupled || s.wd === 0) && !s.maximize && vmax === null && isF32(x) && isF32(g) && isF32(m) && isF32(v)) {
+    if (adamUpdateWasm(x, g, m, v, s)) return;
     if (s.decoupled) adamwPlainFloat32(x, g, m, v, s);
     else adamPlainFloat32(x, g, m, v, s);
     return;

@@ -50,6 +50,10 @@ export interface KernelExports {
   ): void;
   gruCellForward(N: number, H: number, xp: number, hp: number, hPrev: number, acts: number, hn: number, h: number, tmp: number): void;
   rnnTanhCellForward(n: number, xp: number, hp: number, acts: number, h: number, tmp: number): void;
+  adamStep(
+    n: number, x: number, g: number, m: number, v: number,
+    b1: number, b2: number, ob1: number, ob2: number, eps: number, bc2Sqrt: number, negStep: number, decay: number,
+  ): void;
   recurrentLayerSteps(
     mode: number, L: number, N: number, ldN: number, H: number, reverse: number, saveAll: number,
     xp: number, whhT: number, bhh: number, h0: number, c0: number, lengths: number,

@@ -28,14 +28,17 @@ const STATE = 2; // 0 starting, 1 ready, -1 could not instantiate the module
 const EXIT = 3; // 1: stop at the next wake-up
 const FAILED = 4; // 1: a job threw (its message is lost; the caller reports which worker)
 const RUNS = 5; // jobs run so far (tests read it)
-const KIND = 6; // which export the job calls: JOB_SGEMM or JOB_LAYER_STEPS
+const KIND = 6; // which export the job calls: JOB_SGEMM, JOB_LAYER_STEPS or JOB_ADAM
 const ARGS = 7; // its arguments: sgemm's transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, work (alpha and
-// beta as Float32), or recurrentLayerSteps' 20 (all int32)
+// beta as Float32), recurrentLayerSteps' 20 (all int32), or adamStep's 5 int32 then 8 float32
 const SLOTS = ARGS + 20;
 
 /** Job kinds: a part of a product (`sgemm`), or a block of batch rows of a recurrent layer (`recurrentLayerSteps`). */
 export const JOB_SGEMM = 0;
 export const JOB_LAYER_STEPS = 1;
+export const JOB_ADAM = 2;
+/** Which arguments of each job kind are float32 (the others are int32). */
+const FLOAT_ARGS: Record<number, readonly number[]> = { [JOB_SGEMM]: [5, 10], [JOB_LAYER_STEPS]: [], [JOB_ADAM]: [5, 6, 7, 8, 9, 10, 11, 12] };
 
 /** Polls of a control slot before a thread sleeps: about 100 µs, less than waking a sleeping thread costs. */
 const SPIN = 20_000;
@@ -64,8 +67,10 @@ while (ex !== null) {
   try {
     if (I[${KIND}] === ${JOB_SGEMM}) {
       ex.sgemm(I[a], I[a + 1], I[a + 2], I[a + 3], I[a + 4], F[a + 5], I[a + 6], I[a + 7], I[a + 8], I[a + 9], F[a + 10], I[a + 11], I[a + 12]);
-    } else {
+    } else if (I[${KIND}] === ${JOB_LAYER_STEPS}) {
       ex.recurrentLayerSteps(...I.subarray(a, a + 20));
+    } else {
+      ex.adamStep(I[a], I[a + 1], I[a + 2], I[a + 3], I[a + 4], ...F.subarray(a + 5, a + 13));
     }
   } catch (e) {
     Atomics.store(I, ${FAILED}, 1);
@@ -247,10 +252,7 @@ export class SgemmPool {
       const q = jobs[p];
       I[KIND] = q.kind;
       I.set(q.args, ARGS);
-      if (q.kind === JOB_SGEMM) {
-        F[ARGS + 5] = q.args[5];
-        F[ARGS + 10] = q.args[10];
-      }
+      for (const k of FLOAT_ARGS[q.kind]) F[ARGS + k] = q.args[k];
       Atomics.store(I, SEQ, seq);
       if (threadTesting.pauseBeforeNotifyMs > 0) sleepMs(threadTesting.pauseBeforeNotifyMs);
       Atomics.notify(I, SEQ);
