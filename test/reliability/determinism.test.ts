@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getNumThreads, setNumThreads } from '@recurrent/nn-core';
 import { train } from '@recurrent/trainer';
-import { threadStats } from '../../packages/nn-core/src/kernels/cpu/gemm_wasm.js';
+import { threadStats } from '../../packages/nn-core/src/kernels/cpu/sgemm_wasm.js';
 import { tinyDataset, tinyRun } from './tiny_run.js';
 
 async function run(seed: number): Promise<{ losses: number[]; weights: Buffer; state: Buffer }> {

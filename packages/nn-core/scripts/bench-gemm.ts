@@ -9,7 +9,8 @@
  * THREADS sets `setNumThreads` (default: one per core); RECURRENT_KERNELS picks the build (default: relaxed SIMD).
  */
 import { gemmJs } from '../src/kernels/cpu/matmul.js';
-import { gemmBackend, getNumThreads, setNumThreads, sgemmWasm } from '../src/kernels/cpu/gemm_wasm.js';
+import { gemmBackend, getNumThreads, setNumThreads } from '../src/kernels/cpu/gemm_wasm.js';
+import { sgemmWasm } from '../src/kernels/cpu/sgemm_wasm.js';
 
 interface Shape {
   name: string;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Generator } from '../../random.js';
-import { gemmBackend, sgemmWasm, withResidentOperands } from './gemm_wasm.js';
+import { gemmBackend } from './gemm_wasm.js';
+import { sgemmWasm, withResidentOperands } from './sgemm_wasm.js';
 import { gemm, gemmNaive, WASM_MIN_WORK } from './matmul.js';
 
 /** Values in [-1, 1) that are exact in float32, so both sides multiply the same numbers. */

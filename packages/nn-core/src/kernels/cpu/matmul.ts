@@ -14,7 +14,7 @@
  * double precision. `gemmNaive` is the reference twin of both, kept for the randomized tests.
  */
 import type { TypedArray } from '../../dtype.js';
-import { sgemmWasm } from './gemm_wasm.js';
+import { sgemmWasm } from './sgemm_wasm.js';
 
 /** Below this many multiply-adds (M·N·K) the copies into WebAssembly memory cost more than they save. */
 export const WASM_MIN_WORK = 4096;

@@ -8,7 +8,7 @@
  * (PyTorch's pack_padded_sequence semantics).
  */
 import { allocate, type FloatArray } from '../../dtype.js';
-import { withResidentOperands } from './gemm_wasm.js';
+import { withResidentOperands } from './sgemm_wasm.js';
 import { gemm } from './matmul.js';
 import { CELLS, gatesOf } from './rnn_cell_table.js';
 import type { CellMode, StepIO } from './rnn_cells.js';

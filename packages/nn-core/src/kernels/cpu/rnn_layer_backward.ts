@@ -4,7 +4,7 @@
  * end over the saved per-step gradients: dW_ih = dXpᵀ·x, dW_hh = dHpᵀ·H_prev, dW_hr = dHtotᵀ·h_cell.
  */
 import { allocate, type FloatArray } from '../../dtype.js';
-import { withResidentOperands } from './gemm_wasm.js';
+import { withResidentOperands } from './sgemm_wasm.js';
 import { gemm } from './matmul.js';
 import { CELLS, gatesOf } from './rnn_cell_table.js';
 import type { StepGrad } from './rnn_cells.js';

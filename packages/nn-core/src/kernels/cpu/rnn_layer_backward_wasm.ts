@@ -11,7 +11,8 @@
  * JavaScript (fewer than WASM_MIN_WORK multiply-adds): the step-by-step path serves those.
  */
 import type { FloatArray } from '../../dtype.js';
-import { reserve, sgemmInMemory, wasmKernels } from './gemm_wasm.js';
+import { reserve, wasmKernels } from './gemm_wasm.js';
+import { sgemmInMemory } from './sgemm_wasm.js';
 import { WASM_MIN_WORK } from './matmul.js';
 import { CELLS } from './rnn_cell_table.js';
 import { timeAt, type LayerSaved, type LayerSpec, type LayerWeights } from './rnn_layer.js';

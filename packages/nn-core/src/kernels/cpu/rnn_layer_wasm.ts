@@ -13,7 +13,8 @@
  *   [acts][hs][cs][hns][out][hp (N,GH)]
  */
 import type { FloatArray } from '../../dtype.js';
-import { reserve, runJobs, sgemmInMemory, wasmKernels, type Loaded } from './gemm_wasm.js';
+import { reserve, runJobs, wasmKernels, type Loaded } from './gemm_wasm.js';
+import { sgemmInMemory } from './sgemm_wasm.js';
 import { JOB_LAYER_STEPS, type PoolJob } from './wasm_threads.js';
 import { gemm, WASM_MIN_WORK } from './matmul.js';
 import type { CellMode } from './rnn_cells.js';

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Generator } from '../../random.js';
-import { currentPool, getNumThreads, reserve, setNumThreads, sgemmWasm, threadStats, THREAD_MIN_WORK, wasmKernels, withResidentOperands } from './gemm_wasm.js';
+import { currentPool, getNumThreads, reserve, setNumThreads, wasmKernels } from './gemm_wasm.js';
+import { sgemmWasm, threadStats, THREAD_MIN_WORK, withResidentOperands } from './sgemm_wasm.js';
 import { splitRows, threadTesting, type SgemmArgs, type SgemmPool } from './wasm_threads.js';
 
 function randomF32(g: Generator, n: number): Float32Array {
