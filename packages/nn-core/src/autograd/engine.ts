@@ -3,6 +3,7 @@ import { fmtShape, numel, shapesEqual, type Shape } from '../shape.js';
 import { setGradEnabled, isGradEnabled } from './grad_mode.js';
 import type { AccumulatingGrad, GradNode, InputGrad } from './node.js';
 import type { Tensor } from './tensor.js';
+import { isResident, zerosBeside } from '../kernels/cpu/wasm_heap.js';
 
 /**
  * Builds a tensor over `data` (the `Tensor` constructor, passed in by `Tensor.backward` so that this module
@@ -128,14 +129,19 @@ function sum(a: Tensor, b: Tensor, make: MakeTensor): Tensor {
 }
 
 function accumulateLeaf(leaf: Tensor, g: Tensor | AccumulatingGrad, make: MakeTensor): void {
+  // A leaf whose storage lives in the kernels' memory (a module's parameter) gets its gradient there too, so the
+  // optimizer updates both in place (kernels/cpu/wasm_heap.ts).
+  const beside = g.dtype === leaf.dtype && isResident(leaf.data);
   if (isAccumulating(g)) {
     // 0 + x = x exactly, so a first gradient added into zeros is the gradient itself
-    leaf.grad ??= zeros(make, g.shape, g.dtype);
+    leaf.grad ??= beside ? make(zerosBeside(leaf.data, numel(g.shape)), g.shape) : zeros(make, g.shape, g.dtype);
     g.addInto(leaf.grad.data);
     return;
   }
   if (leaf.grad === null) {
-    leaf.grad = make(g.data.slice(), g.shape);
+    const data = beside ? zerosBeside(leaf.data, g.data.length) : g.data.slice();
+    if (beside) data.set(g.data);
+    leaf.grad = make(data, g.shape);
     return;
   }
   const dst = leaf.grad.data;

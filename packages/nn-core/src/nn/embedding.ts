@@ -1,11 +1,10 @@
 import type { Tensor } from '../autograd/tensor.js';
-import { zeros } from '../creation.js';
 import { fmtShape, ShapeError } from '../shape.js';
 import type { Generator } from '../random.js';
 import { embedding, resolvePaddingIdx, type Indices } from '../ops/embedding.js';
 import { normal_ } from './init.js';
 import { Module, moduleDtype, type ModuleOptions } from './module.js';
-import { Parameter } from './parameter.js';
+import { Parameter, zerosParameter } from './parameter.js';
 
 export interface EmbeddingModuleOptions extends ModuleOptions {
   /**
@@ -49,7 +48,7 @@ export class Embedding extends Module {
     this.embeddingDim = embeddingDim;
     const pad = resolvePaddingIdx(options.paddingIdx, numEmbeddings, 'Embedding');
     this.paddingIdx = pad < 0 ? null : pad;
-    this.weight = this.registerParameter('weight', new Parameter(zeros([numEmbeddings, embeddingDim], { dtype })));
+    this.weight = this.registerParameter('weight', zerosParameter([numEmbeddings, embeddingDim], dtype));
     this.resetParameters(options.generator);
   }
 

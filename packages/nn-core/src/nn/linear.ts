@@ -1,11 +1,10 @@
 import type { Tensor } from '../autograd/tensor.js';
-import { zeros } from '../creation.js';
 import { fmtShape, ShapeError } from '../shape.js';
 import type { Generator } from '../random.js';
 import { linear } from '../ops/linear.js';
 import { kaimingUniform_, uniform_ } from './init.js';
 import { Module, moduleDtype, type ModuleOptions } from './module.js';
-import { Parameter } from './parameter.js';
+import { Parameter, zerosParameter } from './parameter.js';
 
 export interface LinearOptions extends ModuleOptions {
   /** Whether to learn an additive bias. Default true. */
@@ -38,8 +37,8 @@ export class Linear extends Module {
     const dtype = moduleDtype(options, 'Linear');
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
-    this.weight = this.registerParameter('weight', new Parameter(zeros([outFeatures, inFeatures], { dtype })));
-    this.bias = this.registerParameter('bias', (options.bias ?? true) ? new Parameter(zeros([outFeatures], { dtype })) : null);
+    this.weight = this.registerParameter('weight', zerosParameter([outFeatures, inFeatures], dtype));
+    this.bias = this.registerParameter('bias', (options.bias ?? true) ? zerosParameter([outFeatures], dtype) : null);
     this.resetParameters(options.generator);
   }
 

@@ -1,6 +1,7 @@
 import { Tensor } from '../autograd/tensor.js';
 import { getDefaultDtype, type FloatDType } from '../dtype.js';
 import { fmtShape, shapesEqual } from '../shape.js';
+import { isResident } from '../kernels/cpu/wasm_heap.js';
 import { Parameter } from './parameter.js';
 
 /** Options every module constructor accepts. */
@@ -16,6 +17,8 @@ export interface LoadStateDictOptions {
    * PyTorch's `assign=True`: the module's parameters and buffers take the given tensors' storage instead of copying
    * their values (where the dtypes match; others are converted into the module's storage). The module then shares
    * memory with `stateDict`: for a state dict that nothing else uses, such as one just read from a file.
+   * Float32 parameters whose storage lives in the kernels' memory (as built-in modules' do where shared memory
+   * exists, kernels/cpu/wasm_heap.ts) keep it and receive a copy: kernels then read them in place at every call.
    */
   assign?: boolean;
 }
@@ -277,7 +280,7 @@ export class Module {
     }
     // Typed-array `set` converts between element types (float64 → float32 rounds to nearest).
     for (const [dst, src] of copies) {
-      if (options.assign && dst.dtype === src.dtype) dst.data = src.data;
+      if (options.assign && dst.dtype === src.dtype && !isResident(dst.data)) dst.data = src.data;
       else if (dst.data !== src.data) dst.data.set(src.data);
     }
     return { missingKeys, unexpectedKeys };

@@ -1,6 +1,7 @@
 import { Tensor } from '../autograd/tensor.js';
-import { allocate, type FloatArray } from '../dtype.js';
+import type { FloatArray } from '../dtype.js';
 import { adamUpdateFloat32, adamUpdateFloat64 } from '../kernels/cpu/adam.js';
+import { zerosBeside } from '../kernels/cpu/wasm_heap.js';
 import { Optimizer, rounder, type ParamGroup, type ParamsInput, type StateValue } from './optimizer.js';
 
 export interface AdamOptions {
@@ -47,7 +48,8 @@ export function adamUpdate(
   for (const p of group.params) {
     if (p.grad === null) continue;
     const state = stateOf(p);
-    const zeros = (): Tensor => new Tensor(allocate(p.dtype, p.numel()), p.shape);
+    // next to the parameter: in the kernels' memory when it lives there, so the update runs in place
+    const zeros = (): Tensor => new Tensor(zerosBeside(p.data, p.numel()), p.shape);
     if (state.step === undefined) {
       state.step = 0;
       state.exp_avg = zeros();

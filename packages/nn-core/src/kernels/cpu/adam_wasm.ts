@@ -1,10 +1,11 @@
 /**
- * The float32 Adam/AdamW update in WebAssembly SIMD (assembly/adam.ts), split across the worker threads: the
- * parameters, gradients and moments are copied into the kernels' memory, updated there, and the parameters and
- * moments copied back. Same bits as `adamUpdateFloat32`'s plain loops (elements are independent, so any split gives
+ * The float32 Adam/AdamW update in WebAssembly SIMD (assembly/adam.ts), split across the worker threads. Parameters,
+ * gradients and moments that live in the kernels' memory (wasm_heap.ts: a module's parameters, their gradients and
+ * Adam's moments do) are updated in place; any other is copied in, and the parameters and moments copied back. Same bits as `adamUpdateFloat32`'s plain loops (elements are independent, so any split gives
  * the same bits); the cases those loops do not cover (L2 weight decay, AMSGrad, maximize) stay in JavaScript.
  */
 import { reserve, runJobs, wasmKernels } from './gemm_wasm.js';
+import { residentOffset } from './wasm_heap.js';
 import type { AdamScalars } from './adam.js';
 import { JOB_ADAM, type PoolJob } from './wasm_threads.js';
 
@@ -13,21 +14,29 @@ import { JOB_ADAM, type PoolJob } from './wasm_threads.js';
  * than they save.
  */
 export const ADAM_WASM_MIN = 1 << 16;
+/** The same bound when nothing needs copying (all four arrays resident): only the call itself costs. */
+const ADAM_WASM_MIN_RESIDENT = 1 << 10;
 /** Elements per thread before the update is split across threads. */
 const PER_THREAD = 1 << 17;
 
 /** True when the update ran (x, m, v updated); false (nothing done) when WebAssembly is unavailable or too small. */
 export function adamUpdateWasm(x: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: AdamScalars): boolean {
   const n = x.length;
-  if (n < ADAM_WASM_MIN || g.length < n || m.length < n || v.length < n) return false;
+  if (n < ADAM_WASM_MIN_RESIDENT || g.length < n || m.length < n || v.length < n) return false;
   const k = wasmKernels();
   const ex = k.exports;
   if (ex === null) return false;
   const bytes = Math.ceil((n * 4) / 64) * 64;
-  const at = [k.free, k.free + bytes, k.free + 2 * bytes, k.free + 3 * bytes]; // x, g, m, v
-  const mem = reserve(k, ex, k.free + 4 * bytes);
+  const arrays = [x, g, m, v].map((a) => a.subarray(0, n));
+  const resident = arrays.map((a) => residentOffset(a));
+  if (n < ADAM_WASM_MIN && resident.some((r) => r < 0)) return false;
+  let end = k.free;
+  const at = resident.map((r) => (r >= 0 ? r : (end += bytes) - bytes)); // x, g, m, v: in place, or copied in
+  const mem = reserve(k, ex, end);
   if (mem === null) return false;
-  [x, g, m, v].forEach((a, i) => mem.set(a.subarray(0, n), at[i] >> 2));
+  arrays.forEach((a, i) => {
+    if (resident[i] < 0) mem.set(a, at[i] >> 2);
+  });
   const threads = k.startPool === null ? 1 : Math.min(k.poolWorks.length + 1, Math.max(1, Math.floor(n / PER_THREAD)));
   const per = Math.ceil(n / threads / 4) * 4;
   const jobs: PoolJob[] = [];
@@ -41,9 +50,8 @@ export function adamUpdateWasm(x: Float32Array, g: Float32Array, m: Float32Array
     });
   }
   runJobs(jobs, (j) => (ex.adamStep as (...a: readonly number[]) => void)(...j.args));
-  const view = k.view;
-  x.set(view.subarray(at[0] >> 2, (at[0] >> 2) + n));
-  m.set(view.subarray(at[2] >> 2, (at[2] >> 2) + n));
-  v.set(view.subarray(at[3] >> 2, (at[3] >> 2) + n));
+  for (const i of [0, 2, 3]) {
+    if (resident[i] < 0) arrays[i].set(k.view.subarray(at[i] >> 2, (at[i] >> 2) + n));
+  }
   return true;
 }

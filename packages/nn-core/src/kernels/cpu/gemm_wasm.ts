@@ -87,6 +87,15 @@ export interface Loaded {
   pool: SgemmPool | null;
   startPool: (() => SgemmPool) | null;
   poolWorks: number[];
+  /**
+   * The memory is shared (the shared-memory build, loaded wherever shared memory exists, at any thread count):
+   * views of it stay valid when it grows, so tensors can keep their storage in it (wasm_heap.ts).
+   */
+  shared: boolean;
+  /** Every `ArrayBuffer` the memory has had (one per size): a typed array over one of them lives in this memory. */
+  buffers: WeakSet<object>;
+  /** The resident heap's state (wasm_heap.ts), created at its first allocation. */
+  heap: unknown;
 }
 
 let loaded: Loaded | null = null;
@@ -181,7 +190,7 @@ function workerTimeoutMs(work: number): number {
  */
 function loadShared(api: WasmApi, backend: GemmBackend, threads: number): Loaded | null {
   const Worker = nodeWorkerCtor();
-  if (Worker === null || !sharedMemoryAvailable()) return null;
+  if ((threads > 1 && Worker === null) || !sharedMemoryAvailable()) return null;
   const module = compile(api, backend === 'wasm-relaxed-simd' ? 'kernels_relaxed_shared.wasm' : 'kernels_shared.wasm');
   if (module === null) return null;
   let memory: object;
@@ -196,9 +205,10 @@ function loadShared(api: WasmApi, backend: GemmBackend, threads: number): Loaded
   const workSize = align(exports.workBytes(), 64);
   const mainEnd = align(work + Math.max(exports.workBytes(), exports.cellScratchBytes()), 64);
   const poolWorks = Array.from({ length: threads - 1 }, (_, w) => mainEnd + w * workSize);
-  const startPool = (): SgemmPool => new SgemmPool(Worker, module, memory, threads - 1, workerTimeoutMs);
+  const startPool = Worker === null || threads === 1 ? null : (): SgemmPool => new SgemmPool(Worker, module, memory, threads - 1, workerTimeoutMs);
   const free = mainEnd + (threads - 1) * workSize;
-  return { backend, exports, work, free, view: new Float32Array(exports.memory.buffer), pool: null, startPool, poolWorks };
+  const buffers = new WeakSet<object>([exports.memory.buffer]);
+  return { backend, exports, work, free, view: new Float32Array(exports.memory.buffer), pool: null, startPool, poolWorks, shared: true, buffers, heap: null };
 }
 
 let fallbackWarned = false;
@@ -217,7 +227,9 @@ function warnJsFallback(reason: string): void {
 }
 
 function load(): Loaded {
-  const none: Loaded = { backend: 'js', exports: null, work: 0, free: 0, view: new Float32Array(0), pool: null, startPool: null, poolWorks: [] };
+  const none: Loaded = {
+    backend: 'js', exports: null, work: 0, free: 0, view: new Float32Array(0), pool: null, startPool: null, poolWorks: [], shared: false, buffers: new WeakSet(), heap: null,
+  };
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   const want = requestedBackend();
   if (want === 'js') return none;
@@ -229,7 +241,8 @@ function load(): Loaded {
   const candidates: [GemmBackend, string][] = [['wasm-relaxed-simd', 'kernels_relaxed.wasm'], ['wasm-simd', 'kernels.wasm']];
   for (const [backend, file] of candidates) {
     if (want === 'wasm-simd' && backend === 'wasm-relaxed-simd') continue;
-    const shared = threads > 1 ? loadShared(api, backend, threads) : null;
+    // the shared-memory build wherever shared memory exists, even on one thread: its views survive growth
+    const shared = loadShared(api, backend, threads);
     if (shared !== null) return shared;
     // A build prepared by kernelsReady() (browsers), else compiled now from the package's build/ (Node).
     const module = prepared.has(file) ? null : compile(api, file);
@@ -237,7 +250,8 @@ function load(): Loaded {
     if (exports === null) continue;
     const work = align(exports.heapBase(), 64);
     const free = align(work + Math.max(exports.workBytes(), exports.cellScratchBytes()), 64);
-    return { backend, exports, work, free, view: new Float32Array(exports.memory.buffer), pool: null, startPool: null, poolWorks: [] };
+    const buffers = new WeakSet<object>([exports.memory.buffer]);
+    return { backend, exports, work, free, view: new Float32Array(exports.memory.buffer), pool: null, startPool: null, poolWorks: [], shared: false, buffers, heap: null };
   }
   // In a browser nothing is loaded before kernelsReady() has fetched the builds: only its outcome is a fallback.
   if (PLATFORM !== 'browser') warnJsFallback(`build/${candidates.map(([, f]) => f).join(', ')} missing or rejected by this engine`);
@@ -385,8 +399,16 @@ export function reserve(m: Loaded, ex: KernelExports, bytes: number): Float32Arr
     }
   }
   // (a shared memory's `buffer` is a new object after growing, and the old one keeps its length)
-  if (m.view.byteLength !== ex.memory.buffer.byteLength) m.view = new Float32Array(ex.memory.buffer);
+  if (m.view.byteLength !== ex.memory.buffer.byteLength) {
+    m.view = new Float32Array(ex.memory.buffer);
+    m.buffers.add(ex.memory.buffer);
+  }
   return m.view;
+}
+
+/** True inside `duringKernelCall`: per-call regions may be live, so the resident heap must not move them. */
+export function inKernelCall(): boolean {
+  return callsInProgress > 0;
 }
 
 /** Runs `fn` as one kernel call that keeps data in the module's memory: threads cannot change meanwhile. */

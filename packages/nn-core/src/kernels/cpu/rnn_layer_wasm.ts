@@ -15,6 +15,7 @@
 import type { FloatArray } from '../../dtype.js';
 import { reserve, runJobs, wasmKernels, type Loaded } from './gemm_wasm.js';
 import { sgemmInMemory } from './sgemm_wasm.js';
+import { residentOffset } from './wasm_heap.js';
 import { JOB_LAYER_STEPS, type PoolJob } from './wasm_threads.js';
 import { gemm, WASM_MIN_WORK } from './matmul.js';
 import type { CellMode } from './rnn_cells.js';
@@ -139,11 +140,17 @@ export function prepareLayerInMemory(
   const isLstm = mode === 'LSTM';
   const projectInWasm = L * N * GH * In >= WASM_MIN_WORK;
   const r = regions;
+  // weights that live in the kernels' memory (a module's parameters do: wasm_heap.ts) are read where they are
+  const inPlace = {
+    wIh: residentOffset(wIh.subarray(0, GH * In)),
+    wHh: residentOffset(w.wHh.subarray(0, GH * H)),
+    bHh: w.bHh === null ? -1 : residentOffset(w.bHh.subarray(0, GH)),
+  };
   const at = {
-    wIh: r.take(projectInWasm ? GH * In : 0),
-    staging: r.take(GH * H),
+    wIh: inPlace.wIh >= 0 ? inPlace.wIh : r.take(projectInWasm ? GH * In : 0),
+    staging: inPlace.wHh >= 0 ? inPlace.wHh : r.take(GH * H),
     whhT: r.take(GH * H),
-    bHh: r.take(w.bHh === null ? 0 : GH),
+    bHh: inPlace.bHh >= 0 ? inPlace.bHh : r.take(w.bHh === null ? 0 : GH),
     h0: r.take(N * H),
     c0: r.take(isLstm ? N * H : 0),
     lengths: r.take(spec.lengths === null ? 0 : N),
@@ -165,9 +172,9 @@ export function prepareLayerInMemory(
   if (mem === null) return null;
   const f = (byte: number): number => byte >> 2;
 
-  mem.set(w.wHh.subarray(0, GH * H), f(at.staging));
+  if (inPlace.wHh < 0) mem.set(w.wHh.subarray(0, GH * H), f(at.staging));
   ex.transpose(GH, H, at.staging, at.whhT);
-  if (w.bHh !== null) mem.set(w.bHh.subarray(0, GH), f(at.bHh));
+  if (w.bHh !== null && inPlace.bHh < 0) mem.set(w.bHh.subarray(0, GH), f(at.bHh));
   if (h0 === null) mem.fill(0, f(at.h0), f(at.h0) + N * H);
   else mem.set(h0.subarray(0, N * H), f(at.h0));
   if (isLstm) {
@@ -180,7 +187,7 @@ export function prepareLayerInMemory(
   const xp = mem.subarray(f(at.xp), f(at.xp) + L * N * GH);
   if (w.bIh !== null) fillRows(xp, w.bIh, L * N, GH);
   if (projectInWasm) {
-    mem.set(wIh.subarray(0, GH * In), f(at.wIh));
+    if (inPlace.wIh < 0) mem.set(wIh.subarray(0, GH * In), f(at.wIh));
     sgemmInMemory(m, ex, {
       transA: 0, transB: 1, M: L * N, N: GH, K: In, alpha: 1,
       a: xAt, lda: In, b: at.wIh, ldb: In, beta: w.bIh === null ? 0 : 1, c: at.xp, work: m.work,

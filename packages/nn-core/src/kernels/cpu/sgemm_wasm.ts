@@ -14,6 +14,7 @@
  * Large products are split by rows across the worker threads (`runJobs`; same bits at every thread count).
  */
 import { duringKernelCall, reserve, runJobs, wasmKernels, type KernelExports, type Loaded } from './gemm_wasm.js';
+import { residentOffset } from './wasm_heap.js';
 import { JOB_SGEMM, splitRows, type PoolJob, type SgemmArgs } from './wasm_threads.js';
 
 const align = (n: number, to: number): number => Math.ceil(n / to) * to;
@@ -97,6 +98,12 @@ export function withResidentOperands<T>(operands: readonly ResidentOperand[], fn
   }
 }
 
+/** `a` as it is stored when it lives in the resident heap (wasm_heap.ts): used in place, as stored. */
+function inHeap(a: Float32Array): Resident | null {
+  const offset = residentOffset(a);
+  return offset < 0 ? null : { array: a, rows: 0, cols: 0, transposed: false, offset };
+}
+
 /** The resident copy of `a` kept as stored (or transposed), if any. */
 function residentOf(a: Float32Array, transposed: boolean): Resident | null {
   if (residents === null || residentsOwner !== wasmKernels()) return null;
@@ -129,8 +136,8 @@ export function sgemmWasm(
   if (M === 0 || N === 0) return true;
   const spanA = K === 0 ? 0 : ((transA ? K : M) - 1) * lda + (transA ? M : K);
   const spanB = K === 0 ? 0 : ((transB ? N : K) - 1) * ldb + (transB ? K : N);
-  const resA = residentOf(A, false);
-  let resB = residentOf(B, false);
+  const resA = residentOf(A, false) ?? inHeap(A);
+  let resB = residentOf(B, false) ?? inHeap(B);
   let tB = transB;
   let ldB = ldb;
   const resBt = resB === null && transB ? residentOf(B, true) : null;
@@ -145,17 +152,23 @@ export function sgemmWasm(
   if (resA === null) end = align(end + spanA * 4, 64);
   const offB = resB?.offset ?? end;
   if (resB === null) end = align(end + spanB * 4, 64);
-  const offC = end;
-  const mem = reserve(loaded, ex, offC + M * N * 4);
+  // C compact in resident storage is computed where it is, unless it overlaps A or B there (then copied out as usual)
+  let residentC = ldc === N ? residentOffset(C.subarray(0, M * N)) : -1;
+  const overlaps = (r: Resident | null, span: number): boolean =>
+    r !== null && r.offset < residentC + M * N * 4 && residentC < r.offset + span * 4;
+  if (residentC >= 0 && (overlaps(resA, spanA) || overlaps(resB, spanB))) residentC = -1;
+  const offC = residentC >= 0 ? residentC : end;
+  const mem = reserve(loaded, ex, residentC >= 0 ? end : offC + M * N * 4);
   if (mem === null) return false;
   if (spanA > 0 && resA === null) mem.set(A.subarray(0, spanA), offA >> 2);
   if (spanB > 0 && resB === null) mem.set(B.subarray(0, spanB), offB >> 2);
   const c0 = offC >> 2;
-  if (beta !== 0) {
+  if (beta !== 0 && residentC < 0) {
     if (ldc === N) mem.set(C.subarray(0, M * N), c0);
     else for (let i = 0; i < M; i++) mem.set(C.subarray(i * ldc, i * ldc + N), c0 + i * N);
   }
   sgemmInMemory(loaded, ex, { transA: transA ? 1 : 0, transB: tB ? 1 : 0, M, N, K, alpha, a: offA, lda, b: offB, ldb: ldB, beta, c: offC, work: loaded.work });
+  if (residentC >= 0) return true;
   if (ldc === N) C.set(mem.subarray(c0, c0 + M * N));
   else for (let i = 0; i < M; i++) C.set(mem.subarray(c0 + i * N, c0 + (i + 1) * N), i * ldc);
   return true;

@@ -12,7 +12,7 @@ import { relu, sigmoid, tanh } from '../../ops/unary.js';
 import { fmtShape, ShapeError } from '../../shape.js';
 import { uniform_ } from '../init.js';
 import { Module, moduleDtype, type ModuleOptions } from '../module.js';
-import { Parameter } from '../parameter.js';
+import { Parameter, zerosParameter } from '../parameter.js';
 
 /** One cell's weights: `wIh (G·H, E)`, `wHh (G·H, H)`, biases `(G·H)` or null. */
 export interface CellWeights {
@@ -68,7 +68,7 @@ abstract class CellBase extends Module {
     this.hiddenSize = hiddenSize;
     this.bias = options.bias ?? true;
     const dtype = moduleDtype(options, name);
-    const p = (shape: number[]): Parameter => new Parameter(zeros(shape, { dtype }));
+    const p = (shape: number[]): Parameter => zerosParameter(shape, dtype);
     this.registerParameter('weight_ih', p([gates * hiddenSize, inputSize]));
     this.registerParameter('weight_hh', p([gates * hiddenSize, hiddenSize]));
     this.registerParameter('bias_ih', this.bias ? p([gates * hiddenSize]) : null);

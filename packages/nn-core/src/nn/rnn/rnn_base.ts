@@ -14,7 +14,7 @@ import { fmtShape, ShapeError } from '../../shape.js';
 import { warn } from '../../warnings.js';
 import { uniform_ } from '../init.js';
 import { Module, moduleDtype, type ModuleOptions } from '../module.js';
-import { Parameter } from '../parameter.js';
+import { Parameter, zerosParameter } from '../parameter.js';
 import { gatesOf } from '../../kernels/cpu/rnn_cell_table.js';
 import { checkLengths, type Lengths } from './lengths.js';
 import { PackedSequence, packPaddedSequence, padPackedSequence } from './packed.js';
@@ -111,7 +111,7 @@ export class RNNBase extends Module {
       const inK = k === 0 ? this.inputSize : Hout * this.numDirections;
       for (let d = 0; d < this.numDirections; d++) {
         const sfx = `_l${k}${d === 1 ? '_reverse' : ''}`;
-        const p = (shape: number[]): Parameter => new Parameter(zeros(shape, { dtype }));
+        const p = (shape: number[]): Parameter => zerosParameter(shape, dtype);
         this.registerParameter(`weight_ih${sfx}`, p([GH, inK]));
         this.registerParameter(`weight_hh${sfx}`, p([GH, Hout]));
         if (this.bias) {
