@@ -13,6 +13,11 @@ export interface OpResult {
 export interface MultiOpResult {
   out: Tensor[];
   backward: (douts: Tensor[], needs: boolean[]) => InputGrad[];
+  /**
+   * Gives back what backward saved, once the graph through this op is freed (after its backward pass without
+   * `retainGraph`); never called when no graph was recorded or backward never runs (then collection frees it).
+   */
+  release?: () => void;
 }
 
 let recording = false;
@@ -51,14 +56,14 @@ export function defineMultiOp<A extends unknown[]>(
   return (...args: A): Tensor[] => run(name, args, () => forward(...args));
 }
 
-function run(name: string, args: unknown[], call: () => { out: Tensor[]; backward: BackwardFn }): Tensor[] {
+function run(name: string, args: unknown[], call: () => { out: Tensor[]; backward: BackwardFn; release?: () => void }): Tensor[] {
   const inputs = tensorInputs(args);
   const prevMode = isGradEnabled();
   const track = prevMode && inputs.some((t) => t.requiresGrad);
   const prevRecording = recording;
   recording = track;
   setGradEnabled(false);
-  let result: { out: Tensor[]; backward: BackwardFn };
+  let result: { out: Tensor[]; backward: BackwardFn; release?: () => void };
   try {
     result = call();
   } finally {
@@ -70,6 +75,7 @@ function run(name: string, args: unknown[], call: () => { out: Tensor[]; backwar
     name,
     inputs,
     backward: result.backward,
+    release: result.release ?? null,
     outputShapes: result.out.map((t) => [...t.shape]),
     outputDtypes: result.out.map((t) => t.dtype),
   };

@@ -42,6 +42,8 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, retainGraph:
       pending.delete(node);
       runNode(node, douts, pending, make);
       if (!retainGraph) {
+        node.release?.();
+        node.release = null;
         node.backward = null;
         node.inputs = [];
       }

@@ -31,6 +31,8 @@ export interface GradNode {
   inputs: Tensor[];
   /** Null once the graph has been freed by a backward pass. */
   backward: BackwardFn | null;
+  /** Frees what backward saved (called, then nulled, when the graph is freed by a backward pass); null: nothing to do. */
+  release: (() => void) | null;
   readonly outputShapes: number[][];
   readonly outputDtypes: DType[];
 }

@@ -6,6 +6,7 @@ import { defineMultiOp, willRecord } from '../autograd/define_op.js';
 import { Tensor } from '../autograd/tensor.js';
 import type { FloatArray } from '../dtype.js';
 import { recurrentLayerBackward, recurrentLayerForward, type LayerSpec, type LayerWeights } from '../kernels/cpu/rnn_layer.js';
+import { releaseSaved } from '../kernels/cpu/rnn_layer_wasm.js';
 import { gatesOf } from '../kernels/cpu/rnn_cell_table.js';
 import type { CellMode } from '../kernels/cpu/rnn_cells.js';
 import { fmtShape, ShapeError } from '../shape.js';
@@ -62,9 +63,13 @@ const layerOp = defineMultiOp(
     const out = [new Tensor(r.out, [spec.L, spec.N, spec.Hout]), new Tensor(r.hN, [spec.N, spec.Hout])];
     if (r.cN !== null) out.push(new Tensor(r.cN, [spec.N, spec.H]));
     // Saves the gate activations and states of every step (r.saved), plus the inputs themselves; nothing else.
+    // The WebAssembly path keeps r.saved in the kernels' memory: given back as soon as backward has used it.
     const saved = willRecord() ? r.saved : null; // (without a graph, the WebAssembly path saved nothing)
     return {
       out,
+      release: () => {
+        if (saved !== null) releaseSaved(saved);
+      },
       backward: (douts) => {
         const g = recurrentLayerBackward(
           spec,

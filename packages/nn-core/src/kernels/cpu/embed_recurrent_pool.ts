@@ -77,7 +77,7 @@ export function embedRecurrentPoolWasm(a: EmbedRecurrentPoolArgs): Float32Array 
     outs = prepared.map((p) => p.at);
   }
   const pooled = new Float32Array(N * D * H);
-  const view = m.view; // (grown by runLayerInMemory)
+  const view = m.view; // (grown by prepareLayerInMemory)
   outs.forEach((at, d) => poolDirection(view, at, pooled, d, D, N, L, H, lengths, pooling));
   return pooled;
 }

@@ -13,6 +13,7 @@
 import type { FloatArray } from '../../dtype.js';
 import { reserve, wasmKernels } from './gemm_wasm.js';
 import { sgemmInMemory } from './sgemm_wasm.js';
+import { residentOffset } from './wasm_heap.js';
 import { WASM_MIN_WORK } from './matmul.js';
 import { CELLS } from './rnn_cell_table.js';
 import { timeAt, type LayerSaved, type LayerSpec, type LayerWeights } from './rnn_layer.js';
@@ -52,10 +53,14 @@ export function recurrentLayerBackwardWasm(
     end = Math.ceil((end + n) / 16) * 16;
     return at;
   };
+  // saved activations the forward pass wrote into resident storage (rnn_layer_wasm.ts) are read where they are
+  const inPlace = (a: FloatArray | null, n: number): number => (a instanceof Float32Array && a.length >= n ? residentOffset(a.subarray(0, n)) >> 2 : -1);
+  const resident = { acts: inPlace(saved.acts, R * GH), hns: inPlace(saved.hns, R * H), cs: inPlace(saved.cs, R * H) };
   const at = {
-    wIh: region(GH * In), wHh: region(GH * H), x: region(R * In), acts: region(R * GH), hPrev: region(R * H),
-    dOut: region(R * H), dxp: region(R * GH), dhp: ownHp ? region(R * GH) : -1, hns: withHn ? region(R * H) : -1,
-    cs: withC ? region(R * H) : -1, c0: withC ? region(N * H) : -1, tot: region(N * H), dh: region(N * H),
+    wIh: region(GH * In), wHh: region(GH * H), x: region(R * In), acts: resident.acts >= 0 ? resident.acts : region(R * GH),
+    hPrev: region(R * H), dOut: region(R * H), dxp: region(R * GH), dhp: ownHp ? region(R * GH) : -1,
+    hns: !withHn ? -1 : resident.hns >= 0 ? resident.hns : region(R * H),
+    cs: !withC ? -1 : resident.cs >= 0 ? resident.cs : region(R * H), c0: withC ? region(N * H) : -1, tot: region(N * H), dh: region(N * H),
     dhNext: region(N * H), dc: withC ? region(N * H) : -1, dcNext: withC ? region(N * H) : -1, ones: region(R),
     dWih: region(GH * In), dx: region(R * In), dWhh: region(GH * H), dbIh: region(GH), dbHh: region(GH),
   };
@@ -65,13 +70,13 @@ export function recurrentLayerBackwardWasm(
   put(w.wIh, at.wIh, GH * In);
   put(w.wHh, at.wHh, GH * H);
   put(x, at.x, R * In);
-  put(saved.acts, at.acts, R * GH);
+  if (resident.acts < 0) put(saved.acts, at.acts, R * GH);
   for (let t = 0; t < L; t++) put(stateBefore(spec, saved.hs, h0, t, H), at.hPrev + t * N * H, N * H);
   put(dOut, at.dOut, R * H);
   put(dhN, at.dh, N * H);
-  if (withHn) put(saved.hns!, at.hns, R * H);
+  if (withHn && resident.hns < 0) put(saved.hns!, at.hns, R * H);
   if (withC) {
-    put(saved.cs!, at.cs, R * H);
+    if (resident.cs < 0) put(saved.cs!, at.cs, R * H);
     put(c0!, at.c0, N * H);
     put(dcN!, at.dc, N * H);
   }

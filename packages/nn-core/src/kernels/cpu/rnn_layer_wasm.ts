@@ -15,7 +15,7 @@
 import type { FloatArray } from '../../dtype.js';
 import { reserve, runJobs, wasmKernels, type Loaded } from './gemm_wasm.js';
 import { sgemmInMemory } from './sgemm_wasm.js';
-import { residentOffset } from './wasm_heap.js';
+import { releaseResident, residentOffset, residentZeros } from './wasm_heap.js';
 import { JOB_LAYER_STEPS, type PoolJob } from './wasm_threads.js';
 import { gemm, WASM_MIN_WORK } from './matmul.js';
 import type { CellMode } from './rnn_cells.js';
@@ -42,7 +42,7 @@ export function fillRows(dst: Float32Array | Float64Array, bias: FloatArray, row
 }
 
 /**
- * Whether `recurrentLayerForwardWasm` and `runLayerInMemory` take this layer: the module is loaded, the weights are
+ * Whether `recurrentLayerForwardWasm` and `prepareLayerInMemory` take this layer: the module is loaded, the weights are
  * float32, not a projected LSTM or a ReLU RNN, and step products big enough for the WebAssembly sgemm (else the
  * step-by-step driver computes them in JavaScript, with other rounding).
  */
@@ -80,27 +80,6 @@ export class Regions {
   }
 }
 
-/**
- * Runs a layer (`layerRunsInWasm` must hold) on an input already in the module's memory: x `(L, N, In)` float32 at
- * byte `xAt`. Copies the weights and the initial states in (null: zeros), computes the input projection, then the
- * steps. The results stay in the memory, in regions taken from `regions`; the memory is grown to hold them (null,
- * nothing done, when it cannot grow).
- */
-export function runLayerInMemory(
-  spec: LayerSpec,
-  w: LayerWeights,
-  xAt: number,
-  h0: FloatArray | null,
-  c0: FloatArray | null,
-  save: boolean,
-  regions: Regions,
-): LayerRegions | null {
-  const layer = prepareLayerInMemory(spec, w, xAt, h0, c0, save, regions);
-  if (layer === null) return null;
-  runStepJobs(layer.jobs);
-  return layer.at;
-}
-
 /** Runs step-loop jobs (of one layer, or of several independent ones) at once: one per thread. */
 export function runStepJobs(jobs: readonly PoolJob[]): void {
   const m = wasmKernels();
@@ -118,9 +97,12 @@ export function stepThreads(): number {
 }
 
 /**
- * `runLayerInMemory` up to its step loop: everything copied in and projected, and the step loop's jobs (one per
- * block of rows) returned for `runStepJobs` — with the jobs of other layers that do not depend on this one, when
- * all of them together fit the threads. The regions hold the results once the jobs have run.
+ * Prepares a layer (`layerRunsInWasm` must hold) on an input already in the module's memory, x `(L, N, In)` float32
+ * at byte `xAt`: copies the weights (unless resident) and the initial states in (null: zeros), computes the input
+ * projection, and returns the step loop's jobs (one per block of rows) for `runStepJobs` — with the jobs of other
+ * layers that do not depend on this one, when all of them together fit the threads. The regions (taken from
+ * `regions`; the memory is grown to hold them, null when it cannot) hold the results once the jobs have run; with
+ * `keep` (resident storage), what backward needs is written there instead.
  */
 export function prepareLayerInMemory(
   spec: LayerSpec,
@@ -130,6 +112,7 @@ export function prepareLayerInMemory(
   c0: FloatArray | null,
   save: boolean,
   regions: Regions,
+  keep: LayerSaved | null = null,
 ): { at: LayerRegions; jobs: PoolJob[] } | null {
   const { mode, L, N, In, H } = spec;
   const code = MODE_CODES[mode]!;
@@ -155,10 +138,11 @@ export function prepareLayerInMemory(
     c0: r.take(isLstm ? N * H : 0),
     lengths: r.take(spec.lengths === null ? 0 : N),
     xp: r.take(L * N * GH),
-    acts: r.take(save ? L * N * GH : 0),
-    hs: r.take(L * N * H),
-    cs: r.take(isLstm ? L * N * H : 0),
-    hns: r.take(mode === 'GRU' && save ? L * N * H : 0),
+    // with `keep`, what backward needs is written straight into its resident storage
+    acts: keep !== null ? residentOffset(keep.acts) : r.take(save ? L * N * GH : 0),
+    hs: keep !== null ? residentOffset(keep.hs) : r.take(L * N * H),
+    cs: keep?.cs != null ? residentOffset(keep.cs) : r.take(isLstm ? L * N * H : 0),
+    hns: keep?.hns != null ? residentOffset(keep.hns) : r.take(mode === 'GRU' && save ? L * N * H : 0),
     out: r.take(L * N * H),
   };
   // Rows are independent: with worker threads, blocks of rows run at once, each with its own scratch.
@@ -237,20 +221,23 @@ export function recurrentLayerForwardWasm(
 ): LayerForwardResult | null {
   if (!isF32(x) || !isF32(h0) || (c0 !== null && !isF32(c0)) || !layerRunsInWasm(spec, w)) return null;
   const { mode, L, N, In, H } = spec;
+  const keep = save ? residentSaved(spec) : null;
   const m = wasmKernels();
   const regions = new Regions(m.free);
   const xAt = regions.take(L * N * In);
   const mem = reserve(m, m.exports!, regions.end);
   if (mem === null) return null;
   mem.set(x.subarray(0, L * N * In), xAt >> 2);
-  const at = runLayerInMemory(spec, w, xAt, h0, c0, save, regions);
-  if (at === null) return null;
-  const view = m.view; // (grown by runLayerInMemory; the products never grow it)
+  const layer = prepareLayerInMemory(spec, w, xAt, h0, c0, save, regions, keep);
+  if (layer === null) return null;
+  runStepJobs(layer.jobs);
+  const at = layer.at;
+  const view = m.view; // (grown by prepareLayerInMemory; the products never grow it)
   const copy = (byte: number, floats: number): Float32Array => view.slice(byte >> 2, (byte >> 2) + floats);
   const S = N * H;
   const isLstm = mode === 'LSTM';
   const none = new Float32Array(0);
-  const saved: LayerSaved = save
+  const saved: LayerSaved = keep ?? (save
     ? {
         acts: copy(at.acts, L * N * GATES[mode] * H),
         hs: copy(at.hs, L * S),
@@ -258,8 +245,30 @@ export function recurrentLayerForwardWasm(
         hcell: null,
         hns: mode === 'GRU' ? copy(at.hns, L * S) : null,
       }
-    : { acts: none, hs: none, cs: isLstm ? none : null, hcell: null, hns: mode === 'GRU' ? none : null };
+    : { acts: none, hs: none, cs: isLstm ? none : null, hcell: null, hns: mode === 'GRU' ? none : null });
   return { out: copy(at.out, L * S), hN: copy(at.hN, S), cN: isLstm ? copy(at.cN, S) : null, saved };
+}
+
+/**
+ * Resident storage (wasm_heap.ts) for what backward needs of this layer, for the kernel to write in place and
+ * backward to read in place; null when the heap does not take it (then both copy, as before). Given back by
+ * `releaseSaved` once backward has run.
+ */
+function residentSaved(spec: LayerSpec): LayerSaved | null {
+  const { mode, L, N, H } = spec;
+  const S = L * N * H;
+  const sizes = [L * N * GATES[mode] * H, S, mode === 'LSTM' ? S : 0, mode === 'GRU' ? S : 0];
+  const got = sizes.map((n) => (n === 0 ? null : residentZeros(n, true)));
+  if (got.some((a, i) => a === null && sizes[i] > 0)) {
+    got.forEach((a) => a !== null && releaseResident(a));
+    return null;
+  }
+  return { acts: got[0]!, hs: got[1]!, cs: got[2], hcell: null, hns: got[3] };
+}
+
+/** Gives back the resident storage of `saved` (from the WebAssembly forward pass); plain arrays are left alone. */
+export function releaseSaved(saved: LayerSaved): void {
+  for (const a of [saved.acts, saved.hs, saved.cs, saved.hcell, saved.hns]) if (a instanceof Float32Array) releaseResident(a);
 }
 
 /** Row blocks `[first row, rows]`: one per thread when the layer is large enough, multiples of 4 rows, else one. */

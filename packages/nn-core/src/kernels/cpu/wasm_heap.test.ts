@@ -5,7 +5,7 @@ import { Generator } from '../../random.js';
 import { Tensor } from '../../autograd/tensor.js';
 import { sum } from '../../ops/reduce.js';
 import { Linear } from '../../nn/linear.js';
-import { GRU } from '../../nn/rnn/rnn.js';
+import { GRU, LSTM } from '../../nn/rnn/rnn.js';
 import { AdamW } from '../../optim/adamw.js';
 import type { AdamScalars } from './adam.js';
 import { adamUpdateWasm } from './adam_wasm.js';
@@ -138,6 +138,39 @@ describe('resident float32 storage (kernels memory)', () => {
       return params.map((p) => Float32Array.from(p.data));
     };
     expect(run(true)).toEqual(run(false));
+  });
+
+  it("a recurrent layer's saved activations are resident until its backward pass gives them back (not with retainGraph)", async () => {
+    const gen = new Generator(4);
+    const lstm = new LSTM(24, 40); // (L, N) = (7, 16): forward and backward run in the kernels
+    lstm.parameters().forEach((p) => p.data.set(random(gen, p.numel()).map((v) => v * 0.2)));
+    const x = new Tensor(random(gen, 7 * 16 * 24), [7, 16, 24]);
+    const grads = (): Float32Array[] => lstm.parameters().map((p) => Float32Array.from(p.grad!.data));
+    // first pass: gradients, optimizer-free, allocate their resident storage
+    sum(lstm.forward(x)[0]).backward();
+    await collectAndFinalize();
+    const before = heapStats().used;
+    lstm.zeroGrad();
+    const loss = sum(lstm.forward(x)[0]);
+    const saved = (7 * 16 * 4 * 40 + 2 * 7 * 16 * 40) * 4; // acts (L, N, 4H), hs and cs (L, N, H)
+    expect(heapStats().used - before).toBe(saved);
+    loss.backward(undefined, { retainGraph: true });
+    expect(heapStats().used - before).toBe(saved); // kept: the graph may run again
+    const once = grads();
+    loss.backward();
+    expect(heapStats().used).toBe(before); // given back as soon as the graph is freed
+    // the second pass read the same saved activations: gradients exactly doubled
+    grads().forEach((g, i) => expect(g).toEqual(once[i].map((v) => v * 2)));
+  });
+
+  it('a graph dropped without backward gives its saved activations back when collected', async () => {
+    const gru = new GRU(24, 40);
+    await collectAndFinalize();
+    const before = heapStats().used;
+    for (let i = 0; i < 5; i++) sum(gru.forward(new Tensor(new Float32Array(7 * 16 * 24).fill(0.1), [7, 16, 24]))[0]);
+    expect(heapStats().used).toBeGreaterThan(before);
+    await collectAndFinalize();
+    expect(heapStats().used).toBe(before);
   });
 
   it('loadStateDict with assign keeps resident storage and copies the values into it', () => {

@@ -44,6 +44,15 @@ interface Block {
 }
 
 const registry = new FinalizationRegistry<Block>((b) => release(b));
+/** The block behind each array handed out (for `releaseResident`). */
+const blocks = new WeakMap<Float32Array, Block>();
+
+/**
+ * Past this many bytes in use, short-lived storage (`residentZeros(n, true)`: what a graph saves for its backward
+ * pass) is refused: it is given back explicitly once backward has used it, but a graph that is dropped without
+ * backward only gives it back when collected, which a synchronous loop may not allow for a while.
+ */
+export const HEAP_TRANSIENT_BYTES = 1 << 28;
 
 function heapOf(m: Loaded): Heap {
   if (m.heap === null) m.heap = { owner: m, start: m.free, end: m.free, free: [], used: 0 } satisfies Heap;
@@ -52,14 +61,16 @@ function heapOf(m: Loaded): Heap {
 
 /**
  * `n` float32 zeros in the kernels' memory, or null where that is not possible (no module, memory not shared, in
- * the middle of a kernel call, heap full): the caller then allocates a plain `Float32Array`.
+ * the middle of a kernel call, heap full): the caller then allocates a plain `Float32Array`. `transient`: storage
+ * for a short while, refused past `HEAP_TRANSIENT_BYTES` in use.
  */
-export function residentZeros(n: number): Float32Array | null {
+export function residentZeros(n: number, transient = false): Float32Array | null {
   const m = wasmKernels();
   const ex = m.exports;
   if (ex === null || !m.shared || inKernelCall() || !(Number.isInteger(n) && n >= 0)) return null;
   const heap = heapOf(m);
   const bytes = align(Math.max(n, 1) * 4);
+  if (transient && heap.used + bytes > HEAP_TRANSIENT_BYTES) return null;
   let at = takeFree(heap, bytes);
   if (at < 0) {
     if (heap.end - heap.start + bytes > HEAP_MAX_BYTES) return null;
@@ -72,8 +83,22 @@ export function residentZeros(n: number): Float32Array | null {
   const view = new Float32Array(ex.memory.buffer, at, n);
   view.fill(0); // a reused block, or per-call scratch before the heap grew over it
   heap.used += bytes;
-  registry.register(view, { heap, at, bytes });
+  const block = { heap, at, bytes };
+  registry.register(view, block, view);
+  blocks.set(view, block);
   return view;
+}
+
+/**
+ * Gives `a`'s block back now instead of when `a` is collected: for storage its owner knows to be dead (what a graph
+ * saved, once backward has used it). Nothing may use `a` afterwards. Arrays not from `residentZeros` are ignored.
+ */
+export function releaseResident(a: Float32Array): void {
+  const block = blocks.get(a);
+  if (block === undefined) return;
+  blocks.delete(a);
+  registry.unregister(a);
+  release(block);
 }
 
 /** First fit: the offset of a free block of at least `bytes` (split), or −1. */
