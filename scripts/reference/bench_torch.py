@@ -206,6 +206,7 @@ def run_config(c, s, threads, give_up_ms=None):
     model.train()
     enter_phase(result, "train")
     result["train"] = time_training(c, s, step, progress, give_up_ms)
+    result["trainPeakRssMB"] = rss_mb()[0]  # before the inference phases
     if give_up_ms is not None and result["train"]["steps"] < s["steps"] and result["train"]["msMedian"] > give_up_ms:
         result["notes"].append(f"stopped after {result['train']['steps']} steps: median above {give_up_ms:.0f} ms (--give-up-ms)")
     model.eval()

@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     result.train = partial;
     flush(false);
   });
+  result.trainPeakRssMB = rssMB().peak;
   flush(false);
 
   model.eval();

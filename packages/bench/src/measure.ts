@@ -47,6 +47,8 @@ export interface RunResult {
   /** Peak resident set size of the child process, MB (maxRSS), and its RSS right after start-up. */
   peakRssMB: number | null;
   startRssMB: number | null;
+  /** Peak RSS when training ended, before the inference phases (whose buffers can exceed training's), MB. */
+  trainPeakRssMB?: number | null;
   /** Engine details (versions, kernel backend, threads). */
   info: Record<string, string | number | boolean>;
   /** The phase in progress and when it started (epoch ms), so a parent that kills the child knows a lower bound. */

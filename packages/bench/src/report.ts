@@ -33,6 +33,8 @@ export interface Metric {
 
 /** The engine's name, marked when its figures were copied from the committed results rather than measured. */
 const label = (r: StoredRun): string => (r.source === 'measured' ? r.engine : `${r.engine}, committed figures`);
+/** Peak RSS of the training phase: when training ended (older records, and engines that do not train: the run's). */
+const trainPeak = (r: StoredRun): number | null => r.trainPeakRssMB ?? r.peakRssMB;
 
 const fig = (r: StoredRun, v: number | null | undefined, phase: Phase | null, invert?: (ms: number) => number): Figure | null => {
   if (v !== null && v !== undefined && Number.isFinite(v)) return { v, kind: '=', engine: label(r) };
@@ -58,7 +60,7 @@ export function metrics(c: BenchConfig): Metric[] {
     {
       // Only runs that finished a training step: a process stopped before that never held the training state.
       key: 'peakRssMB', label: 'peak RSS (training runs)', unit: 'MB', lowerIsBetter: true,
-      get: (r) => (r.peakRssMB === null || r.train === null ? null : { v: r.peakRssMB, kind: '=', engine: label(r) }),
+      get: (r) => (r.train === null || trainPeak(r) === null ? null : { v: trainPeak(r)!, kind: '=', engine: label(r) }),
     },
   ];
 }
@@ -172,10 +174,10 @@ export function memoryReport(c: BenchConfig, runs: StoredRun[]): MemoryReport {
       engine: r.engine,
       source: r.source,
       trained: r.train !== null,
-      peakRssMB: r.peakRssMB,
+      peakRssMB: trainPeak(r),
       startRssMB: r.startRssMB,
-      peakOverTheory: r.peakRssMB === null ? null : r.peakRssMB / mb,
-      growthOverTheory: r.peakRssMB === null || r.startRssMB === null ? null : (r.peakRssMB - r.startRssMB) / mb,
+      peakOverTheory: trainPeak(r) === null ? null : trainPeak(r)! / mb,
+      growthOverTheory: trainPeak(r) === null || r.startRssMB === null ? null : (trainPeak(r)! - r.startRssMB) / mb,
     })),
   };
 }
@@ -218,8 +220,8 @@ export function markdown(h: Header, configs: readonly BenchConfig[], rows: Ratio
     const MB = (b: number): string => `${(b / 1048576).toFixed(1)} MB`;
     out.push(`## Memory of config ${memory.config} (training)`, '');
     out.push(`Theory (float32): parameters ${MB(t.parameters)} + Adam state ${MB(t.adamState)} + saved activations ${MB(t.activations)} = **${MB(t.total)}** ` +
-      `(gradients, another ${MB(t.gradients)}, not included). Peak RSS includes the runtime itself (start-up RSS given).`, '');
-    out.push('| engine | peak RSS | start-up RSS | peak / theory | (peak − start-up) / theory |', '|---|---|---|---|---|');
+      `(gradients, another ${MB(t.gradients)}, not included). Peak RSS when training ended (before the inference runs), runtime included (start-up RSS given).`, '');
+    out.push('| engine | peak RSS (training) | start-up RSS | peak / theory | (peak − start-up) / theory |', '|---|---|---|---|---|');
     for (const e of memory.byEngine) {
       const f = (v: number | null, d = 0): string => (v === null ? 'n/a' : v.toFixed(d));
       out.push(`| ${e.engine}${e.source === 'measured' ? '' : ` ${e.source}`}${e.trained ? '' : ' (no training step finished)'} | ${f(e.peakRssMB)} MB | ${f(e.startRssMB)} MB | ${f(e.peakOverTheory, 2)}× | ${f(e.growthOverTheory, 2)}× |`);
@@ -228,7 +230,7 @@ export function markdown(h: Header, configs: readonly BenchConfig[], rows: Ratio
   }
 
   out.push('## Every run', '');
-  out.push('| config | engine | train median / min (steps) | tokens/s | latency N 1 L 20 | sentences/s N 256 L 32 | peak RSS | loss first → last | notes |');
+  out.push('| config | engine | train median / min (steps) | tokens/s | latency N 1 L 20 | sentences/s N 256 L 32 | peak RSS, training / whole run | loss first → last | notes |');
   out.push('|---|---|---|---|---|---|---|---|---|');
   for (const c of configs) {
     for (const r of runs.filter((x) => x.config === c.name)) {
@@ -238,7 +240,7 @@ export function markdown(h: Header, configs: readonly BenchConfig[], rows: Ratio
       out.push(`| ${c.name} | ${r.engine} | ${train} | ${r.train === null ? '' : num(r.train.tokensPerS)} | ` +
         `${r.inferSingle === null ? lb('inferSingle') : `${num(r.inferSingle.msMedian)} ms (${r.inferSingle.runs})`} | ` +
         `${r.inferBatch === null ? lb('inferBatch') : `${num(r.inferBatch.sentencesPerS)} (${r.inferBatch.runs})`} | ` +
-        `${r.peakRssMB === null ? 'n/a' : `${r.peakRssMB.toFixed(0)} MB`} | ${r.train === null ? '' : `${r.train.firstLoss.toFixed(3)} → ${r.train.lastLoss.toFixed(3)}`} | ${notes} |`);
+        `${r.peakRssMB === null ? 'n/a' : `${r.trainPeakRssMB == null ? '' : `${r.trainPeakRssMB.toFixed(0)} / `}${r.peakRssMB.toFixed(0)} MB`} | ${r.train === null ? '' : `${r.train.firstLoss.toFixed(3)} → ${r.train.lastLoss.toFixed(3)}`} | ${notes} |`);
     }
   }
   out.push('');
