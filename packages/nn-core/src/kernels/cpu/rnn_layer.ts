@@ -47,6 +47,13 @@ export interface LayerSaved {
   hcell: FloatArray | null;
   /** `(L, N, H)` GRU's W_hn·h + b_hn. */
   hns: FloatArray | null;
+  /**
+   * `(L, N, Hout)` the state before each step (h0 at the first step processed), when it is kept in the same
+   * resident storage as `hs` (one step beside it): backward reads it there instead of assembling it.
+   */
+  hPrev?: FloatArray;
+  /** The resident blocks behind these arrays, given back together (`releaseSaved`). */
+  storage?: Float32Array[];
 }
 
 export interface LayerForwardResult {

@@ -55,14 +55,16 @@ export function recurrentLayerBackwardWasm(
   };
   // saved activations the forward pass wrote into resident storage (rnn_layer_wasm.ts) are read where they are
   const inPlace = (a: FloatArray | null, n: number): number => (a instanceof Float32Array && a.length >= n ? residentOffset(a.subarray(0, n)) >> 2 : -1);
-  const resident = { acts: inPlace(saved.acts, R * GH), hns: inPlace(saved.hns, R * H), cs: inPlace(saved.cs, R * H) };
+  const resident = {
+    acts: inPlace(saved.acts, R * GH), hns: inPlace(saved.hns, R * H), cs: inPlace(saved.cs, R * H), hPrev: inPlace(saved.hPrev ?? null, R * H),
+  };
   const at = {
     wIh: region(GH * In), wHh: region(GH * H), x: region(R * In), acts: resident.acts >= 0 ? resident.acts : region(R * GH),
-    hPrev: region(R * H), dOut: region(R * H), dxp: region(R * GH), dhp: ownHp ? region(R * GH) : -1,
+    hPrev: resident.hPrev >= 0 ? resident.hPrev : region(R * H), dOut: region(R * H), dxp: region(R * GH), dhp: ownHp ? region(R * GH) : -1,
     hns: !withHn ? -1 : resident.hns >= 0 ? resident.hns : region(R * H),
     cs: !withC ? -1 : resident.cs >= 0 ? resident.cs : region(R * H), c0: withC ? region(N * H) : -1, tot: region(N * H), dh: region(N * H),
     dhNext: region(N * H), dc: withC ? region(N * H) : -1, dcNext: withC ? region(N * H) : -1, ones: region(R),
-    dWih: region(GH * In), dx: region(R * In), dWhh: region(GH * H), dbIh: region(GH), dbHh: region(GH),
+    dWih: region(GH * In), dWhh: region(GH * H), dbIh: region(GH), dbHh: region(GH),
   };
   const mem = reserve(m, ex, end * 4);
   if (mem === null) return null;
@@ -71,7 +73,7 @@ export function recurrentLayerBackwardWasm(
   put(w.wHh, at.wHh, GH * H);
   put(x, at.x, R * In);
   if (resident.acts < 0) put(saved.acts, at.acts, R * GH);
-  for (let t = 0; t < L; t++) put(stateBefore(spec, saved.hs, h0, t, H), at.hPrev + t * N * H, N * H);
+  if (resident.hPrev < 0) for (let t = 0; t < L; t++) put(stateBefore(spec, saved.hs, h0, t, H), at.hPrev + t * N * H, N * H);
   put(dOut, at.dOut, R * H);
   put(dhN, at.dh, N * H);
   if (withHn && resident.hns < 0) put(saved.hns!, at.hns, R * H);
@@ -86,7 +88,8 @@ export function recurrentLayerBackwardWasm(
   const product = (transA: number, M: number, Nc: number, K: number, a: number, lda: number, b: number, ldb: number, c: number): void =>
     sgemmInMemory(m, ex, { transA, transB: 0, M, N: Nc, K, alpha: 1, a: a * B, lda, b: b * B, ldb, beta: 0, c: c * B, work: m.work });
   product(1, GH, In, R, at.dxp, GH, at.x, In, at.dWih);
-  product(0, R, In, GH, at.dxp, GH, at.wIh, In, at.dx);
+  const dxAt = at.x; // x's last use was just above: dx (same shape) takes its place
+  product(0, R, In, GH, at.dxp, GH, at.wIh, In, dxAt);
   product(1, GH, H, R, dhp, GH, at.hPrev, H, at.dWhh);
   // (as weightGrads: the h-part's bias gradient is dbIh's copy unless that part has its own gradient)
   const ownHBias = ownHp || w.bIh === null;
@@ -101,7 +104,7 @@ export function recurrentLayerBackwardWasm(
   const dbIh = w.bIh === null ? null : take(at.dbIh, GH);
   const dbHh = w.bHh === null ? null : ownHBias ? take(at.dbHh, GH) : dbIh!.slice();
   return {
-    dx: take(at.dx, R * In), dh0: take(dh, N * H), dc0: withC ? take(dc, N * H) : null,
+    dx: take(dxAt, R * In), dh0: take(dh, N * H), dc0: withC ? take(dc, N * H) : null,
     dWih: take(at.dWih, GH * In), dWhh: take(at.dWhh, GH * H), dbIh, dbHh, dWhr: null,
   };
 }

@@ -221,7 +221,7 @@ export function recurrentLayerForwardWasm(
 ): LayerForwardResult | null {
   if (!isF32(x) || !isF32(h0) || (c0 !== null && !isF32(c0)) || !layerRunsInWasm(spec, w)) return null;
   const { mode, L, N, In, H } = spec;
-  const keep = save ? residentSaved(spec) : null;
+  const keep = save ? residentSaved(spec, h0) : null;
   const m = wasmKernels();
   const regions = new Regions(m.free);
   const xAt = regions.take(L * N * In);
@@ -254,21 +254,29 @@ export function recurrentLayerForwardWasm(
  * backward to read in place; null when the heap does not take it (then both copy, as before). Given back by
  * `releaseSaved` once backward has run.
  */
-function residentSaved(spec: LayerSpec): LayerSaved | null {
+function residentSaved(spec: LayerSpec, h0: FloatArray): LayerSaved | null {
   const { mode, L, N, H } = spec;
-  const S = L * N * H;
-  const sizes = [L * N * GATES[mode] * H, S, mode === 'LSTM' ? S : 0, mode === 'GRU' ? S : 0];
+  const S = N * H;
+  // hs gets one more step, h0, where it precedes the first step processed: the states before each step are then
+  // one contiguous (L, N, H) matrix next to hs, which backward's dW_hh product reads in place
+  const sizes = [L * S * GATES[mode], (L + 1) * S, mode === 'LSTM' ? L * S : 0, mode === 'GRU' ? L * S : 0];
   const got = sizes.map((n) => (n === 0 ? null : residentZeros(n, true)));
-  if (got.some((a, i) => a === null && sizes[i] > 0)) {
-    got.forEach((a) => a !== null && releaseResident(a));
+  const storage = got.filter((a): a is Float32Array => a !== null);
+  if (storage.length < sizes.filter((n) => n > 0).length) {
+    storage.forEach(releaseResident);
     return null;
   }
-  return { acts: got[0]!, hs: got[1]!, cs: got[2], hcell: null, hns: got[3] };
+  const block = got[1]!;
+  const h0At = spec.reverse ? L * S : 0;
+  block.set(h0.subarray(0, S), h0At);
+  const hs = spec.reverse ? block.subarray(0, L * S) : block.subarray(S);
+  const hPrev = spec.reverse ? block.subarray(S) : block.subarray(0, L * S);
+  return { acts: got[0]!, hs, cs: got[2], hcell: null, hns: got[3], hPrev, storage };
 }
 
 /** Gives back the resident storage of `saved` (from the WebAssembly forward pass); plain arrays are left alone. */
 export function releaseSaved(saved: LayerSaved): void {
-  for (const a of [saved.acts, saved.hs, saved.cs, saved.hcell, saved.hns]) if (a instanceof Float32Array) releaseResident(a);
+  saved.storage?.forEach(releaseResident);
 }
 
 /** Row blocks `[first row, rows]`: one per thread when the layer is large enough, multiples of 4 rows, else one. */
