@@ -92,6 +92,11 @@ export interface Loaded {
    * views of it stay valid when it grows, so tensors can keep their storage in it (wasm_heap.ts).
    */
   shared: boolean;
+  /**
+   * With the shared build: restarts the workers for `threads` in all (the same module and memory, so resident
+   * storage stays where it is); false when the memory has no work areas for that many (then it is reloaded).
+   */
+  rethread: ((threads: number) => boolean) | null;
   /** Every `ArrayBuffer` the memory has had (one per size): a typed array over one of them lives in this memory. */
   buffers: WeakSet<object>;
   /** The resident heap's state (wasm_heap.ts), created at its first allocation. */
@@ -204,11 +209,25 @@ function loadShared(api: WasmApi, backend: GemmBackend, threads: number): Loaded
   const work = align(exports.heapBase(), 64);
   const workSize = align(exports.workBytes(), 64);
   const mainEnd = align(work + Math.max(exports.workBytes(), exports.cellScratchBytes()), 64);
-  const poolWorks = Array.from({ length: threads - 1 }, (_, w) => mainEnd + w * workSize);
-  const startPool = Worker === null || threads === 1 ? null : (): SgemmPool => new SgemmPool(Worker, module, memory, threads - 1, workerTimeoutMs);
-  const free = mainEnd + (threads - 1) * workSize;
+  // work areas for as many workers as cores (at least as asked for), so that `setNumThreads` up to that many keeps
+  // this memory and what lives in it
+  const areas = Worker === null ? 0 : Math.max(threads, Math.min(coreCount(), 16)) - 1;
+  const free = mainEnd + areas * workSize;
   const buffers = new WeakSet<object>([exports.memory.buffer]);
-  return { backend, exports, work, free, view: new Float32Array(exports.memory.buffer), pool: null, startPool, poolWorks, shared: true, buffers, heap: null };
+  const m: Loaded = {
+    backend, exports, work, free, view: new Float32Array(exports.memory.buffer), pool: null, startPool: null, poolWorks: [],
+    shared: true, rethread: null, buffers, heap: null,
+  };
+  m.rethread = (n: number): boolean => {
+    if (n - 1 > areas) return false;
+    m.pool?.close();
+    m.pool = null;
+    m.poolWorks = Array.from({ length: n - 1 }, (_, w) => mainEnd + w * workSize);
+    m.startPool = Worker === null || n === 1 ? null : (): SgemmPool => new SgemmPool(Worker, module, memory, n - 1, workerTimeoutMs);
+    return true;
+  };
+  m.rethread(threads);
+  return m;
 }
 
 let fallbackWarned = false;
@@ -228,7 +247,7 @@ function warnJsFallback(reason: string): void {
 
 function load(): Loaded {
   const none: Loaded = {
-    backend: 'js', exports: null, work: 0, free: 0, view: new Float32Array(0), pool: null, startPool: null, poolWorks: [], shared: false, buffers: new WeakSet(), heap: null,
+    backend: 'js', exports: null, work: 0, free: 0, view: new Float32Array(0), pool: null, startPool: null, poolWorks: [], shared: false, rethread: null, buffers: new WeakSet(), heap: null,
   };
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   const want = requestedBackend();
@@ -251,7 +270,7 @@ function load(): Loaded {
     const work = align(exports.heapBase(), 64);
     const free = align(work + Math.max(exports.workBytes(), exports.cellScratchBytes()), 64);
     const buffers = new WeakSet<object>([exports.memory.buffer]);
-    return { backend, exports, work, free, view: new Float32Array(exports.memory.buffer), pool: null, startPool: null, poolWorks: [], shared: false, buffers, heap: null };
+    return { backend, exports, work, free, view: new Float32Array(exports.memory.buffer), pool: null, startPool: null, poolWorks: [], shared: false, rethread: null, buffers, heap: null };
   }
   // In a browser nothing is loaded before kernelsReady() has fetched the builds: only its outcome is a fallback.
   if (PLATFORM !== 'browser') warnJsFallback(`build/${candidates.map(([, f]) => f).join(', ')} missing or rejected by this engine`);
@@ -342,6 +361,7 @@ export function setNumThreads(n: number): void {
   if (callsInProgress > 0) throw new Error('setNumThreads: cannot change threads inside a kernel call');
   if (n === requestedThreads) return;
   requestedThreads = n;
+  if (loaded?.rethread?.(n)) return; // same module and memory: resident storage stays where it is
   loaded?.pool?.close();
   loaded = null; // reloaded at the next product, with the requested threads
 }

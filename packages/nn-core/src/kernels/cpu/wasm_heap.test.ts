@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import { GRU, LSTM } from '../../nn/rnn/rnn.js';
 import { AdamW } from '../../optim/adamw.js';
 import type { AdamScalars } from './adam.js';
 import { adamUpdateWasm } from './adam_wasm.js';
-import { duringKernelCall, gemmBackend, reserve, setNumThreads, wasmKernels } from './gemm_wasm.js';
+import { duringKernelCall, gemmBackend, getNumThreads, reserve, setNumThreads, wasmKernels } from './gemm_wasm.js';
 import { sgemmWasm } from './sgemm_wasm.js';
 import { HEAP_MAX_BYTES, heapStats, isResident, residentOffset, residentZeros } from './wasm_heap.js';
 
@@ -172,6 +173,24 @@ describe('resident float32 storage (kernels memory)', () => {
     expect(heapStats().used).toBeGreaterThan(before);
     await collectAndFinalize();
     expect(heapStats().used).toBe(before);
+  });
+
+  it('setNumThreads up to the number of cores keeps the memory: parameters made before stay resident, with their values', () => {
+    setNumThreads(1);
+    const fc = new Linear(8, 4);
+    fc.weight.data.set(Float32Array.from({ length: 32 }, (_, i) => i));
+    const threads = Math.min(availableParallelism(), 16);
+    for (const n of [threads, 1, threads]) {
+      setNumThreads(n);
+      expect(getNumThreads()).toBe(n);
+      expect(isResident(fc.weight.data)).toBe(true);
+    }
+    expect(fc.weight.data[31]).toBe(31);
+    // more threads than cores: a new memory, where the old storage is an ordinary (copied) array
+    setNumThreads(threads + 1);
+    expect(isResident(fc.weight.data)).toBe(false);
+    expect(fc.weight.data[31]).toBe(31);
+    setNumThreads(1);
   });
 
   it('loadStateDict with assign keeps resident storage and copies the values into it', () => {
