@@ -7,7 +7,7 @@
 // are `ldN` rows apart and this call runs the N rows from the given pointers (a block of a larger batch: rows of a
 // recurrent layer are independent, so threads can each run a block); states (N, H) compact.
 import { gruCellForward, lstmCellForward, rnnTanhCellForward } from './rnn_cells';
-import { sgemm } from './sgemm';
+import { sgemm, sgemmPacked } from './sgemm';
 
 /** Cell kinds, as rnn_layer_wasm.ts numbers them. */
 const LSTM: i32 = 0;
@@ -21,7 +21,8 @@ function gatesOf(mode: i32): i32 {
 }
 
 /**
- * Runs L steps. `whhT` is W_hh transposed, (H, G·H); `bhh` its bias (G·H) or 0 for none; `h0`, `c0` (N, H) (c0 and
+ * Runs L steps. `whhT` is W_hh transposed, (H, G·H), and `whhPacked` the same packed by `packBAll` (or 0: each
+ * step's product packs it; the same bits either way); `bhh` its bias (G·H) or 0 for none; `h0`, `c0` (N, H) (c0 and
  * cs for LSTM only, hns for GRU only, else 0). `lengths` (N) int32 valid steps per row, or 0 when all rows have L:
  * step t of row n is valid iff t < lengths[n]; invalid steps keep the previous state and output zeros. With
  * `saveAll` = 0, acts and hns hold one step (reused), for forward passes that keep nothing for backward.
@@ -29,7 +30,7 @@ function gatesOf(mode: i32): i32 {
  */
 export function recurrentLayerSteps(
   mode: i32, L: i32, N: i32, ldN: i32, H: i32, reverse: i32, saveAll: i32,
-  xp: usize, whhT: usize, bhh: usize, h0: usize, c0: usize, lengths: usize,
+  xp: usize, whhT: usize, whhPacked: usize, bhh: usize, h0: usize, c0: usize, lengths: usize,
   out: usize, acts: usize, hs: usize, cs: usize, hns: usize, hp: usize, work: usize,
 ): void {
   const GH = gatesOf(mode) * H;
@@ -44,7 +45,8 @@ export function recurrentLayerSteps(
     if (bhh != 0) {
       for (let n = 0; n < N; n++) memory.copy(hp + <usize>n * <usize>GH * 4, bhh, <usize>GH * 4);
     }
-    sgemm(0, 0, N, GH, H, 1, hPrev, H, whhT, GH, bhh != 0 ? 1 : 0, hp, work);
+    if (whhPacked != 0) sgemmPacked(0, N, GH, H, 1, hPrev, H, whhPacked, bhh != 0 ? 1 : 0, hp, work);
+    else sgemm(0, 0, N, GH, H, 1, hPrev, H, whhT, GH, bhh != 0 ? 1 : 0, hp, work);
     const a = acts + (saveAll ? tb * gateBytes : 0);
     const h = hs + tb * stateBytes;
     const c = cs == 0 ? 0 : cs + tb * stateBytes;

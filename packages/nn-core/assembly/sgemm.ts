@@ -353,8 +353,56 @@ export function sgemm(
     sgemmSmallM(transA, M, N, K, alpha, a, lda, b, ldb, beta, c, work);
     return;
   }
-  const bp = work;
-  const ap = bp + <usize>(KC * NC) * 4;
+  blocked(transA, transB, M, N, K, alpha, a, lda, b, ldb, 0, beta, c, work);
+}
+
+/** Floats that `packBAll` writes for op(B) (K, N): every KC × NC block packed, NR-wide panels zero-padded. */
+export function packedBFloats(K: i32, N: i32): i32 {
+  let n = 0;
+  for (let jc = 0; jc < N; jc += NC) n += ((min(NC, N - jc) + NR - 1) / NR) * NR * K;
+  return n;
+}
+
+/**
+ * Packs all of op(B) (K, N) at `dst` as `sgemm` packs it block by block (`packedBFloats` floats): for an operand
+ * that many products share (W_hh, at every step of a layer), packed once instead of at every product.
+ */
+export function packBAll(transB: i32, b: usize, ldb: i32, K: i32, N: i32, dst: usize): void {
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = min(NC, N - jc);
+    for (let pc = 0; pc < K; pc += KC) packB(transB, b, ldb, pc, jc, min(KC, K - pc), nc, dst + packedAt(jc, pc, nc, K));
+  }
+}
+
+/** Byte offset of block (jc, pc) in `packBAll`'s layout: earlier column blocks whole, then earlier K blocks of this one. */
+// @ts-ignore: decorator
+@inline
+function packedAt(jc: i32, pc: i32, nc: i32, K: i32): usize {
+  const width = ((nc + NR - 1) / NR) * NR;
+  return (<usize>jc * <usize>K + <usize>width * <usize>pc) * 4;
+}
+
+/**
+ * `sgemm` with op(B) already packed by `packBAll` at `bPacked`: the blocked path with the same operations, so
+ * the same bits as `sgemm` (whose products of at most 4 rows read B in place with those bits too).
+ */
+export function sgemmPacked(
+  transA: i32, M: i32, N: i32, K: i32, alpha: f32, a: usize, lda: i32, bPacked: usize, beta: f32, c: usize, work: usize,
+): void {
+  if (M == 0 || N == 0) return;
+  if (K == 0 || alpha == 0) {
+    scale(M, N, beta, c);
+    return;
+  }
+  blocked(transA, 0, M, N, K, alpha, a, lda, 0, 0, bPacked, beta, c, work);
+}
+
+/** The GotoBLAS loop nest; B's blocks are packed into `work` here, or read from `bPacked` (≠ 0) when packed ahead. */
+function blocked(
+  transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
+  a: usize, lda: i32, b: usize, ldb: i32, bPacked: usize, beta: f32, c: usize, work: usize,
+): void {
+  const ap = work + <usize>(KC * NC) * 4;
   const edge = ap + <usize>(MC * KC) * 4;
   for (let jc = 0; jc < N; jc += NC) {
     const nc = min(NC, N - jc);
@@ -362,7 +410,9 @@ export function sgemm(
       const kc = min(KC, K - pc);
       // The first K block applies beta; later ones add to what the earlier ones wrote.
       const bet: f32 = pc == 0 ? beta : 1;
-      packB(transB, b, ldb, pc, jc, kc, nc, bp);
+      let bp = work;
+      if (bPacked != 0) bp = bPacked + packedAt(jc, pc, nc, K);
+      else packB(transB, b, ldb, pc, jc, kc, nc, bp);
       for (let ic = 0; ic < M; ic += MC) {
         const mc = min(MC, M - ic);
         packA(transA, a, lda, ic, pc, mc, kc, ap);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Generator } from '../../random.js';
-import { gemmBackend } from './gemm_wasm.js';
+import { gemmBackend, reserve, wasmKernels } from './gemm_wasm.js';
 import { sgemmWasm, withResidentOperands } from './sgemm_wasm.js';
 import { gemm, gemmNaive, WASM_MIN_WORK } from './matmul.js';
 
@@ -160,6 +160,30 @@ describe('sgemmWasm', () => {
       }
     });
   }
+
+  it('with B packed ahead once (packBAll, sgemmPacked): the bits of sgemm, across K and N blocks, with transA and beta', () => {
+    const m = wasmKernels();
+    const ex = m.exports!;
+    const gen = new Generator(21);
+    // K > 256 and N > 512 cross the packing blocks; M = 3 is the in-place small-M path of sgemm
+    for (const [M, N, K, transA, transB, beta] of [[3, 37, 19, 0, 0, 0], [21, 600, 300, 0, 0, 1], [70, 45, 520, 1, 1, 0.5], [8, 1030, 96, 0, 1, 1]]) {
+      const A = Float32Array.from({ length: M * K }, () => gen.normal());
+      const Bm = Float32Array.from({ length: K * N }, () => gen.normal());
+      const C0 = Float32Array.from({ length: M * N }, () => gen.normal());
+      const ldb = transB ? K : N;
+      const at = Math.ceil(m.free / 64) * 64;
+      const [a, b, c1, c2, packed] = [at, at + M * K * 4, at + (M * K + K * N) * 4, at + (M * K + K * N + M * N) * 4, at + (M * K + K * N + 2 * M * N) * 4];
+      const mem = reserve(m, ex, packed + ex.packedBFloats(K, N) * 4)!;
+      mem.set(A, a >> 2);
+      mem.set(Bm, b >> 2);
+      mem.set(C0, c1 >> 2);
+      mem.set(C0, c2 >> 2);
+      ex.sgemm(transA, transB, M, N, K, 1, a, transA ? M : K, b, ldb, beta, c1, m.work);
+      ex.packBAll(transB, b, ldb, K, N, packed);
+      ex.sgemmPacked(transA, M, N, K, 1, a, transA ? M : K, packed, beta, c2, m.work);
+      expect(mem.slice(c2 >> 2, (c2 >> 2) + M * N)).toEqual(mem.slice(c1 >> 2, (c1 >> 2) + M * N));
+    }
+  });
 
   it('gives identical bits on a repeated call (fixed summation order, memory reused between calls)', () => {
     const g = new Generator(23);

@@ -34,6 +34,11 @@ export interface KernelExports {
     a: number, lda: number, b: number, ldb: number, beta: number, c: number, work: number,
   ): void;
   transpose(rows: number, cols: number, src: number, dst: number): void;
+  packedBFloats(K: number, N: number): number;
+  packBAll(transB: number, b: number, ldb: number, K: number, N: number, dst: number): void;
+  sgemmPacked(
+    transA: number, M: number, N: number, K: number, alpha: number, a: number, lda: number, bPacked: number, beta: number, c: number, work: number,
+  ): void;
   cellScratchBytes(): number;
   lstmCellForward(N: number, H: number, xp: number, hp: number, cPrev: number, acts: number, c: number, h: number, tmp: number): void;
   lstmCellBackward(
@@ -47,7 +52,7 @@ export interface KernelExports {
   ): void;
   recurrentLayerSteps(
     mode: number, L: number, N: number, ldN: number, H: number, reverse: number, saveAll: number,
-    xp: number, whhT: number, bhh: number, h0: number, c0: number, lengths: number,
+    xp: number, whhT: number, whhPacked: number, bhh: number, h0: number, c0: number, lengths: number,
     out: number, acts: number, hs: number, cs: number, hns: number, hp: number, work: number,
   ): void;
   rnnReluCellForward(n: number, xp: number, hp: number, acts: number, h: number, tmp: number): void;

@@ -12,7 +12,7 @@
  */
 import type { FloatArray } from '../../dtype.js';
 import { reserve, wasmKernels } from './gemm_wasm.js';
-import { sgemmInMemory } from './sgemm_wasm.js';
+import { sgemmInMemory, splitsAcrossThreads } from './sgemm_wasm.js';
 import { residentOffset } from './wasm_heap.js';
 import { WASM_MIN_WORK } from './matmul.js';
 import { CELLS } from './rnn_cell_table.js';
@@ -65,6 +65,8 @@ export function recurrentLayerBackwardWasm(
     cs: !withC ? -1 : resident.cs >= 0 ? resident.cs : region(R * H), c0: withC ? region(N * H) : -1, tot: region(N * H), dh: region(N * H),
     dhNext: region(N * H), dc: withC ? region(N * H) : -1, dcNext: withC ? region(N * H) : -1, ones: region(R),
     dWih: region(GH * In), dWhh: region(GH * H), dbIh: region(GH), dbHh: region(GH),
+    // W_hh packed once for the steps' dh_prev products (of more than 4 rows; smaller ones read it in place)
+    wHhPacked: N > 4 ? region(ex.packedBFloats(GH, H)) : -1,
   };
   const mem = reserve(m, ex, end * 4);
   if (mem === null) return null;
@@ -82,6 +84,7 @@ export function recurrentLayerBackwardWasm(
     put(c0!, at.c0, N * H);
     put(dcN!, at.dc, N * H);
   }
+  if (at.wHhPacked >= 0) ex.packBAll(0, at.wHh * B, H, GH, H, at.wHhPacked * B);
   const [dh, dc] = steps(spec, at, mem);
   // the weight and input gradients, as weightGrads computes them (rnn_layer_backward.ts)
   const dhp = ownHp ? at.dhp : at.dxp;
@@ -144,8 +147,13 @@ function steps(spec: LayerSpec, at: Record<string, number>, mem: Float32Array): 
         if (withC) mem.copyWithin(dcNext + n * H, dc + n * H, dc + (n + 1) * H);
       }
     }
-    const dhpProduct = { transA: 0, transB: 0, M: N, N: H, K: GH, alpha: 1, a: dhp * B, lda: GH, b: at.wHh * B, ldb: H, beta: 1 };
-    sgemmInMemory(m, ex, { ...dhpProduct, c: dhNext * B, work: m.work });
+    // dh_prev += dHp · W_hh: on W_hh packed once when there is (the same bits), split across threads when large
+    if (at.wHhPacked >= 0 && !splitsAcrossThreads(m, N, H, GH)) {
+      ex.sgemmPacked(0, N, H, GH, 1, dhp * B, GH, at.wHhPacked * B, 1, dhNext * B, m.work);
+    } else {
+      const dhpProduct = { transA: 0, transB: 0, M: N, N: H, K: GH, alpha: 1, a: dhp * B, lda: GH, b: at.wHh * B, ldb: H, beta: 1 };
+      sgemmInMemory(m, ex, { ...dhpProduct, c: dhNext * B, work: m.work });
+    }
     [dh, dhNext] = [dhNext, dh];
     [dc, dcNext] = [dcNext, dc];
   }

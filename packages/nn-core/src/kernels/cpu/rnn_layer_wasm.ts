@@ -133,6 +133,8 @@ export function prepareLayerInMemory(
     wIh: inPlace.wIh >= 0 ? inPlace.wIh : r.take(projectInWasm ? GH * In : 0),
     staging: inPlace.wHh >= 0 ? inPlace.wHh : r.take(GH * H),
     whhT: r.take(GH * H),
+    // W_hhᵀ packed once for the step products of blocks of more than 4 rows (smaller ones read it in place)
+    whhPacked: r.take(N > 4 ? ex.packedBFloats(H, GH) : 0),
     bHh: inPlace.bHh >= 0 ? inPlace.bHh : r.take(w.bHh === null ? 0 : GH),
     h0: r.take(N * H),
     c0: r.take(isLstm ? N * H : 0),
@@ -158,6 +160,7 @@ export function prepareLayerInMemory(
 
   if (inPlace.wHh < 0) mem.set(w.wHh.subarray(0, GH * H), f(at.staging));
   ex.transpose(GH, H, at.staging, at.whhT);
+  if (N > 4) ex.packBAll(0, at.whhT, GH, H, GH, at.whhPacked);
   if (w.bHh !== null && inPlace.bHh < 0) mem.set(w.bHh.subarray(0, GH), f(at.bHh));
   if (h0 === null) mem.fill(0, f(at.h0), f(at.h0) + N * H);
   else mem.set(h0.subarray(0, N * H), f(at.h0));
@@ -191,7 +194,7 @@ export function prepareLayerInMemory(
     const own = scratch[b];
     const args = [
       code, L, rows, N, H, spec.reverse ? 1 : 0, save ? 1 : 0,
-      at.xp + g, at.whhT, w.bHh === null ? 0 : at.bHh, at.h0 + o, isLstm ? at.c0 + o : 0,
+      at.xp + g, at.whhT, rows > 4 ? at.whhPacked : 0, w.bHh === null ? 0 : at.bHh, at.h0 + o, isLstm ? at.c0 + o : 0,
       spec.lengths === null ? 0 : at.lengths + n0 * 4,
       at.out + o, save ? at.acts + g : own.acts, at.hs + o, isLstm ? at.cs + o : 0,
       mode !== 'GRU' ? 0 : save ? at.hns + o : own.hns, own.hp, works[b],

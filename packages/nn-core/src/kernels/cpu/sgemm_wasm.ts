@@ -174,6 +174,11 @@ export function sgemmWasm(
   return true;
 }
 
+/** Whether `sgemmInMemory` splits an (M, N, K) product by rows across the worker threads. */
+export function splitsAcrossThreads(m: Loaded, M: number, N: number, K: number): boolean {
+  return m.startPool !== null && M >= 16 && M * N * K >= THREAD_MIN_WORK;
+}
+
 /**
  * Runs the module's sgemm on operands already in its memory (byte offsets in `args`, C compact), split by rows
  * between the calling thread and the workers when the product is large enough (same bits at any thread count).
@@ -181,7 +186,7 @@ export function sgemmWasm(
  */
 export function sgemmInMemory(m: Loaded, ex: KernelExports, args: SgemmArgs): void {
   const { M, N, K } = args;
-  const split = m.startPool !== null && M >= 16 && M * N * K >= THREAD_MIN_WORK;
+  const split = splitsAcrossThreads(m, M, N, K);
   const parts = split ? splitRows(args, m.poolWorks.length + 1, [m.work, ...m.poolWorks]) : [args];
   const jobs = parts.map((q): PoolJob => ({
     kind: JOB_SGEMM,

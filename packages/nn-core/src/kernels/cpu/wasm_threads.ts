@@ -30,8 +30,8 @@ const FAILED = 4; // 1: a job threw (its message is lost; the caller reports whi
 const RUNS = 5; // jobs run so far (tests read it)
 const KIND = 6; // which export the job calls: JOB_SGEMM, JOB_LAYER_STEPS or JOB_ADAM
 const ARGS = 7; // its arguments: sgemm's transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, work (alpha and
-// beta as Float32), recurrentLayerSteps' 20 (all int32), or adamStep's 5 int32 then 8 float32
-const SLOTS = ARGS + 20;
+// beta as Float32), recurrentLayerSteps' 21 (all int32), or adamStep's 5 int32 then 8 float32
+const SLOTS = ARGS + 21;
 
 /** Job kinds: a part of a product (`sgemm`), or a block of batch rows of a recurrent layer (`recurrentLayerSteps`). */
 export const JOB_SGEMM = 0;
@@ -68,7 +68,7 @@ while (ex !== null) {
     if (I[${KIND}] === ${JOB_SGEMM}) {
       ex.sgemm(I[a], I[a + 1], I[a + 2], I[a + 3], I[a + 4], F[a + 5], I[a + 6], I[a + 7], I[a + 8], I[a + 9], F[a + 10], I[a + 11], I[a + 12]);
     } else if (I[${KIND}] === ${JOB_LAYER_STEPS}) {
-      ex.recurrentLayerSteps(...I.subarray(a, a + 20));
+      ex.recurrentLayerSteps(...I.subarray(a, a + 21));
     } else {
       ex.adamStep(I[a], I[a + 1], I[a + 2], I[a + 3], I[a + 4], ...F.subarray(a + 5, a + 13));
     }
