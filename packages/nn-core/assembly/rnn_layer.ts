@@ -6,7 +6,7 @@
 // Buffers are time-major, byte offsets: xp, acts (L, ·, G·H); hs, cs, hns, out (L, ·, H), where consecutive steps
 // are `ldN` rows apart and this call runs the N rows from the given pointers (a block of a larger batch: rows of a
 // recurrent layer are independent, so threads can each run a block); states (N, H) compact.
-import { gruCellForward, lstmCellForward, rnnTanhCellForward } from './rnn_cells';
+import { gruCellBackward, gruCellForward, lstmCellBackward, lstmCellForward, rnnCellBackward, rnnTanhCellForward, vectorAdd } from './rnn_cells';
 import { sgemm, sgemmPacked } from './sgemm';
 
 /** Cell kinds, as rnn_layer_wasm.ts numbers them. */
@@ -68,5 +68,74 @@ export function recurrentLayerSteps(
     }
     hPrev = h;
     cPrev = c;
+  }
+}
+
+/** Cell kinds of `recurrentLayerBackwardSteps` (the forward's, plus the relu RNN). */
+const RNN_RELU: i32 = 3;
+
+/**
+ * Backward through time over L steps, last to first, of the N rows from the given pointers (a block of a batch of
+ * `ldN` rows: rows are independent here too, so threads can each run a block). Each step makes the calls the
+ * JavaScript driver (src/kernels/cpu/rnn_layer_backward_wasm.ts) makes, with the same arguments, so the results are
+ * the same bits: tot = dh + dOut[t] (zero on padded rows), the cell's backward step into dxp[t] (and dhp[t] for
+ * GRU, whose direct part of dh_prev goes to dhNext; others start dhNext at zero), padded rows passing dh and dc
+ * straight through, then dhNext += dhp[t]·W_hh. dh/dhNext and dc/dcNext swap after every step: after L steps the
+ * gradients with respect to h0 and c0 are in dh and dc when L is even, else in dhNext and dcNext.
+ *
+ * Time-major buffers (steps `ldN` rows apart): acts, dxp, dhp (L, ·, G·H); hPrev, cs, hns, dOut (L, ·, H); hPrev is
+ * the state before each step. c0, dh, dhNext, dc, dcNext, tot: (N, H) compact. `wHh` is W_hh (G·H, H) as stored
+ * and `wHhPacked` the same packed by `packBAll` (or 0). `dhp` is `dxp` for the cells without their own hidden
+ * gradient (all but GRU); cs, c0, dc, dcNext only for LSTM, hns for GRU (else 0).
+ */
+export function recurrentLayerBackwardSteps(
+  mode: i32, L: i32, N: i32, ldN: i32, H: i32, reverse: i32,
+  acts: usize, hPrev: usize, cs: usize, c0: usize, hns: usize, dOut: usize, lengths: usize,
+  dxp: usize, dhp: usize, wHh: usize, wHhPacked: usize,
+  dh: usize, dhNext: usize, dc: usize, dcNext: usize, tot: usize, work: usize,
+): void {
+  const GH = gatesOf(mode == RNN_RELU ? 2 : mode) * H;
+  const gateBytes = <usize>ldN * <usize>GH * 4;
+  const stateBytes = <usize>ldN * <usize>H * 4;
+  const rowBytes = <usize>H * 4;
+  const gateRowBytes = <usize>GH * 4;
+  const NH = N * H;
+  for (let s = L - 1; s >= 0; s--) {
+    const t = reverse ? L - 1 - s : s;
+    const prevT = reverse ? t + 1 : t - 1;
+    const g = <usize>t * gateBytes;
+    const h = <usize>t * stateBytes;
+    vectorAdd(NH, dh, dOut + h, tot);
+    if (lengths != 0) {
+      for (let n = 0; n < N; n++) if (t >= load<i32>(lengths + <usize>n * 4)) memory.fill(tot + <usize>n * rowBytes, 0, rowBytes);
+    }
+    const dxpT = dxp + g;
+    const dhpT = dhp + g;
+    if (mode == LSTM) {
+      const cPrev = prevT >= 0 && prevT < L ? cs + <usize>prevT * stateBytes : c0;
+      lstmCellBackward(N, H, acts + g, cPrev, cs + h, tot, dc, dxpT, dcNext, work);
+    } else if (mode == GRU) {
+      gruCellBackward(N, H, acts + g, hPrev + h, hns + h, tot, dxpT, dhpT, dhNext, work);
+    } else {
+      rnnCellBackward(mode == RNN_RELU ? 1 : 0, NH, acts + g, tot, dxpT, work);
+    }
+    if (mode != GRU) memory.fill(dhNext, 0, <usize>NH * 4);
+    if (lengths != 0) {
+      for (let n = 0; n < N; n++) {
+        if (t < load<i32>(lengths + <usize>n * 4)) continue;
+        memory.fill(dxpT + <usize>n * gateRowBytes, 0, gateRowBytes);
+        if (mode == GRU) memory.fill(dhpT + <usize>n * gateRowBytes, 0, gateRowBytes);
+        memory.copy(dhNext + <usize>n * rowBytes, dh + <usize>n * rowBytes, rowBytes);
+        if (mode == LSTM) memory.copy(dcNext + <usize>n * rowBytes, dc + <usize>n * rowBytes, rowBytes);
+      }
+    }
+    if (wHhPacked != 0) sgemmPacked(0, N, H, GH, 1, dhpT, GH, wHhPacked, 1, dhNext, work);
+    else sgemm(0, 0, N, H, GH, 1, dhpT, GH, wHh, H, 1, dhNext, work);
+    let x = dh;
+    dh = dhNext;
+    dhNext = x;
+    x = dc;
+    dc = dcNext;
+    dcNext = x;
   }
 }

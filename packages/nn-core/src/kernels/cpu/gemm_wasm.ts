@@ -56,6 +56,12 @@ export interface KernelExports {
     out: number, acts: number, hs: number, cs: number, hns: number, hp: number, work: number,
   ): void;
   rnnReluCellForward(n: number, xp: number, hp: number, acts: number, h: number, tmp: number): void;
+  recurrentLayerBackwardSteps(
+    mode: number, L: number, N: number, ldN: number, H: number, reverse: number,
+    acts: number, hPrev: number, cs: number, c0: number, hns: number, dOut: number, lengths: number,
+    dxp: number, dhp: number, wHh: number, wHhPacked: number,
+    dh: number, dhNext: number, dc: number, dcNext: number, tot: number, work: number,
+  ): void;
   gruCellBackward(
     N: number, H: number, acts: number, hPrev: number, hn: number, dh: number, dxp: number, dhp: number, dhPrev: number, tmp: number,
   ): void;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FloatArray } from '../../dtype.js';
 import { Generator } from '../../random.js';
-import { gemmBackend } from './gemm_wasm.js';
+import { currentPool, gemmBackend, setNumThreads } from './gemm_wasm.js';
 import { gatesOf } from './rnn_cell_table.js';
 import type { CellMode } from './rnn_cells.js';
 import { recurrentLayerForward, type LayerSpec, type LayerWeights } from './rnn_layer.js';
@@ -62,6 +62,33 @@ describe('float32 BPTT with the steps in WebAssembly memory', () => {
     expect(recurrentLayerBackwardWasm(one.spec, one.w, one.x, one.h0, one.c0, f1.saved, one.dOut, one.dhN, one.dcN)).toBeNull();
     expect(recurrentLayerBackwardWasm(p.spec, p.w, p.x, p.h0, p.c0, f.saved, p.dOut, p.dhN, p.dcN)).not.toBeNull();
   });
+
+  // L·N·G·H·H ≥ 2²² and N ≥ 16: the steps run in blocks of rows, on the worker threads when there are some (H = 56:
+  // every product stays under the 2²⁴ multiply-adds that would split it, so the workers' runs are the steps')
+  for (const mode of ['LSTM', 'GRU'] as const) {
+    for (const threads of [1, 2, 3]) {
+      it(`${mode}, 64 padded rows on ${threads} thread(s): blocks of rows give the bits of the step-by-step path`, () => {
+        setNumThreads(threads);
+        try {
+          const lengths = Array.from({ length: 64 }, (_, n) => 1 + ((n * 7) % 16));
+          const p = problem(mode, 16, 64, 24, 56, threads === 2, lengths, 5);
+          const f = recurrentLayerForward(p.spec, p.w, p.x, p.h0, p.c0);
+          const pool = threads > 1 ? currentPool() : null;
+          if (pool !== null) expect(pool.waitReady(20_000)).toBe(true);
+          const before = pool === null ? [] : Array.from({ length: threads - 1 }, (_, w) => pool.runs(w));
+          const inModule = recurrentLayerBackwardWasm(p.spec, p.w, p.x, p.h0, p.c0, f.saved, p.dOut, p.dhN, p.dcN)!;
+          if (pool !== null) before.forEach((r, w) => expect(pool.runs(w)).toBeGreaterThan(r));
+          const stepwise = recurrentLayerBackwardStepwise(p.spec, p.w, p.x, p.h0, p.c0, f.saved, p.dOut, p.dhN, p.dcN);
+          for (const k of ['dx', 'dh0', 'dc0', 'dWih', 'dWhh', 'dbIh', 'dbHh'] as const) {
+            const [a, b] = [inModule[k], stepwise[k]];
+            if (a !== null && b !== null) expect(bits(a), k).toEqual(bits(b));
+          }
+        } finally {
+          setNumThreads(1);
+        }
+      });
+    }
+  }
 
   for (const mode of MODES) {
     for (const [L, N, In, H, reverse, lengths] of CASES) {

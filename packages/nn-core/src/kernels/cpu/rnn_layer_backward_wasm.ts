@@ -11,12 +11,15 @@
  * JavaScript (fewer than WASM_MIN_WORK multiply-adds): the step-by-step path serves those.
  */
 import type { FloatArray } from '../../dtype.js';
-import { reserve, wasmKernels } from './gemm_wasm.js';
-import { sgemmInMemory, splitsAcrossThreads } from './sgemm_wasm.js';
+import { reserve, runJobs, wasmKernels } from './gemm_wasm.js';
+import { sgemmInMemory } from './sgemm_wasm.js';
+import { rowBlocks } from './rnn_layer_wasm.js';
+import { JOB_LAYER_BACKWARD, type PoolJob } from './wasm_threads.js';
 import { residentOffset } from './wasm_heap.js';
 import { WASM_MIN_WORK } from './matmul.js';
 import { CELLS } from './rnn_cell_table.js';
-import { timeAt, type LayerSaved, type LayerSpec, type LayerWeights } from './rnn_layer.js';
+import { type LayerSaved, type LayerSpec, type LayerWeights } from './rnn_layer.js';
+import type { CellMode } from './rnn_cells.js';
 import { stateBefore, type LayerGrads } from './rnn_layer_backward.js';
 
 /** Bytes per float: the kernels take byte offsets. */
@@ -64,6 +67,7 @@ export function recurrentLayerBackwardWasm(
     hns: !withHn ? -1 : resident.hns >= 0 ? resident.hns : region(R * H),
     cs: !withC ? -1 : resident.cs >= 0 ? resident.cs : region(R * H), c0: withC ? region(N * H) : -1, tot: region(N * H), dh: region(N * H),
     dhNext: region(N * H), dc: withC ? region(N * H) : -1, dcNext: withC ? region(N * H) : -1, ones: region(R),
+    lengths: spec.lengths === null ? -1 : region(N),
     dWih: region(GH * In), dWhh: region(GH * H), dbIh: region(GH), dbHh: region(GH),
     // W_hh packed once for the steps' dh_prev products (of more than 4 rows; smaller ones read it in place)
     wHhPacked: N > 4 ? region(ex.packedBFloats(GH, H)) : -1,
@@ -84,8 +88,9 @@ export function recurrentLayerBackwardWasm(
     put(c0!, at.c0, N * H);
     put(dcN!, at.dc, N * H);
   }
+  if (spec.lengths !== null) new Int32Array(mem.buffer, at.lengths * B, N).set(spec.lengths);
   if (at.wHhPacked >= 0) ex.packBAll(0, at.wHh * B, H, GH, H, at.wHhPacked * B);
-  const [dh, dc] = steps(spec, at, mem);
+  const [dh, dc] = runSteps(spec, at);
   // the weight and input gradients, as weightGrads computes them (rnn_layer_backward.ts)
   const dhp = ownHp ? at.dhp : at.dxp;
   const product = (transA: number, M: number, Nc: number, K: number, a: number, lda: number, b: number, ldb: number, c: number): void =>
@@ -112,50 +117,33 @@ export function recurrentLayerBackwardWasm(
   };
 }
 
-/** The steps from last to first on the regions `at`; returns where dL/dh0 and dL/dc0 ended up. */
-function steps(spec: LayerSpec, at: Record<string, number>, mem: Float32Array): [number, number] {
+/** Cell kinds as assembly/rnn_layer.ts numbers them for `recurrentLayerBackwardSteps`. */
+const MODE_CODES: Record<CellMode, number> = { LSTM: 0, GRU: 1, RNN_TANH: 2, RNN_RELU: 3 };
+
+/**
+ * The steps from last to first on the regions `at` (float indices), in the kernels: one call per block of rows,
+ * the blocks on the worker threads at once when the layer is large enough (rows are independent; same bits at any
+ * thread count). Returns where dL/dh0 and dL/dc0 ended up.
+ */
+function runSteps(spec: LayerSpec, at: Record<string, number>): [number, number] {
   const { mode, L, N, H } = spec;
   const cell = CELLS[mode];
   const GH = cell.gates * H;
-  const [withC, ownHp] = [cell.saves.c, cell.ownHiddenGrad];
   const m = wasmKernels();
   const ex = m.exports!;
-  const tmp = m.work;
-  let [dh, dhNext, dc, dcNext] = [at.dh, at.dhNext, at.dc, at.dcNext];
-  for (let s = L - 1; s >= 0; s--) {
-    const t = timeAt(spec, s);
-    const prevT = spec.reverse ? t + 1 : t - 1;
-    const [g, h] = [t * N * GH, t * N * H];
-    ex.vectorAdd(N * H, dh * B, (at.dOut + h) * B, at.tot * B);
-    if (spec.lengths !== null) {
-      // padding rows: no output gradient, and dh, dc pass straight through to the previous step
-      for (let n = 0; n < N; n++) if (t >= spec.lengths[n]) mem.fill(0, at.tot + n * H, at.tot + (n + 1) * H);
-    }
-    const [dxp, dhp] = [at.dxp + g, (ownHp ? at.dhp : at.dxp) + g];
-    const cPrev = prevT >= 0 && prevT < L ? at.cs + prevT * N * H : at.c0;
-    cell.backwardInModule(ex, {
-      N, H, acts: (at.acts + g) * B, hPrev: (at.hPrev + h) * B, cPrev: cPrev * B, c: (at.cs + h) * B, hn: (at.hns + h) * B,
-      dh: at.tot * B, dc: dc * B, dxp: dxp * B, dhp: dhp * B, dhPrev: dhNext * B, dcPrev: dcNext * B, tmp,
-    });
-    if (!ownHp) mem.fill(0, dhNext, dhNext + N * H); // no direct part of dh_prev: all of it goes through W_hh
-    if (spec.lengths !== null) {
-      for (let n = 0; n < N; n++) {
-        if (t < spec.lengths[n]) continue;
-        mem.fill(0, dxp + n * GH, dxp + (n + 1) * GH);
-        if (ownHp) mem.fill(0, dhp + n * GH, dhp + (n + 1) * GH);
-        mem.copyWithin(dhNext + n * H, dh + n * H, dh + (n + 1) * H);
-        if (withC) mem.copyWithin(dcNext + n * H, dc + n * H, dc + (n + 1) * H);
-      }
-    }
-    // dh_prev += dHp · W_hh: on W_hh packed once when there is (the same bits), split across threads when large
-    if (at.wHhPacked >= 0 && !splitsAcrossThreads(m, N, H, GH)) {
-      ex.sgemmPacked(0, N, H, GH, 1, dhp * B, GH, at.wHhPacked * B, 1, dhNext * B, m.work);
-    } else {
-      const dhpProduct = { transA: 0, transB: 0, M: N, N: H, K: GH, alpha: 1, a: dhp * B, lda: GH, b: at.wHh * B, ldb: H, beta: 1 };
-      sgemmInMemory(m, ex, { ...dhpProduct, c: dhNext * B, work: m.work });
-    }
-    [dh, dhNext] = [dhNext, dh];
-    [dc, dcNext] = [dcNext, dc];
-  }
-  return [dh, dc];
+  const works = [m.work, ...m.poolWorks];
+  const opt = (floatAt: number, offset: number): number => (floatAt < 0 ? 0 : (floatAt + offset) * B);
+  const jobs = rowBlocks(m, N, L * N * GH * H).map(([n0, rows], b): PoolJob => {
+    const [g, h] = [n0 * GH, n0 * H];
+    const args = [
+      MODE_CODES[mode], L, rows, N, H, spec.reverse ? 1 : 0,
+      opt(at.acts, g), opt(at.hPrev, h), opt(at.cs, h), opt(at.c0, h), opt(at.hns, h), opt(at.dOut, h), opt(at.lengths, n0),
+      opt(at.dxp, g), opt(cell.ownHiddenGrad ? at.dhp : at.dxp, g), opt(at.wHh, 0), rows > 4 ? opt(at.wHhPacked, 0) : 0,
+      opt(at.dh, h), opt(at.dhNext, h), opt(at.dc, h), opt(at.dcNext, h), opt(at.tot, h), works[b],
+    ];
+    return { kind: JOB_LAYER_BACKWARD, args, work: L * rows * GH * H };
+  });
+  runJobs(jobs, (j) => (ex.recurrentLayerBackwardSteps as (...a: readonly number[]) => void)(...j.args));
+  // dh and dhNext (dc and dcNext) swap roles after every step
+  return L % 2 === 0 ? [at.dh, at.dc] : [at.dhNext, at.dcNext];
 }

@@ -283,7 +283,7 @@ export function releaseSaved(saved: LayerSaved): void {
 }
 
 /** Row blocks `[first row, rows]`: one per thread when the layer is large enough, multiples of 4 rows, else one. */
-function rowBlocks(m: Loaded, N: number, work: number): [number, number][] {
+export function rowBlocks(m: Loaded, N: number, work: number): [number, number][] {
   const threads = m.startPool === null || N < 16 || work < LAYER_THREAD_MIN_WORK ? 1 : m.poolWorks.length + 1;
   const count = Math.max(1, Math.min(threads, Math.floor(N / 8)));
   const per = Math.ceil(N / count / 4) * 4;

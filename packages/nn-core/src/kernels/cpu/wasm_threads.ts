@@ -28,17 +28,21 @@ const STATE = 2; // 0 starting, 1 ready, -1 could not instantiate the module
 const EXIT = 3; // 1: stop at the next wake-up
 const FAILED = 4; // 1: a job threw (its message is lost; the caller reports which worker)
 const RUNS = 5; // jobs run so far (tests read it)
-const KIND = 6; // which export the job calls: JOB_SGEMM, JOB_LAYER_STEPS or JOB_ADAM
+const KIND = 6; // which export the job calls: JOB_SGEMM, JOB_LAYER_STEPS, JOB_ADAM or JOB_LAYER_BACKWARD
 const ARGS = 7; // its arguments: sgemm's transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, work (alpha and
-// beta as Float32), recurrentLayerSteps' 21 (all int32), or adamStep's 5 int32 then 8 float32
-const SLOTS = ARGS + 21;
+// beta as Float32), recurrentLayerSteps' 21 (all int32), adamStep's 5 int32 then 8 float32, or
+// recurrentLayerBackwardSteps' 23 (all int32)
+const SLOTS = ARGS + 23;
 
 /** Job kinds: a part of a product (`sgemm`), or a block of batch rows of a recurrent layer (`recurrentLayerSteps`). */
 export const JOB_SGEMM = 0;
 export const JOB_LAYER_STEPS = 1;
 export const JOB_ADAM = 2;
+export const JOB_LAYER_BACKWARD = 3;
 /** Which arguments of each job kind are float32 (the others are int32). */
-const FLOAT_ARGS: Record<number, readonly number[]> = { [JOB_SGEMM]: [5, 10], [JOB_LAYER_STEPS]: [], [JOB_ADAM]: [5, 6, 7, 8, 9, 10, 11, 12] };
+const FLOAT_ARGS: Record<number, readonly number[]> = {
+  [JOB_SGEMM]: [5, 10], [JOB_LAYER_STEPS]: [], [JOB_ADAM]: [5, 6, 7, 8, 9, 10, 11, 12], [JOB_LAYER_BACKWARD]: [],
+};
 
 /** Polls of a control slot before a thread sleeps: about 100 µs, less than waking a sleeping thread costs. */
 const SPIN = 20_000;
@@ -69,6 +73,8 @@ while (ex !== null) {
       ex.sgemm(I[a], I[a + 1], I[a + 2], I[a + 3], I[a + 4], F[a + 5], I[a + 6], I[a + 7], I[a + 8], I[a + 9], F[a + 10], I[a + 11], I[a + 12]);
     } else if (I[${KIND}] === ${JOB_LAYER_STEPS}) {
       ex.recurrentLayerSteps(...I.subarray(a, a + 21));
+    } else if (I[${KIND}] === ${JOB_LAYER_BACKWARD}) {
+      ex.recurrentLayerBackwardSteps(...I.subarray(a, a + 23));
     } else {
       ex.adamStep(I[a], I[a + 1], I[a + 2], I[a + 3], I[a + 4], ...F.subarray(a + 5, a + 13));
     }
