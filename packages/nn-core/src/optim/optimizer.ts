@@ -4,7 +4,8 @@
  */
 import { Tensor } from '../autograd/tensor.js';
 import { enableGrad } from '../autograd/grad_mode.js';
-import { allocate, type DType } from '../dtype.js';
+import type { DType } from '../dtype.js';
+import { zerosBeside } from '../kernels/cpu/wasm_heap.js';
 import { fmtShape, numel, shapesEqual, ShapeError } from '../shape.js';
 import { warn } from '../warnings.js';
 
@@ -211,8 +212,9 @@ function restoreTensor(v: Tensor | SerializedTensor, param: Tensor, what: string
   if (!shapesEqual(v.shape, param.shape) || v.data.length !== numel(v.shape)) {
     throw new ShapeError(`${what}: has shape ${fmtShape(v.shape)} (${v.data.length} values), the parameter has shape ${fmtShape(param.shape)}`);
   }
-  // Float state follows the parameter's dtype, like PyTorch's cast on load.
-  const data = allocate(param.dtype, v.data.length);
+  // Float state follows the parameter's dtype, like PyTorch's cast on load, and lives where the parameter does (in
+  // the kernels' memory when it is resident, so the update runs in place after a resume too).
+  const data = zerosBeside(param.data as Float32Array | Float64Array | Int32Array, v.data.length);
   for (let i = 0; i < data.length; i++) data[i] = v.data[i];
   return new Tensor(data, v.shape);
 }

@@ -193,6 +193,20 @@ describe('resident float32 storage (kernels memory)', () => {
     setNumThreads(1);
   });
 
+  it("an optimizer's loaded state lives beside resident parameters, with the saved values", () => {
+    const fc = new Linear(300, 8); // 2,400 weights: Adam's kernel path
+    const opt = new AdamW(fc.parameters(), { lr: 0.01 });
+    sum(fc.forward(new Tensor(new Float32Array(300).fill(0.5), [1, 300]))).backward();
+    opt.step();
+    const saved = opt.stateDict();
+    const again = new AdamW(fc.parameters(), { lr: 0.01 });
+    again.loadStateDict(saved);
+    const state = again.state.get(fc.weight)!;
+    const m = (state.exp_avg as Tensor).data;
+    expect(isResident(m)).toBe(true);
+    expect(Array.from(m)).toEqual(Array.from((opt.state.get(fc.weight)!.exp_avg as Tensor).data));
+  });
+
   it('loadStateDict with assign keeps resident storage and copies the values into it', () => {
     const fc = new Linear(4, 2);
     const w = fc.weight.data;
