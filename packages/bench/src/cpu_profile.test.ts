@@ -19,8 +19,8 @@ describe('bench-profile helpers', () => {
     // The kernels' exported functions (assembly/index.ts), each at its own index.
     expect(names).toEqual([
       'adamStep', 'cellScratchBytes', 'gruCellBackward', 'gruCellForward', 'heapBase', 'lstmCellBackward', 'lstmCellForward',
-      'recurrentLayerSteps', 'relaxed', 'rnnCellBackward', 'rnnReluCellForward', 'rnnTanhCellForward', 'sgemm', 'transpose',
-      'vectorAdd', 'workBytes',
+      'packBAll', 'packedBFloats', 'recurrentLayerBackwardSteps', 'recurrentLayerSteps', 'relaxed', 'rnnCellBackward',
+      'rnnReluCellForward', 'rnnTanhCellForward', 'sgemm', 'sgemmPacked', 'transpose', 'vectorAdd', 'workBytes',
     ]);
   });
 
