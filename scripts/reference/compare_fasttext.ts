@@ -211,23 +211,37 @@ function table(): void {
   };
   const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
   const pct = (x: number): string => (100 * x).toFixed(1);
-  const fmt = (rs: Result[]): string => (rs.length === 0 ? '—' : `**${pct(mean(rs.map((r) => r.test)))}** (${rs.map((r) => pct(r.test)).join(' / ')})`);
-  const oursTags = [...new Set(results.filter((r) => r.who === 'ours').map((r) => r.tag))];
-  process.stdout.write('| data set | ours | fastText, same rows | fastText, train + dev | ours − fastText (same rows / train + dev) | ours: epochs (best) · steps | time ours / fastText |\n|---|---|---|---|---|---|---|\n');
-  for (const tag of oursTags) {
-    for (const set of SETS) {
-      const ours = pick('ours', tag, set);
-      if (ours.length === 0) continue;
-      const fa = pick('fasttext', 'train', set);
-      const fb = pick('fasttext', 'train+dev', set);
-      const m = mean(ours.map((r) => r.test));
-      const diff = (f: Result[]): string => (f.length === 0 ? '—' : `${m - mean(f.map((r) => r.test)) >= 0 ? '+' : '−'}${Math.abs(100 * (m - mean(f.map((r) => r.test)))).toFixed(1)}`);
-      const eps = ours.map((r) => `${r.epochs} (${r.bestEpoch})`).join(' / ');
-      const steps = ours.map((r) => r.steps).join(' / ');
-      const time = `${Math.round(mean(ours.map((r) => r.seconds)))} s / ${mean(fa.map((r) => r.seconds)).toFixed(1)} s`;
-      process.stdout.write(`| ${set}${tag === 'defaults' ? '' : ` (${tag})`} | ${fmt(ours)} | ${fmt(fa)} | ${fmt(fb)} | ${diff(fa)} / ${diff(fb)} | ${eps} · ${steps} | ${time} |\n`);
-    }
+  const signed = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(2)}`;
+  const acc = (rs: Result[]): number => mean(rs.map((r) => r.test));
+  const fmt = (rs: Result[]): string => (rs.length === 0 ? '—' : `**${pct(acc(rs))}** (${rs.map((r) => pct(r.test)).join(' / ')})`);
+  const diff = (ours: Result[], f: Result[]): string => (ours.length === 0 || f.length === 0 ? '—' : signed(acc(ours) - acc(f)));
+
+  // The defaults against fastText.
+  let out = '| data set | ours | fastText, same rows | fastText, train + dev | ours − fastText (same rows / train + dev) | ours: epochs (kept) · steps | time ours / fastText |\n|---|---|---|---|---|---|---|\n';
+  for (const set of SETS) {
+    const ours = pick('ours', 'defaults', set);
+    if (ours.length === 0) continue;
+    const fa = pick('fasttext', 'train', set);
+    const fb = pick('fasttext', 'train+dev', set);
+    const eps = ours.map((r) => `${r.epochs} (${r.bestEpoch})`).join(' / ');
+    const steps = ours.map((r) => r.steps).join(' / ');
+    const time = `${Math.round(mean(ours.map((r) => r.seconds)))} s / ${Math.round(mean(fa.map((r) => r.seconds)))} s`;
+    out += `| ${set.toUpperCase()} | ${fmt(ours)} | ${fmt(fa)} | ${fmt(fb)} | ${diff(ours, fa)} / ${diff(ours, fb)} | ${eps} · ${steps} | ${time} |\n`;
   }
+
+  // Every tag (a set of pnpm train flags) on every set it ran on.
+  const tags = [...new Set(results.filter((r) => r.who === 'ours').map((r) => r.tag))];
+  out += '\n| pnpm train flags | TREC | MR | SUBJ |\n|---|---|---|---|\n';
+  for (const tag of tags) {
+    const any = results.find((r) => r.who === 'ours' && r.tag === tag) as Result & { args: string };
+    const flags = /--seed \d+ (.*)--out /.exec(any.args)?.[1].trim() ?? '';
+    const cells = SETS.map((set) => {
+      const ours = pick('ours', tag, set);
+      return ours.length === 0 ? 'not run' : `${fmt(ours)} ${diff(ours, pick('fasttext', 'train', set))}`;
+    });
+    out += `| ${flags === '' ? '(defaults)' : `\`${flags}\``} | ${cells.join(' | ')} |\n`;
+  }
+  process.stdout.write(out);
 }
 
 function main(): void {
