@@ -1,8 +1,8 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Generator } from '../../random.js';
 import { currentPool, getNumThreads, reserve, setNumThreads, wasmKernels } from './gemm_wasm.js';
 import { sgemmWasm, threadStats, THREAD_MIN_WORK, withResidentOperands } from './sgemm_wasm.js';
-import { splitRows, threadTesting, type SgemmArgs, type SgemmPool } from './wasm_threads.js';
+import { JOB_SGEMM, splitRows, threadTesting, type PoolJob, type SgemmArgs, type SgemmPool } from './wasm_threads.js';
 
 function randomF32(g: Generator, n: number): Float32Array {
   const a = new Float32Array(n);
@@ -45,6 +45,7 @@ afterEach(() => {
   threadTesting.pauseBeforeNotifyMs = 0;
   threadTesting.firstSeq = 0;
   threadTesting.timeoutMs = null;
+  threadTesting.takeBack = true;
 });
 afterAll(() => setNumThreads(1));
 
@@ -65,6 +66,11 @@ describe('splitRows', () => {
 });
 
 describe('sgemm on worker threads', () => {
+  // These tests count what each worker ran, or need a worker to run its part: the calling thread always waits.
+  beforeEach(() => {
+    threadTesting.takeBack = false;
+  });
+
   it('setNumThreads takes an integer from 1 to 64; getNumThreads says how many threads products use', () => {
     expect(() => setNumThreads(0)).toThrow('setNumThreads: n must be an integer from 1 to 64, got 0');
     expect(() => setNumThreads(2.5)).toThrow('got 2.5');
@@ -223,6 +229,46 @@ describe('sgemm on worker threads', () => {
     let c00 = 0;
     for (let k = 0; k < K; k++) c00 += A[k] * B[k * N];
     expect(Math.abs(again[0] - c00)).toBeLessThan(1e-4);
+  });
+});
+
+describe('a job its worker has not started', () => {
+  it('runs on the calling thread instead (same bits), and every job runs exactly once, taken back or not', () => {
+    const pool = freshPool(2);
+    const m = wasmKernels();
+    const ex = m.exports!;
+    const g = new Generator(44);
+    const [M, N, K] = [32, 64, 48];
+    const A = randomF32(g, M * K);
+    const B = randomF32(g, K * N);
+    const C0 = randomF32(g, M * N);
+    const at = place(A, B, C0);
+    const ref = at.c + M * N * 4; // the same accumulation on one thread, beside C
+    const tiny = ref + M * N * 4; // the calling thread's own part: a 1 × 1 × 1 product, done at once
+    const mem = reserve(m, ex, tiny + 64)!;
+    mem.set(C0, ref >> 2);
+    const sgemm = ex.sgemm as (...a: readonly number[]) => void;
+    const part = (c: number, work: number): number[] => [0, 0, M, N, K, 1, at.a, K, at.b, N, 1, c, work]; // C += A·B
+    let takenBack = 0;
+    const rounds = 20;
+    for (let r = 0; r < rounds; r++) {
+      // paused 1 ms before the notify, the worker has stopped polling and sleeps: the calling thread, whose own part
+      // is tiny, is back before the worker wakes up, and takes the job
+      threadTesting.pauseBeforeNotifyMs = 1;
+      const jobs: PoolJob[] = [
+        { kind: JOB_SGEMM, args: [0, 0, 1, 1, 1, 1, tiny, 1, tiny, 1, 0, tiny, m.work], work: 1 },
+        { kind: JOB_SGEMM, args: part(at.c, m.poolWorks[0]), work: M * N * K },
+      ];
+      pool.runJobs(jobs, (j) => {
+        if (j === jobs[1]) takenBack++;
+        sgemm(...j.args);
+      });
+      sgemm(...part(ref, m.work));
+    }
+    // a job run twice (or not at all) would change C: it equals `rounds` accumulations on one thread, bit for bit
+    expect(sameBits(at.cView(), wasmKernels().view.slice(ref >> 2, (ref >> 2) + M * N))).toBe(true);
+    expect(takenBack + pool.runs(0)).toBe(rounds);
+    expect(takenBack).toBeGreaterThan(0);
   });
 });
 

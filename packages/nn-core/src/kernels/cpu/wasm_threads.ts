@@ -3,16 +3,21 @@
  * on the same `WebAssembly.Memory` as the calling thread and waits on its own control block (Int32 slots of a
  * SharedArrayBuffer) for the arguments of its part of a product: no messages, so a dispatch costs microseconds.
  *
- * Protocol, per worker (every access to SEQ, DONE, EXIT, FAILED is atomic):
- * - The calling thread writes the arguments, then stores the job number in SEQ (a seq_cst store: a worker that loads
- *   the new SEQ sees the arguments), then notifies SEQ.
- * - The worker waits while SEQ equals the last job it ran. Every wake-up is a hint, never a job: it sleeps again
+ * Protocol, per worker (every access to SEQ, DONE, CLAIM, EXIT, FAILED is atomic):
+ * - The calling thread writes the arguments, stores the job number n in CLAIM (the job is open) and then in SEQ (a
+ *   seq_cst store: a worker that loads the new SEQ sees the arguments), then notifies SEQ.
+ * - The worker waits while SEQ equals the last job it saw. Every wake-up is a hint, never a job: it sleeps again
  *   until SEQ really changed, so a notify that arrives late (after the worker already ran that job while polling)
- *   cannot run the job twice. It runs the job, stores its number in DONE and notifies DONE.
- * - Job numbers are compared only for equality and wrap at 2³¹ (int32); stopping is a separate EXIT flag.
- * - The calling thread touches no operand, scratch or argument slot until every dispatched worker has stored the
- *   job's number in DONE. A worker whose job throws sets FAILED (then DONE); a worker that dies or hangs is caught
- *   by a bounded wait: both are errors thrown to the caller, never a hang.
+ *   cannot run the job twice. It then claims the job (CLAIM from n to ~n, compare-and-exchange) and only if that
+ *   succeeds reads the arguments, runs the job, stores n in DONE and notifies DONE.
+ * - Once its own part is done, the calling thread tries the same claim: a job its worker has not started (the
+ *   worker descheduled on a busy machine, or still waking up) runs on the calling thread instead, with the same
+ *   arguments and work area, so the same bits; the worker skips it. Exactly one of the two claims succeeds.
+ * - Job numbers are compared only for equality and wrap at 2³¹ (int32; ~n ≠ n); stopping is a separate EXIT flag.
+ * - The calling thread touches no operand, scratch or argument slot until every job a worker claimed has its number
+ *   in DONE. A worker whose job throws sets FAILED (then DONE); a worker that dies or hangs inside a job is caught by
+ *   a bounded wait: both are errors thrown to the caller, never a hang (a worker that died before claiming loses its
+ *   job to the calling thread, and its exit is reported at the next dispatch).
  *
  * Which rows each thread computes is fixed by `splitRows`; every element of C is computed by one thread with the
  * operations of a one-thread call, so results are bit-identical for any thread count.
@@ -29,7 +34,8 @@ const EXIT = 3; // 1: stop at the next wake-up
 const FAILED = 4; // 1: a job threw (its message is lost; the caller reports which worker)
 const RUNS = 5; // jobs run so far (tests read it)
 const KIND = 6; // which export the job calls: JOB_SGEMM, JOB_LAYER_STEPS, JOB_ADAM or JOB_LAYER_BACKWARD
-const ARGS = 7; // its arguments: sgemm's transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, work (alpha and
+const CLAIM = 7; // the job number while its job is unclaimed; its complement once the worker or the caller took it
+const ARGS = 8; // its arguments: sgemm's transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, work (alpha and
 // beta as Float32), recurrentLayerSteps' 21 (all int32), adamStep's 5 int32 then 8 float32, or
 // recurrentLayerBackwardSteps' 23 (all int32)
 const SLOTS = ARGS + 23;
@@ -67,6 +73,8 @@ while (ex !== null) {
   while (Atomics.load(I, ${SEQ}) === seen && Atomics.load(I, ${EXIT}) === 0) Atomics.wait(I, ${SEQ}, seen);
   if (Atomics.load(I, ${EXIT}) !== 0) break;
   seen = Atomics.load(I, ${SEQ});
+  // the job is this worker's only if the calling thread has not taken it back (it does once its own part is done)
+  if (Atomics.compareExchange(I, ${CLAIM}, seen, ~seen) !== seen) continue;
   const a = ${ARGS};
   try {
     if (I[${KIND}] === ${JOB_SGEMM}) {
@@ -133,6 +141,11 @@ export const threadTesting = {
   firstSeq: 0,
   /** Replaces the time limit of the calling thread's wait for a worker (null: scaled to the work). */
   timeoutMs: null as number | null,
+  /**
+   * Whether the calling thread takes back a job its worker has not started when its own part is done (false: it
+   * always waits for the worker, for tests that count what each worker ran).
+   */
+  takeBack: true,
 };
 
 /** Sleeps the calling thread (Atomics.wait on a private cell: allowed on Node's main thread). */
@@ -171,6 +184,7 @@ export class SgemmPool {
       const I = new Int32Array(buf);
       I[SEQ] = this.seq;
       I[DONE] = this.seq;
+      I[CLAIM] = ~this.seq;
       // execArgv []: the worker needs none of the parent's loaders (a TypeScript loader would slow its start-up)
       const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, ctrl: buf, seq0: this.seq }, execArgv: [] });
       worker.unref(); // an idle pool never keeps the process alive
@@ -259,6 +273,7 @@ export class SgemmPool {
       I[KIND] = q.kind;
       I.set(q.args, ARGS);
       for (const k of FLOAT_ARGS[q.kind]) F[ARGS + k] = q.args[k];
+      Atomics.store(I, CLAIM, seq);
       Atomics.store(I, SEQ, seq);
       if (threadTesting.pauseBeforeNotifyMs > 0) sleepMs(threadTesting.pauseBeforeNotifyMs);
       Atomics.notify(I, SEQ);
@@ -267,6 +282,12 @@ export class SgemmPool {
     for (const q of local) runLocal(q);
     for (const w of sent) {
       const { I } = this.slots[w];
+      // A worker that has not started its job yet (descheduled on a busy machine, or still waking) loses it to this
+      // thread, which runs it with the same arguments (same bits) instead of waiting; the worker then skips it.
+      if (threadTesting.takeBack && Atomics.compareExchange(I, CLAIM, seq, ~seq) === seq) {
+        runLocal(jobs[w + 1]);
+        continue;
+      }
       const limit = this.timeoutMs(jobs[w + 1].work);
       const end = performance.now() + limit;
       for (let s = 0; s < SPIN && Atomics.load(I, DONE) !== seq; s++);
