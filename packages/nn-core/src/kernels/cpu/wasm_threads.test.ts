@@ -232,6 +232,9 @@ describe('sgemm on worker threads', () => {
   });
 });
 
+/** Sleeps the calling thread `ms` milliseconds. */
+const sleep = (ms: number): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
 describe('a job its worker has not started', () => {
   it('runs on the calling thread instead (same bits), and every job runs exactly once, taken back or not', () => {
     const pool = freshPool(2);
@@ -250,11 +253,12 @@ describe('a job its worker has not started', () => {
     const sgemm = ex.sgemm as (...a: readonly number[]) => void;
     const part = (c: number, work: number): number[] => [0, 0, M, N, K, 1, at.a, K, at.b, N, 1, c, work]; // C += A·B
     let takenBack = 0;
-    const rounds = 20;
+    const rounds = 12;
     for (let r = 0; r < rounds; r++) {
-      // paused 1 ms before the notify, the worker has stopped polling and sleeps: the calling thread, whose own part
-      // is tiny, is back before the worker wakes up, and takes the job
-      threadTesting.pauseBeforeNotifyMs = 1;
+      // paused 5 ms before the notify (polling lasts about 0.1–1 ms), the worker has stopped polling and sleeps: the
+      // calling thread, whose own part is tiny, is back before the worker wakes up, and takes the job
+      sleep(5);
+      threadTesting.pauseBeforeNotifyMs = 5;
       const jobs: PoolJob[] = [
         { kind: JOB_SGEMM, args: [0, 0, 1, 1, 1, 1, tiny, 1, tiny, 1, 0, tiny, m.work], work: 1 },
         { kind: JOB_SGEMM, args: part(at.c, m.poolWorks[0]), work: M * N * K },
