@@ -13,7 +13,7 @@ import { sgemm, sgemmPacked } from './sgemm';
 const LSTM: i32 = 0;
 const GRU: i32 = 1;
 
-/** Gates per cell: LSTM 4, GRU 3, tanh RNN 1. */
+/** Gates per cell: LSTM 4, GRU 3, RNN (tanh or relu) 1. */
 // @ts-ignore: decorator
 @inline
 function gatesOf(mode: i32): i32 {
@@ -94,7 +94,7 @@ export function recurrentLayerBackwardSteps(
   dxp: usize, dhp: usize, wHh: usize, wHhPacked: usize,
   dh: usize, dhNext: usize, dc: usize, dcNext: usize, tot: usize, work: usize,
 ): void {
-  const GH = gatesOf(mode == RNN_RELU ? 2 : mode) * H;
+  const GH = gatesOf(mode) * H; // (1 for both RNN cells)
   const gateBytes = <usize>ldN * <usize>GH * 4;
   const stateBytes = <usize>ldN * <usize>H * 4;
   const rowBytes = <usize>H * 4;

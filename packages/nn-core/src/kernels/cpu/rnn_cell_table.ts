@@ -29,6 +29,8 @@ export interface ModuleStepGrad {
 }
 
 export interface Cell {
+  /** The cell's number in the kernels' layer loops (assembly/rnn_layer.ts): LSTM 0, GRU 1, tanh RNN 2, relu RNN 3. */
+  code: number;
   /** Gates per cell: RNN 1, GRU 3 (r, z, n), LSTM 4 (i, f, g, o). */
   gates: number;
   /**
@@ -49,6 +51,7 @@ export interface Cell {
 }
 
 const rnn = (relu: boolean): Cell => ({
+  code: relu ? 3 : 2,
   gates: 1,
   saves: { c: false, hn: false },
   ownHiddenGrad: false,
@@ -66,6 +69,7 @@ export const CELLS: Readonly<Record<CellMode, Cell>> = {
   RNN_TANH: rnn(false),
   RNN_RELU: rnn(true),
   GRU: {
+    code: 1,
     gates: 3,
     saves: { c: false, hn: true },
     ownHiddenGrad: true,
@@ -78,6 +82,7 @@ export const CELLS: Readonly<Record<CellMode, Cell>> = {
     backwardInModule: (ex, g) => ex.gruCellBackward(g.N, g.H, g.acts, g.hPrev, g.hn, g.dh, g.dxp, g.dhp, g.dhPrev, g.tmp),
   },
   LSTM: {
+    code: 0,
     gates: 4,
     saves: { c: true, hn: false },
     ownHiddenGrad: false,

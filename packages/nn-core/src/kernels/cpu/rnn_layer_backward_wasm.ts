@@ -19,7 +19,6 @@ import { residentOffset } from './wasm_heap.js';
 import { WASM_MIN_WORK } from './matmul.js';
 import { CELLS } from './rnn_cell_table.js';
 import { type LayerSaved, type LayerSpec, type LayerWeights } from './rnn_layer.js';
-import type { CellMode } from './rnn_cells.js';
 import { stateBefore, type LayerGrads } from './rnn_layer_backward.js';
 
 /** Bytes per float: the kernels take byte offsets. */
@@ -56,13 +55,15 @@ export function recurrentLayerBackwardWasm(
     end = Math.ceil((end + n) / 16) * 16;
     return at;
   };
-  // saved activations the forward pass wrote into resident storage (rnn_layer_wasm.ts) are read where they are
+  // saved activations the forward pass wrote into resident storage (rnn_layer_wasm.ts) are read where they are,
   const inPlace = (a: FloatArray | null, n: number): number => (a instanceof Float32Array && a.length >= n ? residentOffset(a.subarray(0, n)) >> 2 : -1);
+  // and so are resident weights (a module's parameters: wasm_heap.ts)
   const resident = {
     acts: inPlace(saved.acts, R * GH), hns: inPlace(saved.hns, R * H), cs: inPlace(saved.cs, R * H), hPrev: inPlace(saved.hPrev ?? null, R * H),
+    wIh: inPlace(w.wIh, GH * In), wHh: inPlace(w.wHh, GH * H),
   };
   const at = {
-    wIh: region(GH * In), wHh: region(GH * H), x: region(R * In), acts: resident.acts >= 0 ? resident.acts : region(R * GH),
+    wIh: resident.wIh >= 0 ? resident.wIh : region(GH * In), wHh: resident.wHh >= 0 ? resident.wHh : region(GH * H), x: region(R * In), acts: resident.acts >= 0 ? resident.acts : region(R * GH),
     hPrev: resident.hPrev >= 0 ? resident.hPrev : region(R * H), dOut: region(R * H), dxp: region(R * GH), dhp: ownHp ? region(R * GH) : -1,
     hns: !withHn ? -1 : resident.hns >= 0 ? resident.hns : region(R * H),
     cs: !withC ? -1 : resident.cs >= 0 ? resident.cs : region(R * H), c0: withC ? region(N * H) : -1, tot: region(N * H), dh: region(N * H),
@@ -75,8 +76,8 @@ export function recurrentLayerBackwardWasm(
   const mem = reserve(m, ex, end * 4);
   if (mem === null) return null;
   const put = (a: FloatArray, to: number, n: number): void => mem.set((a as Float32Array).subarray(0, n), to);
-  put(w.wIh, at.wIh, GH * In);
-  put(w.wHh, at.wHh, GH * H);
+  if (resident.wIh < 0) put(w.wIh, at.wIh, GH * In);
+  if (resident.wHh < 0) put(w.wHh, at.wHh, GH * H);
   put(x, at.x, R * In);
   if (resident.acts < 0) put(saved.acts, at.acts, R * GH);
   if (resident.hPrev < 0) for (let t = 0; t < L; t++) put(stateBefore(spec, saved.hs, h0, t, H), at.hPrev + t * N * H, N * H);
@@ -117,9 +118,6 @@ export function recurrentLayerBackwardWasm(
   };
 }
 
-/** Cell kinds as assembly/rnn_layer.ts numbers them for `recurrentLayerBackwardSteps`. */
-const MODE_CODES: Record<CellMode, number> = { LSTM: 0, GRU: 1, RNN_TANH: 2, RNN_RELU: 3 };
-
 /**
  * The steps from last to first on the regions `at` (float indices), in the kernels: one call per block of rows,
  * the blocks on the worker threads at once when the layer is large enough (rows are independent; same bits at any
@@ -136,7 +134,7 @@ function runSteps(spec: LayerSpec, at: Record<string, number>): [number, number]
   const jobs = rowBlocks(m, N, L * N * GH * H).map(([n0, rows], b): PoolJob => {
     const [g, h] = [n0 * GH, n0 * H];
     const args = [
-      MODE_CODES[mode], L, rows, N, H, spec.reverse ? 1 : 0,
+      cell.code, L, rows, N, H, spec.reverse ? 1 : 0,
       opt(at.acts, g), opt(at.hPrev, h), opt(at.cs, h), opt(at.c0, h), opt(at.hns, h), opt(at.dOut, h), opt(at.lengths, n0),
       opt(at.dxp, g), opt(cell.ownHiddenGrad ? at.dhp : at.dxp, g), opt(at.wHh, 0), rows > 4 ? opt(at.wHhPacked, 0) : 0,
       opt(at.dh, h), opt(at.dhNext, h), opt(at.dc, h), opt(at.dcNext, h), opt(at.tot, h), works[b],

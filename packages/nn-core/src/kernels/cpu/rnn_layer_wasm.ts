@@ -2,15 +2,16 @@
  * A float32 recurrent layer's forward pass in the kernels module (assembly/rnn_layer.ts), one call for all L
  * steps instead of two per step (product, then cell) with their copies in and out.
  *
- * The JavaScript side copies the input, the weights (W_hh transposed once, as `withResidentOperands` keeps it),
- * the bias and the initial state into the module's memory, runs the input projection there (split across threads
- * when large), then the step loop, and copies out the output, the final state and, when backward will need them,
- * the saved activations. Every product and cell kernel gets the arguments the step-by-step driver
+ * The JavaScript side copies the input, the initial state and the weights (unless resident: wasm_heap.ts) into the
+ * module's memory, transposes W_hh (and packs it once for batches of more than 4 rows), runs the input projection
+ * there (split across threads when large), then the step loop, and copies out the output and the final state. When
+ * backward will need them, the activations are written straight into resident storage (`residentSaved`), or copied
+ * out where the heap does not take them. Every product and cell kernel gets the arguments the step-by-step driver
  * (rnn_layer.ts) gives it, so both give the same bits; this one is only faster.
  *
- * Module memory from `free` on, byte offsets:
- *   [x (L,N,In)][W_ih (GH,In)][W_hh (GH,H) staging][W_hhᵀ (H,GH)][b_hh][h0][c0][lengths][xp (L,N,GH)]
- *   [acts][hs][cs][hns][out][hp (N,GH)]
+ * Module memory from `free` on, byte offsets (a resident operand takes no region):
+ *   [x (L,N,In)][W_ih (GH,In)][W_hh (GH,H) staging][W_hhᵀ (H,GH)][W_hhᵀ packed][b_hh][h0][c0][lengths][xp (L,N,GH)]
+ *   [acts][hs][cs][hns][out][per block: hp (rows,GH), …]
  */
 import type { FloatArray } from '../../dtype.js';
 import { reserve, runJobs, wasmKernels, type Loaded } from './gemm_wasm.js';
@@ -18,12 +19,9 @@ import { sgemmInMemory } from './sgemm_wasm.js';
 import { releaseResident, residentOffset, residentZeros } from './wasm_heap.js';
 import { JOB_LAYER_STEPS, type PoolJob } from './wasm_threads.js';
 import { gemm, WASM_MIN_WORK } from './matmul.js';
-import type { CellMode } from './rnn_cells.js';
+import { CELLS, gatesOf } from './rnn_cell_table.js';
 import type { LayerForwardResult, LayerSaved, LayerSpec, LayerWeights } from './rnn_layer.js';
 
-/** Cell kinds as assembly/rnn_layer.ts numbers them; a mode not listed runs step by step. */
-const MODE_CODES: Partial<Record<CellMode, number>> = { LSTM: 0, GRU: 1, RNN_TANH: 2 };
-const GATES: Record<CellMode, number> = { LSTM: 4, GRU: 3, RNN_TANH: 1, RNN_RELU: 1 };
 
 const isF32 = (a: unknown): a is Float32Array => a instanceof Float32Array;
 
@@ -47,8 +45,9 @@ export function fillRows(dst: Float32Array | Float64Array, bias: FloatArray, row
  * step-by-step driver computes them in JavaScript, with other rounding).
  */
 export function layerRunsInWasm(spec: LayerSpec, w: LayerWeights): boolean {
-  const GH = GATES[spec.mode] * spec.H;
-  if (MODE_CODES[spec.mode] === undefined || w.wHr !== null || spec.L === 0 || spec.N * GH * spec.H < WASM_MIN_WORK) return false;
+  const GH = gatesOf(spec.mode) * spec.H;
+  // (the forward step loop has no relu RNN cell: that layer runs step by step)
+  if (spec.mode === 'RNN_RELU' || w.wHr !== null || spec.L === 0 || spec.N * GH * spec.H < WASM_MIN_WORK) return false;
   if (!isF32(w.wIh) || !isF32(w.wHh) || (w.bIh !== null && !isF32(w.bIh)) || (w.bHh !== null && !isF32(w.bHh))) return false;
   return wasmKernels().exports !== null;
 }
@@ -115,8 +114,8 @@ export function prepareLayerInMemory(
   keep: LayerSaved | null = null,
 ): { at: LayerRegions; jobs: PoolJob[] } | null {
   const { mode, L, N, In, H } = spec;
-  const code = MODE_CODES[mode]!;
-  const GH = GATES[mode] * H;
+  const { code } = CELLS[mode];
+  const GH = gatesOf(mode) * H;
   const m = wasmKernels();
   const ex = m.exports!;
   const wIh = w.wIh as Float32Array;
@@ -229,10 +228,12 @@ export function recurrentLayerForwardWasm(
   const regions = new Regions(m.free);
   const xAt = regions.take(L * N * In);
   const mem = reserve(m, m.exports!, regions.end);
-  if (mem === null) return null;
-  mem.set(x.subarray(0, L * N * In), xAt >> 2);
-  const layer = prepareLayerInMemory(spec, w, xAt, h0, c0, save, regions, keep);
-  if (layer === null) return null;
+  mem?.set(x.subarray(0, L * N * In), xAt >> 2);
+  const layer = mem === null ? null : prepareLayerInMemory(spec, w, xAt, h0, c0, save, regions, keep);
+  if (layer === null) {
+    if (keep !== null) releaseSaved(keep); // (the memory cannot grow: the caller runs the steps in JavaScript)
+    return null;
+  }
   runStepJobs(layer.jobs);
   const at = layer.at;
   const view = m.view; // (grown by prepareLayerInMemory; the products never grow it)
@@ -242,7 +243,7 @@ export function recurrentLayerForwardWasm(
   const none = new Float32Array(0);
   const saved: LayerSaved = keep ?? (save
     ? {
-        acts: copy(at.acts, L * N * GATES[mode] * H),
+        acts: copy(at.acts, L * N * gatesOf(mode) * H),
         hs: copy(at.hs, L * S),
         cs: isLstm ? copy(at.cs, L * S) : null,
         hcell: null,
@@ -262,7 +263,7 @@ function residentSaved(spec: LayerSpec, h0: FloatArray): LayerSaved | null {
   const S = N * H;
   // hs gets one more step, h0, where it precedes the first step processed: the states before each step are then
   // one contiguous (L, N, H) matrix next to hs, which backward's dW_hh product reads in place
-  const sizes = [L * S * GATES[mode], (L + 1) * S, mode === 'LSTM' ? L * S : 0, mode === 'GRU' ? L * S : 0];
+  const sizes = [L * S * gatesOf(mode), (L + 1) * S, mode === 'LSTM' ? L * S : 0, mode === 'GRU' ? L * S : 0];
   const got = sizes.map((n) => (n === 0 ? null : residentZeros(n, true)));
   const storage = got.filter((a): a is Float32Array => a !== null);
   if (storage.length < sizes.filter((n) => n > 0).length) {
