@@ -105,7 +105,9 @@ describe('sgemmWasm', () => {
   it('products of at most 4 rows (B read in place, no packing) equal the same rows of a packed product bit for bit', () => {
     const g = new Generator(26);
     // N: one tile, a partial tile, several tiles plus a tail; K: below one k-quad, with a tail, across KC = 256.
-    for (const [N, K] of [[8, 3], [13, 128], [517, 300], [512, 5]] as const) {
+    // One row reads 24 columns at a time, then 16: N = 24, 40 (24 + 16), 32 and 56 (a last 24 + 8 as 16 + 16),
+    // 288 (the shipped model's 3·96), 57 (48, then a tile of 8 and a partial one).
+    for (const [N, K] of [[8, 3], [13, 128], [517, 300], [512, 5], [24, 7], [40, 16], [32, 4], [56, 9], [288, 96], [57, 10]] as const) {
       for (const transA of [false, true]) {
         for (const transB of [false, true]) {
           const big = 9; // > 4 rows: the packed path
