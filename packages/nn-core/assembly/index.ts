@@ -4,3 +4,4 @@ export { cellScratchBytes, gruCellForward, lstmCellBackward, lstmCellForward, rn
 export { recurrentLayerBackwardSteps, recurrentLayerSteps } from './rnn_layer';
 export { gruCellBackward, rnnCellBackward, rnnReluCellForward, vectorAdd } from './rnn_cells';
 export { adamStep } from './adam';
+export { gatherRows, poolSteps } from './pool';

@@ -10,6 +10,7 @@
  */
 import type { FloatArray } from '../../dtype.js';
 import { reserve, wasmKernels } from './gemm_wasm.js';
+import { residentOffset } from './wasm_heap.js';
 import type { CellMode } from './rnn_cells.js';
 import type { LayerSpec, LayerWeights } from './rnn_layer.js';
 import { LAYER_THREAD_MIN_WORK, layerRunsInWasm, prepareLayerInMemory, Regions, runStepJobs, stepThreads, type LayerRegions } from './rnn_layer_wasm.js';
@@ -46,17 +47,27 @@ export function embedRecurrentPoolWasm(a: EmbedRecurrentPoolArgs): Float32Array 
   );
   if (!specs.every((dirs, k) => dirs.every((s, d) => layerRunsInWasm(s, layers[k][d])))) return null;
   const m = wasmKernels();
+  const ex = m.exports!;
   const regions = new Regions(m.free);
   let xAt = regions.take(L * N * E);
-  const mem = reserve(m, m.exports!, regions.end);
+  const tableAt = residentOffset(table);
+  const idsAt = regions.take(tableAt >= 0 ? N * L : 0);
+  const lengthsAt = regions.take(lengths === null ? 0 : N);
+  const mem = reserve(m, ex, regions.end);
   if (mem === null) return null;
-  // x (L, N, E) time-major: row (t, n) is table row ids[n, t]
-  for (let t = 0; t < L; t++) {
-    for (let n = 0; n < N; n++) {
-      const row = ids[n * L + t] * E;
-      mem.set(table.subarray(row, row + E), (xAt >> 2) + (t * N + n) * E);
+  // x (L, N, E) time-major: row (t, n) is table row ids[n, t] (copied in the kernels when the table lives there)
+  if (tableAt >= 0) {
+    new Int32Array(mem.buffer, idsAt, N * L).set(ids.subarray(0, N * L));
+    ex.gatherRows(L, N, E, idsAt, tableAt, xAt);
+  } else {
+    for (let t = 0; t < L; t++) {
+      for (let n = 0; n < N; n++) {
+        const row = ids[n * L + t] * E;
+        mem.set(table.subarray(row, row + E), (xAt >> 2) + (t * N + n) * E);
+      }
     }
   }
+  if (lengths !== null) new Int32Array(mem.buffer, lengthsAt, N).set(lengths);
   let outs: LayerRegions[] = [];
   for (let k = 0; k < layers.length; k++) {
     if (k > 0) xAt = concatDirections(m, outs, regions, L * N, H); // the next layer's input, as cat(outs, 2)
@@ -76,11 +87,28 @@ export function embedRecurrentPoolWasm(a: EmbedRecurrentPoolArgs): Float32Array 
     else for (const p of prepared) runStepJobs(p.jobs);
     outs = prepared.map((p) => p.at);
   }
-  const pooled = new Float32Array(N * D * H);
-  const view = m.view; // (grown by prepareLayerInMemory)
-  outs.forEach((at, d) => poolDirection(view, at, pooled, d, D, N, L, H, lengths, pooling));
-  return pooled;
+  if (pooling === 'last') {
+    const pooled = new Float32Array(N * D * H);
+    const view = m.view; // (grown by prepareLayerInMemory)
+    for (let n = 0; n < N; n++) {
+      for (let d = 0; d < D; d++) {
+        const from = (outs[d].hN >> 2) + n * H;
+        pooled.set(view.subarray(from, from + H), (n * D + d) * H);
+      }
+    }
+    return pooled;
+  }
+  const pooledAt = regions.take(N * D * H);
+  const view = reserve(m, ex, regions.end);
+  if (view === null) return null;
+  const lens = lengths === null ? 0 : lengthsAt;
+  outs.forEach((at, d) => ex.poolSteps(pooling === 'max' ? POOL_MAX : POOL_MEAN, L, N, H, D, d, at.out, lens, pooledAt));
+  return view.slice(pooledAt >> 2, (pooledAt >> 2) + N * D * H);
 }
+
+/** Pooling kinds of the `poolSteps` kernel (assembly/pool.ts). */
+const POOL_MAX = 0;
+const POOL_MEAN = 1;
 
 /** The directions' outputs (rows, H) side by side as (rows, D·H) in a new region; its offset, or −1 (no memory). */
 function concatDirections(m: ReturnType<typeof wasmKernels>, outs: readonly LayerRegions[], regions: Regions, rows: number, H: number): number {
@@ -92,45 +120,4 @@ function concatDirections(m: ReturnType<typeof wasmKernels>, outs: readonly Laye
     for (let d = 0; d < D; d++) view.copyWithin((at >> 2) + (r * D + d) * H, (outs[d].out >> 2) + r * H, (outs[d].out >> 2) + (r + 1) * H);
   }
   return at;
-}
-
-/** Writes direction d's pooled features into columns d·H… of `pooled` (N, D·H). */
-function poolDirection(
-  view: Float32Array,
-  at: LayerRegions,
-  pooled: Float32Array,
-  d: number,
-  D: number,
-  N: number,
-  L: number,
-  H: number,
-  lengths: Int32Array | null,
-  pooling: Pooling,
-): void {
-  const out = at.out >> 2; // (L, N, H)
-  for (let n = 0; n < N; n++) {
-    const len = lengths === null ? L : lengths[n];
-    const dst = n * D * H + d * H;
-    if (pooling === 'last') {
-      pooled.set(view.subarray((at.hN >> 2) + n * H, (at.hN >> 2) + (n + 1) * H), dst);
-      continue;
-    }
-    for (let j = 0; j < H; j++) {
-      const first = out + n * H + j;
-      if (pooling === 'max') {
-        // as maxDimForward over maskedFill(−∞): the first step, then larger values; NaN wins and stays
-        let best = view[first];
-        for (let t = 1; t < len && best === best; t++) {
-          const v = view[first + t * N * H];
-          if (v > best || v !== v) best = v;
-        }
-        pooled[dst + j] = best;
-      } else {
-        // as sumForward (a double sum in step order, rounded to float32) then ÷ the length
-        let s = 0;
-        for (let t = 0; t < len; t++) s += view[first + t * N * H];
-        pooled[dst + j] = Math.fround(s) / len;
-      }
-    }
-  }
 }

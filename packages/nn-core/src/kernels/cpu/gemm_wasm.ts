@@ -67,6 +67,8 @@ export interface KernelExports {
   ): void;
   rnnCellBackward(relu: number, n: number, acts: number, dh: number, dxp: number, tmp: number): void;
   vectorAdd(n: number, a: number, b: number, out: number): void;
+  gatherRows(L: number, N: number, E: number, ids: number, table: number, dst: number): void;
+  poolSteps(mode: number, L: number, N: number, H: number, D: number, d: number, out: number, lengths: number, pooled: number): void;
 }
 
 /** The part of the WebAssembly JS API used here (the global is not in this package's type libs). */
