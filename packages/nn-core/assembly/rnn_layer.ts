@@ -42,11 +42,9 @@ export function recurrentLayerSteps(
   for (let s = 0; s < L; s++) {
     const t = reverse ? L - 1 - s : s;
     const tb = <usize>t;
-    if (bhh != 0) {
-      for (let n = 0; n < N; n++) memory.copy(hp + <usize>n * <usize>GH * 4, bhh, <usize>GH * 4);
-    }
-    if (whhPacked != 0) sgemmPacked(0, N, GH, H, 1, hPrev, H, whhPacked, bhh != 0 ? 1 : 0, hp, work);
-    else sgemm(0, 0, N, GH, H, 1, hPrev, H, whhT, GH, bhh != 0 ? 1 : 0, hp, work);
+    // hp = h·W_hhᵀ + b_hh: the bias row is the product's beta term (the bits of hp filled with it, then beta = 1)
+    if (whhPacked != 0) sgemmPacked(0, N, GH, H, 1, hPrev, H, whhPacked, bhh != 0 ? 1 : 0, hp, work, bhh);
+    else sgemm(0, 0, N, GH, H, 1, hPrev, H, whhT, GH, bhh != 0 ? 1 : 0, hp, work, bhh);
     const a = acts + (saveAll ? tb * gateBytes : 0);
     const h = hs + tb * stateBytes;
     const c = cs == 0 ? 0 : cs + tb * stateBytes;
@@ -129,8 +127,8 @@ export function recurrentLayerBackwardSteps(
         if (mode == LSTM) memory.copy(dcNext + <usize>n * rowBytes, dc + <usize>n * rowBytes, rowBytes);
       }
     }
-    if (wHhPacked != 0) sgemmPacked(0, N, H, GH, 1, dhpT, GH, wHhPacked, 1, dhNext, work);
-    else sgemm(0, 0, N, H, GH, 1, dhpT, GH, wHh, H, 1, dhNext, work);
+    if (wHhPacked != 0) sgemmPacked(0, N, H, GH, 1, dhpT, GH, wHhPacked, 1, dhNext, work, 0);
+    else sgemm(0, 0, N, H, GH, 1, dhpT, GH, wHh, H, 1, dhNext, work, 0);
     let x = dh;
     dh = dhNext;
     dhNext = x;

@@ -2,6 +2,7 @@
 // (scripts/build-wasm.mjs) and driven by src/kernels/cpu/gemm_wasm.ts, which owns the linear memory layout.
 //
 //   C ← alpha · op(A) · op(B) + beta · C,   op(A) (M, K), op(B) (K, N), C (M, N), all row-major
+//   (or + beta · bias, a row of N floats broadcast over the rows of C, which is then not read)
 //
 // A and B sit in linear memory exactly as the caller stores them (leading dims lda/ldb); C is compact (ldc = N).
 // Blocking as in GotoBLAS / BLIS: B is packed in KC × NC blocks of NR-wide column panels, A in MC × KC blocks of
@@ -153,6 +154,7 @@ function packA(transA: i32, a: usize, lda: i32, ic: i32, pc: i32, mc: i32, kc: i
  */
 function kernel(
   kc: i32, pa: usize, pb: usize, bStride: usize, c: usize, ldc: i32, mr: i32, nr: i32, alpha: f32, beta: f32, edge: usize,
+  bias: usize,
 ): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
@@ -176,17 +178,19 @@ function kernel(
     pa += MR * 4;
     pb += bStride;
   }
-  storeTile(c, ldc, mr, nr, alpha, beta, edge, c00, c01, c10, c11, c20, c21, c30, c31);
+  storeTile(c, ldc, mr, nr, alpha, beta, edge, bias, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
 /**
  * C ← alpha·acc + beta·C for one MR × NR tile of accumulators (row i in c{i}0 | c{i}1); C is not read when
- * beta = 0. Partial tiles go through the edge buffer, with the same float32 operations per element.
+ * beta = 0. With `bias` ≠ 0 (the tile's columns of a bias row) every row's beta term reads the bias instead of C:
+ * the operations of a C filled with bias rows. Partial tiles go through the edge buffer, with the same float32
+ * operations per element.
  */
 // @ts-ignore: decorator
 @inline
 function storeTile(
-  c: usize, ldc: i32, mr: i32, nr: i32, alpha: f32, beta: f32, edge: usize,
+  c: usize, ldc: i32, mr: i32, nr: i32, alpha: f32, beta: f32, edge: usize, bias: usize,
   c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128,
 ): void {
   const va = f32x4.splat(alpha);
@@ -203,14 +207,17 @@ function storeTile(
       v128.store(c + 3 * row, f32x4.mul(va, c31), 16);
     } else {
       const vb = f32x4.splat(beta);
-      update(c, c00, va, vb);
-      update(c + 16, c01, va, vb);
-      update(c + row, c10, va, vb);
-      update(c + row + 16, c11, va, vb);
-      update(c + 2 * row, c20, va, vb);
-      update(c + 2 * row + 16, c21, va, vb);
-      update(c + 3 * row, c30, va, vb);
-      update(c + 3 * row + 16, c31, va, vb);
+      // the beta term's row: C's own, or the same bias row for all four
+      const step: usize = bias != 0 ? 0 : row;
+      const src = bias != 0 ? bias : c;
+      update(c, src, c00, va, vb);
+      update(c + 16, src + 16, c01, va, vb);
+      update(c + row, src + step, c10, va, vb);
+      update(c + row + 16, src + step + 16, c11, va, vb);
+      update(c + 2 * row, src + 2 * step, c20, va, vb);
+      update(c + 2 * row + 16, src + 2 * step + 16, c21, va, vb);
+      update(c + 3 * row, src + 3 * step, c30, va, vb);
+      update(c + 3 * row + 16, src + 3 * step + 16, c31, va, vb);
     }
     return;
   }
@@ -226,23 +233,25 @@ function storeTile(
     for (let j = 0; j < nr; j++) {
       const at = c + (<usize>i * <usize>ldc + <usize>j) * 4;
       const s = alpha * load<f32>(edge + (i * NR + j) * 4);
-      store<f32>(at, beta == 0 ? s : s + beta * load<f32>(at));
+      store<f32>(at, beta == 0 ? s : s + beta * load<f32>(bias != 0 ? bias + <usize>j * 4 : at));
     }
   }
 }
 
+/** at ← alpha·acc + beta·src (src: the same place of C, or of a bias row). */
 // @ts-ignore: decorator
 @inline
-function update(at: usize, acc: v128, va: v128, vb: v128): void {
-  v128.store(at, f32x4.add(f32x4.mul(va, acc), f32x4.mul(vb, v128.load(at))));
+function update(at: usize, src: usize, acc: v128, va: v128, vb: v128): void {
+  v128.store(at, f32x4.add(f32x4.mul(va, acc), f32x4.mul(vb, v128.load(src))));
 }
 
-/** C ← beta · C (C not read when beta = 0): the whole product when K = 0 or alpha = 0. */
-function scale(M: i32, N: i32, beta: f32, c: usize): void {
-  const n = <usize>M * <usize>N;
-  for (let i: usize = 0; i < n; i++) {
-    const at = c + i * 4;
-    store<f32>(at, beta == 0 ? 0 : beta * load<f32>(at));
+/** C ← beta · C, or beta · bias in every row (C not read when beta = 0): the whole product when K = 0 or alpha = 0. */
+function scale(M: i32, N: i32, beta: f32, c: usize, bias: usize): void {
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      const at = c + (<usize>i * <usize>N + <usize>j) * 4;
+      store<f32>(at, beta == 0 ? 0 : beta * load<f32>(bias != 0 ? bias + <usize>j * 4 : at));
+    }
   }
 }
 
@@ -253,7 +262,7 @@ function scale(M: i32, N: i32, beta: f32, c: usize): void {
  * then runs out of vector registers). Each element gets the operations of the tile path (k ascending from 0, then
  * the epilogue: alpha·acc, plus beta·C unless beta = 0), so the bits are the same.
  */
-function rowTimesB24(kc: i32, a: usize, b: usize, ldb: i32, pc: i32, j: i32, c: usize, alpha: f32, beta: f32): void {
+function rowTimesB24(kc: i32, a: usize, b: usize, ldb: i32, pc: i32, j: i32, c: usize, alpha: f32, beta: f32, bias: usize): void {
   let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0);
   let s3 = f32x4.splat(0), s4 = f32x4.splat(0), s5 = f32x4.splat(0);
   let src = b + (<usize>pc * <usize>ldb + <usize>j) * 4;
@@ -269,13 +278,14 @@ function rowTimesB24(kc: i32, a: usize, b: usize, ldb: i32, pc: i32, j: i32, c: 
     src += ld;
   }
   const at = c + <usize>j * 4;
-  rowEpilogue(at, s0, s1, alpha, beta);
-  rowEpilogue(at + 32, s2, s3, alpha, beta);
-  rowEpilogue(at + 64, s4, s5, alpha, beta);
+  const from = bias != 0 ? bias + <usize>j * 4 : at;
+  rowEpilogue(at, from, s0, s1, alpha, beta);
+  rowEpilogue(at + 32, from + 32, s2, s3, alpha, beta);
+  rowEpilogue(at + 64, from + 64, s4, s5, alpha, beta);
 }
 
 /** `rowTimesB24` over 16 columns from j (four chains), for the columns the 24-wide blocks leave. */
-function rowTimesB16(kc: i32, a: usize, b: usize, ldb: i32, pc: i32, j: i32, c: usize, alpha: f32, beta: f32): void {
+function rowTimesB16(kc: i32, a: usize, b: usize, ldb: i32, pc: i32, j: i32, c: usize, alpha: f32, beta: f32, bias: usize): void {
   let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
   let src = b + (<usize>pc * <usize>ldb + <usize>j) * 4;
   const ld = <usize>ldb * 4;
@@ -288,22 +298,23 @@ function rowTimesB16(kc: i32, a: usize, b: usize, ldb: i32, pc: i32, j: i32, c: 
     src += ld;
   }
   const at = c + <usize>j * 4;
-  rowEpilogue(at, s0, s1, alpha, beta);
-  rowEpilogue(at + 32, s2, s3, alpha, beta);
+  const from = bias != 0 ? bias + <usize>j * 4 : at;
+  rowEpilogue(at, from, s0, s1, alpha, beta);
+  rowEpilogue(at + 32, from + 32, s2, s3, alpha, beta);
 }
 
-/** C[at … at + 8) ← alpha·acc + beta·C (C not read when beta = 0), as `storeTile` does per element. */
+/** C[at … at + 8) ← alpha·acc + beta·src (not read when beta = 0; src: C or a bias row), as `storeTile` does. */
 // @ts-ignore: decorator
 @inline
-function rowEpilogue(at: usize, s0: v128, s1: v128, alpha: f32, beta: f32): void {
+function rowEpilogue(at: usize, src: usize, s0: v128, s1: v128, alpha: f32, beta: f32): void {
   const va = f32x4.splat(alpha);
   if (beta == 0) {
     v128.store(at, f32x4.mul(va, s0));
     v128.store(at, f32x4.mul(va, s1), 16);
   } else {
     const vb = f32x4.splat(beta);
-    update(at, s0, va, vb);
-    update(at + 16, s1, va, vb);
+    update(at, src, s0, va, vb);
+    update(at + 16, src + 16, s1, va, vb);
   }
 }
 
@@ -339,7 +350,7 @@ export function transpose(rows: i32, cols: i32, src: usize, dst: usize): void {
  */
 function sgemmSmallM(
   transA: i32, M: i32, N: i32, K: i32, alpha: f32,
-  a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, work: usize,
+  a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, work: usize, bias: usize,
 ): void {
   const bp = work;
   const ap = bp + <usize>(KC * NC) * 4;
@@ -354,38 +365,41 @@ function sgemmSmallM(
   for (let pc = 0; pc < K; pc += KC) {
     const kc = min(KC, K - pc);
     const bet: f32 = pc == 0 ? beta : 1;
-    for (let j = 0; j < n24; j += 24) rowTimesB24(kc, a + <usize>pc * 4, b, ldb, pc, j, c, alpha, bet);
-    for (let j = n24; j < n16; j += 16) rowTimesB16(kc, a + <usize>pc * 4, b, ldb, pc, j, c, alpha, bet);
+    const bs: usize = pc == 0 ? bias : 0;
+    for (let j = 0; j < n24; j += 24) rowTimesB24(kc, a + <usize>pc * 4, b, ldb, pc, j, c, alpha, bet, bs);
+    for (let j = n24; j < n16; j += 16) rowTimesB16(kc, a + <usize>pc * 4, b, ldb, pc, j, c, alpha, bet, bs);
     if (n16 == N) continue;
     packA(transA, a, lda, 0, pc, M, kc, ap);
     for (let j = n16; j < nFull; j += NR) {
       const pb = b + (<usize>pc * <usize>ldb + <usize>j) * 4;
-      kernel(kc, ap, pb, <usize>ldb * 4, c + <usize>j * 4, N, M, NR, alpha, bet, edge);
+      kernel(kc, ap, pb, <usize>ldb * 4, c + <usize>j * 4, N, M, NR, alpha, bet, edge, bs == 0 ? 0 : bs + <usize>j * 4);
     }
     if (nFull < N) {
       packB(0, b, ldb, pc, nFull, kc, N - nFull, bp);
-      kernel(kc, ap, bp, NR * 4, c + <usize>nFull * 4, N, M, N - nFull, alpha, bet, edge);
+      kernel(kc, ap, bp, NR * 4, c + <usize>nFull * 4, N, M, N - nFull, alpha, bet, edge, bs == 0 ? 0 : bs + <usize>nFull * 4);
     }
   }
 }
 
 /**
- * C ← alpha · op(A) · op(B) + beta · C. Byte offsets a, b, c, work; C compact (ldc = N); `work` has workBytes().
+ * C ← alpha · op(A) · op(B) + beta · C, or with `bias` ≠ 0 + beta · bias: a row of N floats added to every row
+ * (C is then not read; the bits of C filled with bias rows, without writing and reading them). Byte offsets a, b,
+ * c, work, bias; C compact (ldc = N); `work` has workBytes().
  */
 export function sgemm(
   transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
-  a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, work: usize,
+  a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, work: usize, bias: usize,
 ): void {
   if (M == 0 || N == 0) return;
   if (K == 0 || alpha == 0) {
-    scale(M, N, beta, c);
+    scale(M, N, beta, c, bias);
     return;
   }
   if (M <= MR && !transB) {
-    sgemmSmallM(transA, M, N, K, alpha, a, lda, b, ldb, beta, c, work);
+    sgemmSmallM(transA, M, N, K, alpha, a, lda, b, ldb, beta, c, work, bias);
     return;
   }
-  blocked(transA, transB, M, N, K, alpha, a, lda, b, ldb, 0, beta, c, work);
+  blocked(transA, transB, M, N, K, alpha, a, lda, b, ldb, 0, beta, c, work, bias);
 }
 
 /** Floats that `packBAll` writes for op(B) (K, N): every KC × NC block packed, NR-wide panels zero-padded. */
@@ -420,19 +434,20 @@ function packedAt(jc: i32, pc: i32, nc: i32, K: i32): usize {
  */
 export function sgemmPacked(
   transA: i32, M: i32, N: i32, K: i32, alpha: f32, a: usize, lda: i32, bPacked: usize, beta: f32, c: usize, work: usize,
+  bias: usize,
 ): void {
   if (M == 0 || N == 0) return;
   if (K == 0 || alpha == 0) {
-    scale(M, N, beta, c);
+    scale(M, N, beta, c, bias);
     return;
   }
-  blocked(transA, 0, M, N, K, alpha, a, lda, 0, 0, bPacked, beta, c, work);
+  blocked(transA, 0, M, N, K, alpha, a, lda, 0, 0, bPacked, beta, c, work, bias);
 }
 
 /** The GotoBLAS loop nest; B's blocks are packed into `work` here, or read from `bPacked` (≠ 0) when packed ahead. */
 function blocked(
   transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
-  a: usize, lda: i32, b: usize, ldb: i32, bPacked: usize, beta: f32, c: usize, work: usize,
+  a: usize, lda: i32, b: usize, ldb: i32, bPacked: usize, beta: f32, c: usize, work: usize, bias: usize,
 ): void {
   const ap = work + <usize>(KC * NC) * 4;
   const edge = ap + <usize>(MC * KC) * 4;
@@ -440,8 +455,9 @@ function blocked(
     const nc = min(NC, N - jc);
     for (let pc = 0; pc < K; pc += KC) {
       const kc = min(KC, K - pc);
-      // The first K block applies beta; later ones add to what the earlier ones wrote.
+      // The first K block applies beta (to C or the bias row); later ones add to what the earlier ones wrote.
       const bet: f32 = pc == 0 ? beta : 1;
+      const bs: usize = pc == 0 && bias != 0 ? bias + <usize>jc * 4 : 0;
       let bp = work;
       if (bPacked != 0) bp = bPacked + packedAt(jc, pc, nc, K);
       else packB(transB, b, ldb, pc, jc, kc, nc, bp);
@@ -454,7 +470,7 @@ function blocked(
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
             const cc = c + (<usize>(ic + ir) * <usize>N + <usize>(jc + jr)) * 4;
-            kernel(kc, ap + <usize>ir * <usize>kc * 4, pb, NR * 4, cc, N, mr, nr, alpha, bet, edge);
+            kernel(kc, ap + <usize>ir * <usize>kc * 4, pb, NR * 4, cc, N, mr, nr, alpha, bet, edge, bs == 0 ? 0 : bs + <usize>jr * 4);
           }
         }
       }

@@ -180,10 +180,44 @@ describe('sgemmWasm', () => {
       mem.set(Bm, b >> 2);
       mem.set(C0, c1 >> 2);
       mem.set(C0, c2 >> 2);
-      ex.sgemm(transA, transB, M, N, K, 1, a, transA ? M : K, b, ldb, beta, c1, m.work);
+      ex.sgemm(transA, transB, M, N, K, 1, a, transA ? M : K, b, ldb, beta, c1, m.work, 0);
       ex.packBAll(transB, b, ldb, K, N, packed);
-      ex.sgemmPacked(transA, M, N, K, 1, a, transA ? M : K, packed, beta, c2, m.work);
+      ex.sgemmPacked(transA, M, N, K, 1, a, transA ? M : K, packed, beta, c2, m.work, 0);
       expect(mem.slice(c2 >> 2, (c2 >> 2) + M * N)).toEqual(mem.slice(c1 >> 2, (c1 >> 2) + M * N));
+    }
+  });
+
+  it('with a bias row as the beta term: the bits of C filled with that row, C not read, on every path (sgemm, packed, one row)', () => {
+    const m = wasmKernels();
+    const ex = m.exports!;
+    const gen = new Generator(28);
+    // M = 1 (24/16-column blocks and a tile tail), M = 3 (small-M tiles), partial tiles, K across KC = 256, N across NC = 512
+    const cases = [[1, 57, 19, 0, 0, 1, 1], [3, 37, 19, 0, 0, 1, 1], [21, 600, 300, 0, 1, -0.75, 1], [70, 45, 520, 1, 1, 1, 0.5], [9, 13, 5, 0, 0, 2, 0], [4, 8, 0, 0, 0, 1, 0.5]];
+    for (const [M, N, K, transA, transB, alpha, beta] of cases) {
+      const A = Float32Array.from({ length: M * K }, () => gen.normal());
+      const Bm = Float32Array.from({ length: K * N }, () => gen.normal());
+      const bias = Float32Array.from({ length: N }, () => gen.normal());
+      const ldb = transB ? K : N;
+      const at = Math.ceil(m.free / 64) * 64;
+      const [a, b, bAt, filled, viaBias, packedAt] = [0, M * K, M * K + K * N, M * K + K * N + N, M * K + K * N + N + M * N, M * K + K * N + N + 2 * M * N].map((f) => at + f * 4);
+      const viaPackedAt = packedAt + ex.packedBFloats(K, N) * 4;
+      const mem = reserve(m, ex, viaPackedAt + M * N * 4)!;
+      mem.set(A, a >> 2);
+      mem.set(Bm, b >> 2);
+      mem.set(bias, bAt >> 2);
+      for (let i = 0; i < M; i++) mem.set(bias, (filled >> 2) + i * N);
+      mem.fill(NaN, viaBias >> 2, (viaBias >> 2) + M * N); // C is not read: NaN there would show
+      mem.fill(NaN, viaPackedAt >> 2, (viaPackedAt >> 2) + M * N);
+      const lda = transA ? M : K;
+      ex.sgemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, filled, m.work, 0);
+      ex.sgemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, viaBias, m.work, bAt);
+      ex.packBAll(transB, b, ldb, K, N, packedAt);
+      ex.sgemmPacked(transA, M, N, K, alpha, a, lda, packedAt, beta, viaPackedAt, m.work, bAt);
+      const want = new Uint32Array(mem.buffer.slice(filled, filled + M * N * 4));
+      const what = `M ${M} N ${N} K ${K} transA ${transA} transB ${transB} alpha ${alpha} beta ${beta}`;
+      expect(new Uint32Array(mem.buffer.slice(viaBias, viaBias + M * N * 4)), what).toEqual(want);
+      expect(new Uint32Array(mem.buffer.slice(viaPackedAt, viaPackedAt + M * N * 4)), what).toEqual(want);
+      if (beta !== 0) expect(Array.from(mem.subarray(viaBias >> 2, (viaBias >> 2) + M * N)).some(Number.isNaN), what).toBe(false);
     }
   });
 

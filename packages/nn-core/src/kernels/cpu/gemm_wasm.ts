@@ -31,13 +31,14 @@ export interface KernelExports {
   heapBase(): number;
   sgemm(
     transA: number, transB: number, M: number, N: number, K: number, alpha: number,
-    a: number, lda: number, b: number, ldb: number, beta: number, c: number, work: number,
+    a: number, lda: number, b: number, ldb: number, beta: number, c: number, work: number, bias: number,
   ): void;
   transpose(rows: number, cols: number, src: number, dst: number): void;
   packedBFloats(K: number, N: number): number;
   packBAll(transB: number, b: number, ldb: number, K: number, N: number, dst: number): void;
   sgemmPacked(
     transA: number, M: number, N: number, K: number, alpha: number, a: number, lda: number, bPacked: number, beta: number, c: number, work: number,
+    bias: number,
   ): void;
   cellScratchBytes(): number;
   lstmCellForward(N: number, H: number, xp: number, hp: number, cPrev: number, acts: number, c: number, h: number, tmp: number): void;

@@ -10,7 +10,7 @@
  * (rnn_layer.ts) gives it, so both give the same bits; this one is only faster.
  *
  * Module memory from `free` on, byte offsets (a resident operand takes no region):
- *   [x (L,N,In)][W_ih (GH,In)][W_hh (GH,H) staging][W_hhᵀ (H,GH)][W_hhᵀ packed][b_hh][h0][c0][lengths][xp (L,N,GH)]
+ *   [x (L,N,In)][W_ih (GH,In)][W_hh (GH,H) staging][W_hhᵀ (H,GH)][W_hhᵀ packed][b_ih][b_hh][h0][c0][lengths][xp (L,N,GH)]
  *   [acts][hs][cs][hns][out][per block: hp (rows,GH), …]
  */
 import type { FloatArray } from '../../dtype.js';
@@ -126,6 +126,7 @@ export function prepareLayerInMemory(
   const inPlace = {
     wIh: residentOffset(wIh.subarray(0, GH * In)),
     wHh: residentOffset(w.wHh.subarray(0, GH * H)),
+    bIh: w.bIh === null ? -1 : residentOffset(w.bIh.subarray(0, GH)),
     bHh: w.bHh === null ? -1 : residentOffset(w.bHh.subarray(0, GH)),
   };
   const at = {
@@ -134,6 +135,7 @@ export function prepareLayerInMemory(
     whhT: r.take(GH * H),
     // W_hhᵀ packed once for the step products of blocks of more than 4 rows (smaller ones read it in place)
     whhPacked: r.take(N > 4 ? ex.packedBFloats(H, GH) : 0),
+    bIh: inPlace.bIh >= 0 ? inPlace.bIh : r.take(w.bIh === null || !projectInWasm ? 0 : GH),
     bHh: inPlace.bHh >= 0 ? inPlace.bHh : r.take(w.bHh === null ? 0 : GH),
     h0: r.take(N * H),
     c0: r.take(isLstm ? N * H : 0),
@@ -169,19 +171,20 @@ export function prepareLayerInMemory(
   }
   if (spec.lengths !== null) new Int32Array(mem.buffer, at.lengths, N).set(spec.lengths);
 
-  // xp = x · W_ihᵀ + b_ih for all L·N rows: the bias fills C, the product adds into it (beta = 1)
+  // xp = x · W_ihᵀ + b_ih for all L·N rows: the bias row is the product's beta term (beta = 1), the bits of C
+  // filled with it
   const xp = mem.subarray(f(at.xp), f(at.xp) + L * N * GH);
-  if (w.bIh !== null) fillRows(xp, w.bIh, L * N, GH);
   if (projectInWasm) {
     if (inPlace.wIh < 0) mem.set(wIh.subarray(0, GH * In), f(at.wIh));
+    if (w.bIh !== null && inPlace.bIh < 0) mem.set(w.bIh.subarray(0, GH), f(at.bIh));
     sgemmInMemory(m, ex, {
       transA: 0, transB: 1, M: L * N, N: GH, K: In, alpha: 1,
-      a: xAt, lda: In, b: at.wIh, ldb: In, beta: w.bIh === null ? 0 : 1, c: at.xp, work: m.work,
+      a: xAt, lda: In, b: at.wIh, ldb: In, beta: w.bIh === null ? 0 : 1, c: at.xp, work: m.work, bias: w.bIh === null ? 0 : at.bIh,
     });
   } else {
     // (below WASM_MIN_WORK `gemm` stays in JavaScript, so it does not use the module's memory)
     const small = new Float32Array(L * N * GH);
-    if (w.bIh !== null) small.set(xp);
+    if (w.bIh !== null) fillRows(small, w.bIh, L * N, GH);
     gemm(false, true, L * N, GH, In, 1, mem.subarray(f(xAt), f(xAt) + L * N * In), wIh, w.bIh === null ? 0 : 1, small);
     xp.set(small);
   }

@@ -15,7 +15,7 @@
  */
 import { duringKernelCall, reserve, runJobs, wasmKernels, type KernelExports, type Loaded } from './gemm_wasm.js';
 import { residentOffset } from './wasm_heap.js';
-import { JOB_SGEMM, splitRows, type PoolJob, type SgemmArgs } from './wasm_threads.js';
+import { JOB_SGEMM, sgemmArgList, splitRows, type PoolJob, type SgemmArgs } from './wasm_threads.js';
 
 const align = (n: number, to: number): number => Math.ceil(n / to) * to;
 
@@ -188,11 +188,7 @@ export function sgemmInMemory(m: Loaded, ex: KernelExports, args: SgemmArgs): vo
   const { M, N, K } = args;
   const split = splitsAcrossThreads(m, M, N, K);
   const parts = split ? splitRows(args, m.poolWorks.length + 1, [m.work, ...m.poolWorks]) : [args];
-  const jobs = parts.map((q): PoolJob => ({
-    kind: JOB_SGEMM,
-    args: [q.transA, q.transB, q.M, q.N, q.K, q.alpha, q.a, q.lda, q.b, q.ldb, q.beta, q.c, q.work],
-    work: q.M * q.N * q.K,
-  }));
+  const jobs = parts.map((q): PoolJob => ({ kind: JOB_SGEMM, args: sgemmArgList(q), work: q.M * q.N * q.K }));
   if (runJobs(jobs, (j) => (ex.sgemm as (...a: readonly number[]) => void)(...j.args))) threadStats.splitProducts++;
 }
 

@@ -251,7 +251,7 @@ describe('a job its worker has not started', () => {
     const mem = reserve(m, ex, tiny + 64)!;
     mem.set(C0, ref >> 2);
     const sgemm = ex.sgemm as (...a: readonly number[]) => void;
-    const part = (c: number, work: number): number[] => [0, 0, M, N, K, 1, at.a, K, at.b, N, 1, c, work]; // C += A·B
+    const part = (c: number, work: number): number[] => [0, 0, M, N, K, 1, at.a, K, at.b, N, 1, c, work, 0]; // C += A·B
     let takenBack = 0;
     const rounds = 12;
     for (let r = 0; r < rounds; r++) {
@@ -260,7 +260,7 @@ describe('a job its worker has not started', () => {
       sleep(5);
       threadTesting.pauseBeforeNotifyMs = 5;
       const jobs: PoolJob[] = [
-        { kind: JOB_SGEMM, args: [0, 0, 1, 1, 1, 1, tiny, 1, tiny, 1, 0, tiny, m.work], work: 1 },
+        { kind: JOB_SGEMM, args: [0, 0, 1, 1, 1, 1, tiny, 1, tiny, 1, 0, tiny, m.work, 0], work: 1 },
         { kind: JOB_SGEMM, args: part(at.c, m.poolWorks[0]), work: M * N * K },
       ];
       pool.runJobs(jobs, (j) => {

@@ -35,8 +35,8 @@ const FAILED = 4; // 1: a job threw (its message is lost; the caller reports whi
 const RUNS = 5; // jobs run so far (tests read it)
 const KIND = 6; // which export the job calls: JOB_SGEMM, JOB_LAYER_STEPS, JOB_ADAM or JOB_LAYER_BACKWARD
 const CLAIM = 7; // the job number while its job is unclaimed; its complement once the worker or the caller took it
-const ARGS = 8; // its arguments: sgemm's transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, work (alpha and
-// beta as Float32), recurrentLayerSteps' 21 (all int32), adamStep's 5 int32 then 8 float32, or
+const ARGS = 8; // its arguments: sgemm's transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, work, bias (alpha
+// and beta as Float32), recurrentLayerSteps' 21 (all int32), adamStep's 5 int32 then 8 float32, or
 // recurrentLayerBackwardSteps' 23 (all int32)
 const SLOTS = ARGS + 23;
 
@@ -49,6 +49,8 @@ export const JOB_LAYER_BACKWARD = 3;
 const FLOAT_ARGS: Record<number, readonly number[]> = {
   [JOB_SGEMM]: [5, 10], [JOB_LAYER_STEPS]: [], [JOB_ADAM]: [5, 6, 7, 8, 9, 10, 11, 12], [JOB_LAYER_BACKWARD]: [],
 };
+/** How many arguments each job kind's export takes (a job with fewer would leave a previous job's in the slots). */
+const ARG_COUNT: Record<number, number> = { [JOB_SGEMM]: 14, [JOB_LAYER_STEPS]: 21, [JOB_ADAM]: 13, [JOB_LAYER_BACKWARD]: 23 };
 
 /** Polls of a control slot before a thread sleeps: about 100 µs, less than waking a sleeping thread costs. */
 const SPIN = 20_000;
@@ -78,7 +80,7 @@ while (ex !== null) {
   const a = ${ARGS};
   try {
     if (I[${KIND}] === ${JOB_SGEMM}) {
-      ex.sgemm(I[a], I[a + 1], I[a + 2], I[a + 3], I[a + 4], F[a + 5], I[a + 6], I[a + 7], I[a + 8], I[a + 9], F[a + 10], I[a + 11], I[a + 12]);
+      ex.sgemm(I[a], I[a + 1], I[a + 2], I[a + 3], I[a + 4], F[a + 5], I[a + 6], I[a + 7], I[a + 8], I[a + 9], F[a + 10], I[a + 11], I[a + 12], I[a + 13]);
     } else if (I[${KIND}] === ${JOB_LAYER_STEPS}) {
       ex.recurrentLayerSteps(...I.subarray(a, a + 21));
     } else if (I[${KIND}] === ${JOB_LAYER_BACKWARD}) {
@@ -110,11 +112,18 @@ export interface SgemmArgs {
   beta: number;
   c: number;
   work: number;
+  /** A bias row of N floats that takes C's place in the beta term (C is then not read), or 0 / absent for none. */
+  bias?: number;
 }
 
 export type SgemmFn = (
-  ...args: [number, number, number, number, number, number, number, number, number, number, number, number, number]
+  ...args: [number, number, number, number, number, number, number, number, number, number, number, number, number, number]
 ) => void;
+
+/** The `sgemm` export's arguments for `p`, in order. */
+export function sgemmArgList(p: SgemmArgs): [number, number, number, number, number, number, number, number, number, number, number, number, number, number] {
+  return [p.transA, p.transB, p.M, p.N, p.K, p.alpha, p.a, p.lda, p.b, p.ldb, p.beta, p.c, p.work, p.bias ?? 0];
+}
 
 /** What of Node's `worker_threads.Worker` the pool uses. */
 interface NodeWorker {
@@ -244,10 +253,10 @@ export class SgemmPool {
   run(parts: readonly SgemmArgs[], sgemm: SgemmFn): void {
     const jobs = parts.map((q): PoolJob => ({
       kind: JOB_SGEMM,
-      args: [q.transA, q.transB, q.M, q.N, q.K, q.alpha, q.a, q.lda, q.b, q.ldb, q.beta, q.c, q.work],
+      args: sgemmArgList(q),
       work: q.M * q.N * q.K,
     }));
-    this.runJobs(jobs, (j) => callWith(sgemm, parts[jobs.indexOf(j)]));
+    this.runJobs(jobs, (j) => sgemm(...sgemmArgList(parts[jobs.indexOf(j)])));
   }
 
   /**
@@ -256,6 +265,9 @@ export class SgemmPool {
    */
   runJobs(jobs: readonly PoolJob[], runLocal: (job: PoolJob) => void): void {
     if (this.closed) throw new Error('sgemm threads: the worker pool was closed');
+    for (const j of jobs) {
+      if (j.args.length !== ARG_COUNT[j.kind]) throw new RangeError(`sgemm threads: a job of kind ${j.kind} needs ${ARG_COUNT[j.kind]} arguments, got ${j.args.length}`);
+    }
     const seq = (this.seq = (this.seq + 1) | 0);
     const sent: number[] = [];
     const local: PoolJob[] = [jobs[0]];
@@ -323,10 +335,6 @@ export interface PoolJob {
   kind: number;
   args: readonly number[];
   work: number;
-}
-
-function callWith(sgemm: SgemmFn, p: SgemmArgs): void {
-  sgemm(p.transA, p.transB, p.M, p.N, p.K, p.alpha, p.a, p.lda, p.b, p.ldb, p.beta, p.c, p.work);
 }
 
 /**
