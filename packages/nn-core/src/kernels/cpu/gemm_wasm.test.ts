@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Generator } from '../../random.js';
 import { gemmBackend, reserve, wasmKernels } from './gemm_wasm.js';
@@ -309,4 +310,15 @@ describe('RECURRENT_KERNELS', () => {
   it('an unknown value is an error naming the choices', async () => {
     await expect(probe('fast')).rejects.toThrow(/RECURRENT_KERNELS must be one of wasm-relaxed-simd, wasm-simd, js, got 'fast'/);
   }, 60_000);
+});
+
+describe('the kernels\' generated declarations (build/kernels.d.ts)', () => {
+  it('declare exactly the module\'s exported functions, each with its number of parameters', () => {
+    const dts = readFileSync(new URL('../../../build/kernels.d.ts', import.meta.url), 'utf8');
+    const declared = new Map([...dts.matchAll(/export declare function (\w+)\(([^)]*)\)/g)].map((x) => [x[1], x[2] === '' ? 0 : x[2].split(',').length]));
+    const ex = wasmKernels().exports as unknown as Record<string, unknown>;
+    const actual = new Map(Object.entries(ex).filter(([, v]) => typeof v === 'function').map(([k, v]) => [k, (v as (...a: unknown[]) => unknown).length]));
+    expect(declared.size).toBeGreaterThan(20); // sgemm, the cells, the layer loops, Adam, pooling, …
+    expect(new Map([...declared].sort())).toEqual(new Map([...actual].sort()));
+  });
 });

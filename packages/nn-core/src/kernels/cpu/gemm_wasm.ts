@@ -20,57 +20,17 @@
 import { PLATFORM, readKernelBuild } from '#platform';
 import { warn } from '../../warnings.js';
 import { nodeWorkerCtor, SgemmPool, threadTesting, type PoolJob } from './wasm_threads.js';
+import type * as Kernels from '../../../build/kernels.js';
 
 /** Which kernel float32 `gemm` calls of more than a few thousand multiply-adds use. */
 export type GemmBackend = 'wasm-relaxed-simd' | 'wasm-simd' | 'js';
 
-/** What the module exports (assembly/index.ts); offsets are in bytes. */
-export interface KernelExports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  workBytes(): number;
-  heapBase(): number;
-  sgemm(
-    transA: number, transB: number, M: number, N: number, K: number, alpha: number,
-    a: number, lda: number, b: number, ldb: number, beta: number, c: number, work: number, bias: number,
-  ): void;
-  transpose(rows: number, cols: number, src: number, dst: number): void;
-  packedBFloats(K: number, N: number): number;
-  packBAll(transB: number, b: number, ldb: number, K: number, N: number, dst: number): void;
-  sgemmPacked(
-    transA: number, M: number, N: number, K: number, alpha: number, a: number, lda: number, bPacked: number, beta: number, c: number, work: number,
-    bias: number,
-  ): void;
-  cellScratchBytes(): number;
-  lstmCellForward(N: number, H: number, xp: number, hp: number, cPrev: number, acts: number, c: number, h: number, tmp: number): void;
-  lstmCellBackward(
-    N: number, H: number, acts: number, cPrev: number, c: number, dh: number, dc: number, dxp: number, dcPrev: number, tmp: number,
-  ): void;
-  gruCellForward(N: number, H: number, xp: number, hp: number, hPrev: number, acts: number, hn: number, h: number, tmp: number): void;
-  rnnTanhCellForward(n: number, xp: number, hp: number, acts: number, h: number, tmp: number): void;
-  adamStep(
-    n: number, x: number, g: number, m: number, v: number,
-    b1: number, b2: number, ob1: number, ob2: number, eps: number, bc2Sqrt: number, negStep: number, decay: number,
-  ): void;
-  recurrentLayerSteps(
-    mode: number, L: number, N: number, ldN: number, H: number, reverse: number, saveAll: number,
-    xp: number, whhT: number, whhPacked: number, bhh: number, h0: number, c0: number, lengths: number,
-    out: number, acts: number, hs: number, cs: number, hns: number, hp: number, work: number,
-  ): void;
-  rnnReluCellForward(n: number, xp: number, hp: number, acts: number, h: number, tmp: number): void;
-  recurrentLayerBackwardSteps(
-    mode: number, L: number, N: number, ldN: number, H: number, reverse: number,
-    acts: number, hPrev: number, cs: number, c0: number, hns: number, dOut: number, lengths: number,
-    dxp: number, dhp: number, wHh: number, wHhPacked: number,
-    dh: number, dhNext: number, dc: number, dcNext: number, tot: number, work: number,
-  ): void;
-  gruCellBackward(
-    N: number, H: number, acts: number, hPrev: number, hn: number, dh: number, dxp: number, dhp: number, dhPrev: number, tmp: number,
-  ): void;
-  rnnCellBackward(relu: number, n: number, acts: number, dh: number, dxp: number, tmp: number): void;
-  vectorAdd(n: number, a: number, b: number, out: number): void;
-  gatherRows(L: number, N: number, E: number, ids: number, table: number, dst: number): void;
-  poolSteps(mode: number, L: number, N: number, H: number, D: number, d: number, out: number, lengths: number, pooled: number): void;
-}
+/**
+ * What the module exports (assembly/index.ts; offsets are in bytes), typed from their AssemblyScript sources:
+ * `build/kernels.d.ts` is generated with the builds (scripts/build-wasm.mjs), so a kernel whose signature changes is
+ * a type error at every call.
+ */
+export type KernelExports = typeof Kernels;
 
 /** The part of the WebAssembly JS API used here (the global is not in this package's type libs). */
 interface WasmApi {
