@@ -1,5 +1,5 @@
 import { isGradEnabled, setGradEnabled } from './grad_mode.js';
-import type { BackwardFn, GradNode, InputGrad } from './node.js';
+import type { BackwardFn, GradEdge, GradNode, InputGrad } from './node.js';
 import { Tensor } from './tensor.js';
 
 /** What an op's forward returns: its output and the closure that computes input gradients from `dout`. */
@@ -73,7 +73,7 @@ function run(name: string, args: unknown[], call: () => { out: Tensor[]; backwar
   if (!track) return result.out;
   const node: GradNode = {
     name,
-    inputs,
+    inputs: inputs.map(edgeOf),
     backward: result.backward,
     release: result.release ?? null,
     outputShapes: result.out.map((t) => [...t.shape]),
@@ -87,6 +87,12 @@ function run(name: string, args: unknown[], call: () => { out: Tensor[]; backwar
     o.requiresGrad = true;
     return o;
   });
+}
+
+/** A leaf as itself; a computed tensor as the edge to its op (not its storage). */
+function edgeOf(t: Tensor): Tensor | GradEdge {
+  if (t.gradFn === null) return t;
+  return { requiresGrad: t.requiresGrad, gradFn: t.gradFn, outputIndex: t.outputIndex, shape: t.shape, dtype: t.dtype };
 }
 
 function tensorInputs(args: unknown[]): Tensor[] {

@@ -48,6 +48,20 @@ describe('autograd engine', () => {
     expect(values(b.grad)).toEqual([1, 2, 3]);
   });
 
+  it('keeps leaves as tensors but only the edge of a computed input, not its storage (the op saves what it needs)', () => {
+    const a = leaf([1, 2, 3]);
+    const y = mul(a, f64([2, 2, 2]));
+    const z = sumAll(y);
+    const [leafInput] = y.gradFn!.inputs;
+    const [computed] = z.gradFn!.inputs;
+    expect(leafInput).toBe(a);
+    expect(computed).not.toBeInstanceOf(Tensor);
+    expect('data' in computed).toBe(false);
+    expect(computed).toMatchObject({ gradFn: y.gradFn, outputIndex: 0, shape: [3], dtype: 'float64', requiresGrad: true });
+    z.backward();
+    expect(values(a.grad)).toEqual([2, 2, 2]);
+  });
+
   it('sums the gradients of a tensor used twice, and accumulates across backward calls', () => {
     const x = leaf([1, -2]);
     sumAll(mul(x, x)).backward(); // d Σ x² = 2x, from both uses of x

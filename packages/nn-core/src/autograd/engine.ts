@@ -1,7 +1,7 @@
 import { allocate, type DType, type TypedArray } from '../dtype.js';
 import { fmtShape, numel, shapesEqual, type Shape } from '../shape.js';
 import { setGradEnabled, isGradEnabled } from './grad_mode.js';
-import type { AccumulatingGrad, GradNode, InputGrad } from './node.js';
+import type { AccumulatingGrad, GradEdge, GradNode, InputGrad } from './node.js';
 import type { Tensor } from './tensor.js';
 import { isResident, zerosBeside } from '../kernels/cpu/wasm_heap.js';
 
@@ -87,7 +87,7 @@ function runNode(
     const checked = checkGrad(node, i, input, grads[i]);
     if (checked === null) return;
     if (input.gradFn === null) {
-      accumulateLeaf(input, checked, make);
+      accumulateLeaf(input as Tensor, checked, make); // (the graph keeps leaves as tensors: define_op.ts)
     } else {
       const g = isAccumulating(checked) ? make(checked.dense(), checked.shape) : checked;
       const slotsOf = pending.get(input.gradFn) ?? new Array<Tensor | null>(input.gradFn.outputShapes.length).fill(null);
@@ -102,7 +102,7 @@ function isAccumulating(g: Tensor | AccumulatingGrad): g is AccumulatingGrad {
   return (g as AccumulatingGrad).kind === 'accumulating';
 }
 
-function checkGrad(node: GradNode, i: number, input: Tensor, g: InputGrad): Tensor | AccumulatingGrad | null {
+function checkGrad(node: GradNode, i: number, input: Tensor | GradEdge, g: InputGrad): Tensor | AccumulatingGrad | null {
   if (g === null || g === undefined) return null;
   if (!shapesEqual(g.shape, input.shape) || g.dtype !== input.dtype) {
     throw new Error(

@@ -24,11 +24,24 @@ export type InputGrad = Tensor | AccumulatingGrad | null | undefined;
  */
 export type BackwardFn = (douts: Tensor[], needs: boolean[]) => InputGrad[];
 
+/**
+ * What the graph keeps of a computed (non-leaf) input: where its gradient goes, not the tensor, so the graph does not
+ * keep its storage alive (an op that needs an input's values for backward saves them itself). Leaves are kept as
+ * tensors: their gradients accumulate in `.grad`.
+ */
+export interface GradEdge {
+  readonly requiresGrad: boolean;
+  readonly gradFn: GradNode | null;
+  readonly outputIndex: number;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+}
+
 /** One recorded op application in the graph. */
 export interface GradNode {
   readonly name: string;
-  /** Tensor inputs in argument order (arrays of tensors flattened in place). */
-  inputs: Tensor[];
+  /** Inputs in argument order (arrays of tensors flattened in place): leaves as tensors, computed tensors as edges. */
+  inputs: (Tensor | GradEdge)[];
   /** Null once the graph has been freed by a backward pass. */
   backward: BackwardFn | null;
   /** Frees what backward saved (called, then nulled, when the graph is freed by a backward pass); null: nothing to do. */
