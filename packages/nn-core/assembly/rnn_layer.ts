@@ -25,7 +25,8 @@ function gatesOf(mode: i32): i32 {
  * step's product packs it; the same bits either way); `bhh` its bias (G·H) or 0 for none; `h0`, `c0` (N, H) (c0 and
  * cs for LSTM only, hns for GRU only, else 0). `lengths` (N) int32 valid steps per row, or 0 when all rows have L:
  * step t of row n is valid iff t < lengths[n]; invalid steps keep the previous state and output zeros. With
- * `saveAll` = 0, acts and hns hold one step (reused), for forward passes that keep nothing for backward.
+ * `saveAll` = 0, acts and hns hold one step (reused), for forward passes that keep nothing for backward; with
+ * `saveAll` = 1, xp may be acts itself (each cell reads a step's gate inputs before writing its activations there).
  * `hp` is (N, G·H) scratch; `work` has workBytes() (and serves the cells as scratch between products).
  */
 export function recurrentLayerSteps(

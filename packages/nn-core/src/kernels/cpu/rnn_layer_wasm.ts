@@ -10,8 +10,8 @@
  * (rnn_layer.ts) gives it, so both give the same bits; this one is only faster.
  *
  * Module memory from `free` on, byte offsets (a resident operand takes no region):
- *   [x (L,N,In)][W_ih (GH,In)][W_hh (GH,H) staging][W_hhᵀ (H,GH)][W_hhᵀ packed][b_ih][b_hh][h0][c0][lengths][xp (L,N,GH)]
- *   [acts][hs][cs][hns][out][per block: hp (rows,GH), …]
+ *   [x (L,N,In)][W_ih (GH,In)][W_hh (GH,H) staging][W_hhᵀ (H,GH)][W_hhᵀ packed][b_ih][b_hh][h0][c0][lengths]
+ *   [acts][hs][cs][hns][out][xp (L,N,GH), unless it is written into acts][per block: hp (rows,GH), …]
  */
 import type { FloatArray } from '../../dtype.js';
 import { reserve, runJobs, wasmKernels, type Loaded } from './gemm_wasm.js';
@@ -140,14 +140,18 @@ export function prepareLayerInMemory(
     h0: r.take(N * H),
     c0: r.take(isLstm ? N * H : 0),
     lengths: r.take(spec.lengths === null ? 0 : N),
-    xp: r.take(L * N * GH),
     // with `keep`, what backward needs is written straight into its resident storage
     acts: keep !== null ? residentOffset(keep.acts) : r.take(save ? L * N * GH : 0),
     hs: keep !== null ? residentOffset(keep.hs) : r.take(L * N * H),
     cs: keep?.cs != null ? residentOffset(keep.cs) : r.take(isLstm ? L * N * H : 0),
     hns: keep?.hns != null ? residentOffset(keep.hns) : r.take(mode === 'GRU' && save ? L * N * H : 0),
     out: r.take(L * N * H),
+    // The input projection xp (L, N, G·H) is written where the step activations go when they are all kept: each
+    // step's cell reads its gate inputs before it writes the activations in their place (assembly/rnn_cells.ts), so
+    // the layer needs no region of that size (the largest) for xp.
+    xp: 0,
   };
+  at.xp = save ? at.acts : r.take(L * N * GH);
   // Rows are independent: with worker threads, blocks of rows run at once, each with its own scratch.
   const blocks = rowBlocks(m, N, L * N * GH * H);
   const scratch = blocks.map(([, rows]) => ({
