@@ -76,6 +76,11 @@ export class Module {
     return param;
   }
 
+  /** This module's own parameter registered as `name` (not a submodule's), or null when absent or registered as null. */
+  protected ownParameter(name: string): Parameter | null {
+    return this._parameters.get(name) ?? null;
+  }
+
   /**
    * Registers a tensor that is state but not a parameter (e.g. running statistics). Persistent buffers are
    * part of the state dict.

@@ -131,9 +131,8 @@ export class RNNBase extends Module {
 
   /** The weights of layer k, direction d. */
   layerWeights(k: number, d: number): RecurrentLayerWeights {
-    const own = new Map(this.namedParameters('', false));
     const sfx = `_l${k}${d === 1 ? '_reverse' : ''}`;
-    const get = (n: string): Tensor | null => own.get(`${n}${sfx}`) ?? null;
+    const get = (n: string): Tensor | null => this.ownParameter(`${n}${sfx}`);
     return { wIh: get('weight_ih')!, wHh: get('weight_hh')!, bIh: get('bias_ih'), bHh: get('bias_hh'), wHr: get('weight_hr') };
   }
 
