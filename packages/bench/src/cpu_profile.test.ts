@@ -18,9 +18,10 @@ describe('bench-profile helpers', () => {
     const names = [...wasmExportNames(bytes).values()].sort();
     // The kernels' exported functions (assembly/index.ts), each at its own index.
     expect(names).toEqual([
-      'adamStep', 'cellScratchBytes', 'gruCellBackward', 'gruCellForward', 'heapBase', 'lstmCellBackward', 'lstmCellForward',
-      'packBAll', 'packedBFloats', 'recurrentLayerBackwardSteps', 'recurrentLayerSteps', 'relaxed', 'rnnCellBackward',
-      'rnnReluCellForward', 'rnnTanhCellForward', 'sgemm', 'sgemmPacked', 'transpose', 'vectorAdd', 'workBytes',
+      'adamStep', 'cellScratchBytes', 'gatherRows', 'gruCellBackward', 'gruCellForward', 'heapBase', 'lstmCellBackward',
+      'lstmCellForward', 'packBAll', 'packedBFloats', 'poolSteps', 'recurrentLayerBackwardSteps', 'recurrentLayerSteps',
+      'relaxed', 'rnnCellBackward', 'rnnReluCellForward', 'rnnTanhCellForward', 'sgemm', 'sgemmPacked', 'transpose',
+      'vectorAdd', 'workBytes',
     ]);
   });
 
