@@ -12,7 +12,7 @@ export interface OpResult {
 /** Like `OpResult` for ops with several outputs (chunk, split, a whole recurrent layer). */
 export interface MultiOpResult {
   out: Tensor[];
-  backward: (douts: Tensor[], needs: boolean[]) => InputGrad[];
+  backward: BackwardFn;
   /**
    * Gives back what backward saved, once the graph through this op is freed (after its backward pass without
    * `retainGraph`); never called when no graph was recorded or backward never runs (then collection frees it).

@@ -40,7 +40,7 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, retainGraph:
       const douts = pending.get(node);
       if (!douts) continue;
       pending.delete(node);
-      runNode(node, douts, pending, make);
+      runNode(node, douts, pending, make, retainGraph);
       if (!retainGraph) {
         node.release?.();
         node.release = null;
@@ -73,6 +73,7 @@ function runNode(
   douts: (Tensor | null)[],
   pending: Map<GradNode, (Tensor | null)[]>,
   make: MakeTensor,
+  retainGraph: boolean,
 ): void {
   if (node.backward === null) {
     throw new Error(
@@ -81,7 +82,7 @@ function runNode(
   }
   const filled = douts.map((d, k) => d ?? zeros(make, node.outputShapes[k], node.outputDtypes[k]));
   const needs = node.inputs.map((t) => t.requiresGrad);
-  const grads = node.backward(filled, needs);
+  const grads = node.backward(filled, needs, retainGraph);
   node.inputs.forEach((input, i) => {
     if (!needs[i]) return;
     const checked = checkGrad(node, i, input, grads[i]);

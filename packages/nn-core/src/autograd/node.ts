@@ -20,9 +20,11 @@ export type InputGrad = Tensor | AccumulatingGrad | null | undefined;
 
 /**
  * Computes input gradients from output gradients. `douts[k]` has the shape of output k (zeros when no
- * gradient reached it); `needs[i]` says whether input i wants a gradient (others may return null).
+ * gradient reached it); `needs[i]` says whether input i wants a gradient (others may return null). `retained` is
+ * false when the graph is freed after this pass (no `retainGraph`): what the op saved is not read again, so its
+ * backward may overwrite it as scratch.
  */
-export type BackwardFn = (douts: Tensor[], needs: boolean[]) => InputGrad[];
+export type BackwardFn = (douts: Tensor[], needs: boolean[], retained: boolean) => InputGrad[];
 
 /**
  * What the graph keeps of a computed (non-leaf) input: where its gradient goes, not the tensor, so the graph does not

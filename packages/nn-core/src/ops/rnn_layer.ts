@@ -70,7 +70,7 @@ const layerOp = defineMultiOp(
       release: () => {
         if (saved !== null) releaseSaved(saved);
       },
-      backward: (douts) => {
+      backward: (douts, _needs, retained) => {
         const g = recurrentLayerBackward(
           spec,
           weights,
@@ -81,6 +81,7 @@ const layerOp = defineMultiOp(
           douts[0].data as FloatArray,
           douts[1].data as FloatArray,
           (douts[2]?.data ?? null) as FloatArray | null,
+          !retained, // (freed after this pass: backward may write over the saved activations)
         );
         const wrap = (d: FloatArray | null, like: Tensor | null): Tensor | null =>
           d === null || like === null ? null : new Tensor(d, like.shape);

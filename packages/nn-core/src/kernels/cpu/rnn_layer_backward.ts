@@ -27,6 +27,7 @@ export interface LayerGrads {
  * rnn_layer_backward_wasm.ts), else step by step from JavaScript. Both give the same bits.
  * @param dOut - `(L, N, Hout)` gradient of the layer output
  * @param dhN - `(N, Hout)`; dcN - `(N, H)` (LSTM)
+ * @param consumeSaved - `saved` is not used again (the graph is freed after this pass): its storage may be overwritten
  */
 export function recurrentLayerBackward(
   spec: LayerSpec,
@@ -38,9 +39,10 @@ export function recurrentLayerBackward(
   dOut: FloatArray,
   dhN: FloatArray,
   dcN: FloatArray | null,
+  consumeSaved = false,
 ): LayerGrads {
   return (
-    recurrentLayerBackwardWasm(spec, w, x, h0, c0, saved, dOut, dhN, dcN) ??
+    recurrentLayerBackwardWasm(spec, w, x, h0, c0, saved, dOut, dhN, dcN, consumeSaved) ??
     recurrentLayerBackwardStepwise(spec, w, x, h0, c0, saved, dOut, dhN, dcN)
   );
 }

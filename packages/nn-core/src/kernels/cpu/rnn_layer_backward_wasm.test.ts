@@ -8,6 +8,7 @@ import type { CellMode } from './rnn_cells.js';
 import { recurrentLayerForward, type LayerSpec, type LayerWeights } from './rnn_layer.js';
 import { recurrentLayerBackward, recurrentLayerBackwardStepwise } from './rnn_layer_backward.js';
 import { recurrentLayerBackwardWasm } from './rnn_layer_backward_wasm.js';
+import { isResident } from './wasm_heap.js';
 
 const uniform = (g: Generator, n: number, scale: number): Float32Array => Float32Array.from({ length: n }, () => (g.random() * 2 - 1) * scale);
 const widen = <T extends Float32Array | null>(a: T): Float64Array | null => (a === null ? null : Float64Array.from(a));
@@ -109,6 +110,19 @@ describe('float32 BPTT with the steps in WebAssembly memory', () => {
           if (a !== null && b !== null) expect(bits(a), k).toEqual(bits(b));
         }
         expect(inModule!.dc0 === null).toBe(mode !== 'LSTM');
+        // When the graph is freed after the pass, the gate gradients are written over the saved activations where
+        // those live in the kernels' memory (all but the relu RNN's, whose forward runs step by step): the same
+        // bits; activations in JavaScript memory are copied in and stay as they were.
+        const resident = isResident(f.saved.acts);
+        expect(resident).toBe(mode !== 'RNN_RELU');
+        const acts = f.saved.acts.slice();
+        const consumed = recurrentLayerBackwardWasm(p.spec, p.w, p.x, p.h0, p.c0, f.saved, p.dOut, p.dhN, p.dcN, true);
+        for (const k of ['dx', 'dh0', 'dc0', 'dWih', 'dWhh', 'dbIh', 'dbHh'] as const) {
+          const [a, b] = [consumed![k], stepwise[k]];
+          if (a !== null && b !== null) expect(bits(a), `${k}, saved storage consumed`).toEqual(bits(b));
+        }
+        if (resident) expect(bits(f.saved.acts)).not.toEqual(bits(acts));
+        else expect(bits(f.saved.acts)).toEqual(bits(acts));
       });
 
       it(`${name}: matches the float64 JavaScript layer within ${TOL}·(1 + |ref|); padded steps get no gradient`, () => {

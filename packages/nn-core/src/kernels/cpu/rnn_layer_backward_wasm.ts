@@ -24,7 +24,11 @@ import { stateBefore, type LayerGrads } from './rnn_layer_backward.js';
 /** Bytes per float: the kernels take byte offsets. */
 const B = 4;
 
-/** The layer's gradients, or null when this path does not apply (nothing was written). */
+/**
+ * The layer's gradients, or null when this path does not apply (nothing was written). With `consumeSaved` (the graph
+ * is freed after this pass) the gate gradients are written over the saved activations where they live in the
+ * kernels' memory; a copy of the activations (saved in JavaScript memory) is always written over.
+ */
 export function recurrentLayerBackwardWasm(
   spec: LayerSpec,
   w: LayerWeights,
@@ -35,6 +39,7 @@ export function recurrentLayerBackwardWasm(
   dOut: FloatArray,
   dhN: FloatArray,
   dcN: FloatArray | null,
+  consumeSaved = false,
 ): LayerGrads | null {
   const { mode, L, N, In, H } = spec;
   const cell = CELLS[mode];
@@ -64,7 +69,7 @@ export function recurrentLayerBackwardWasm(
   };
   const at = {
     wIh: resident.wIh >= 0 ? resident.wIh : region(GH * In), wHh: resident.wHh >= 0 ? resident.wHh : region(GH * H), x: region(R * In), acts: resident.acts >= 0 ? resident.acts : region(R * GH),
-    hPrev: resident.hPrev >= 0 ? resident.hPrev : region(R * H), dOut: region(R * H), dxp: region(R * GH), dhp: ownHp ? region(R * GH) : -1,
+    hPrev: resident.hPrev >= 0 ? resident.hPrev : region(R * H), dOut: region(R * H), dxp: -1, dhp: ownHp ? region(R * GH) : -1,
     hns: !withHn ? -1 : resident.hns >= 0 ? resident.hns : region(R * H),
     cs: !withC ? -1 : resident.cs >= 0 ? resident.cs : region(R * H), c0: withC ? region(N * H) : -1, tot: region(N * H), dh: region(N * H),
     dhNext: region(N * H), dc: withC ? region(N * H) : -1, dcNext: withC ? region(N * H) : -1, ones: region(R),
@@ -73,6 +78,11 @@ export function recurrentLayerBackwardWasm(
     // W_hh packed once for the steps' dh_prev products (of more than 4 rows; smaller ones read it in place)
     wHhPacked: N > 4 ? region(ex.packedBFloats(GH, H)) : -1,
   };
+  // The gate gradients of step t (dxp) go where its activations are: the cell reads a step's activations before it
+  // writes their gradients (assembly/rnn_cells.ts), nothing reads them afterwards, and the products below need dxp,
+  // not the activations. Saved activations that live in the kernels' memory are written over only when nothing
+  // reads them again; a copy made here always is.
+  at.dxp = resident.acts < 0 || consumeSaved ? at.acts : region(R * GH);
   const mem = reserve(m, ex, end * 4);
   if (mem === null) return null;
   const put = (a: FloatArray, to: number, n: number): void => mem.set((a as Float32Array).subarray(0, n), to);
