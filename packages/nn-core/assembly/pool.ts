@@ -42,7 +42,8 @@ export function poolSteps(mode: i32, L: i32, N: i32, H: i32, D: i32, d: i32, out
         for (let t = 1; t < len; t++) {
           p += stepBytes;
           const v = v128.load(p);
-          best = v128.bitselect(v, best, v128.or(f32x4.gt(v, best), f32x4.ne(v, v)));
+          // (a NaN already chosen stays, payload included: lanes where best is NaN take nothing)
+          best = v128.bitselect(v, best, v128.and(v128.or(f32x4.gt(v, best), f32x4.ne(v, v)), f32x4.eq(best, best)));
         }
         v128.store(dst + <usize>j * 4, best);
       }
@@ -52,7 +53,7 @@ export function poolSteps(mode: i32, L: i32, N: i32, H: i32, D: i32, d: i32, out
         for (let t = 1; t < len; t++) {
           p += stepBytes;
           const v = load<f32>(p);
-          if (v > best || v != v) best = v;
+          if ((v > best || v != v) && best == best) best = v;
         }
         store<f32>(dst + <usize>j * 4, best);
       }
