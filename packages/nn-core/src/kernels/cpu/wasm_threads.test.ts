@@ -276,6 +276,22 @@ describe('a job its worker has not started', () => {
   });
 });
 
+describe('job arguments', () => {
+  it('a job with the wrong number of arguments is an error before anything runs (it would run on the slots of the previous one)', () => {
+    const pool = freshPool(2);
+    const m = wasmKernels();
+    let ran = 0;
+    const full = [0, 0, 1, 1, 1, 1, m.free, 1, m.free, 1, 0, m.free, m.work, 0]; // sgemm's 14
+    const jobs: PoolJob[] = [
+      { kind: JOB_SGEMM, args: full, work: 1 },
+      { kind: JOB_SGEMM, args: full.slice(0, 13), work: 1 }, // no bias
+    ];
+    expect(() => pool.runJobs(jobs, () => ran++)).toThrow(/a job of kind 0 needs 14 arguments, got 13/);
+    expect(ran).toBe(0);
+    expect(pool.runs(0)).toBe(0);
+  });
+});
+
 describe('threads by default', () => {
   /** getNumThreads() (after setNumThreads(n) when given) in a fresh process, with `setup` run before the import. */
   async function probe(setup: string, n: number | null): Promise<{ threads: number; cores: number; c: number[] }> {
