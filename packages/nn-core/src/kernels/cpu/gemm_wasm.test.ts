@@ -312,6 +312,27 @@ describe('RECURRENT_KERNELS', () => {
   }, 60_000);
 });
 
+describe('transpose (W_hh for the step products)', () => {
+  it('dst (cols, rows) = srcᵀ exactly: 64-column tiles, 8-column tiles where a dst row is a multiple of 1 KB, rows not multiple of 4', () => {
+    const m = wasmKernels();
+    const ex = m.exports!;
+    // rows 256 and 512: dst rows of 1 and 2 KB (8-column tiles); 288, 7, 13, 259 (a tail of 3 rows): 64-column tiles
+    for (const [rows, cols] of [[288, 96], [512, 128], [256, 9], [7, 5], [13, 64], [259, 70], [512, 3]]) {
+      const src = Float32Array.from({ length: rows * cols }, (_, i) => i + 0.5);
+      const at = Math.ceil(m.free / 64) * 64;
+      const dst = at + rows * cols * 4;
+      const mem = reserve(m, ex, dst + rows * cols * 4)!;
+      mem.set(src, at >> 2);
+      mem.fill(NaN, dst >> 2, (dst >> 2) + rows * cols);
+      ex.transpose(rows, cols, at, dst);
+      const got = mem.subarray(dst >> 2, (dst >> 2) + rows * cols);
+      let wrong = 0;
+      for (let r = 0; r < rows; r++) for (let k = 0; k < cols; k++) if (got[k * rows + r] !== src[r * cols + k]) wrong++;
+      expect(wrong, `${rows} × ${cols}`).toBe(0);
+    }
+  });
+});
+
 describe('the kernels\' generated declarations (build/kernels.d.ts)', () => {
   it('declare exactly the module\'s exported functions, each with its number of parameters', () => {
     const dts = readFileSync(new URL('../../../build/kernels.d.ts', import.meta.url), 'utf8');
