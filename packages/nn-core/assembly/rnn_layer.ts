@@ -7,7 +7,7 @@
 // are `ldN` rows apart and this call runs the N rows from the given pointers (a block of a larger batch: rows of a
 // recurrent layer are independent, so threads can each run a block); states (N, H) compact.
 import { gruCellBackward, gruCellForward, lstmCellBackward, lstmCellForward, rnnCellBackward, rnnTanhCellForward, vectorAdd } from './rnn_cells';
-import { sgemm, sgemmPacked } from './sgemm';
+import { sgemm, sgemmPacked, whhTStride } from './sgemm';
 
 /** Cell kinds, as rnn_layer_wasm.ts numbers them. */
 const LSTM: i32 = 0;
@@ -21,7 +21,7 @@ function gatesOf(mode: i32): i32 {
 }
 
 /**
- * Runs L steps. `whhT` is W_hh transposed, (H, G·H), and `whhPacked` the same packed by `packBAll` (or 0: each
+ * Runs L steps. `whhT` is W_hh transposed, (H, G·H) with rows `whhTStride(G·H)` floats apart, and `whhPacked` the same packed by `packBAll` (or 0: each
  * step's product packs it; the same bits either way); `bhh` its bias (G·H) or 0 for none; `h0`, `c0` (N, H) (c0 and
  * cs for LSTM only, hns for GRU only, else 0). `lengths` (N) int32 valid steps per row, or 0 when all rows have L:
  * step t of row n is valid iff t < lengths[n]; invalid steps keep the previous state and output zeros. With
@@ -45,7 +45,7 @@ export function recurrentLayerSteps(
     const tb = <usize>t;
     // hp = h·W_hhᵀ + b_hh: the bias row is the product's beta term (the bits of hp filled with it, then beta = 1)
     if (whhPacked != 0) sgemmPacked(0, N, GH, H, 1, hPrev, H, whhPacked, bhh != 0 ? 1 : 0, hp, work, bhh);
-    else sgemm(0, 0, N, GH, H, 1, hPrev, H, whhT, GH, bhh != 0 ? 1 : 0, hp, work, bhh);
+    else sgemm(0, 0, N, GH, H, 1, hPrev, H, whhT, whhTStride(GH), bhh != 0 ? 1 : 0, hp, work, bhh);
     const a = acts + (saveAll ? tb * gateBytes : 0);
     const h = hs + tb * stateBytes;
     const c = cs == 0 ? 0 : cs + tb * stateBytes;

@@ -319,12 +319,13 @@ function rowEpilogue(at: usize, src: usize, s0: v128, s1: v128, alpha: f32, beta
 }
 
 /**
- * dst (cols, rows) ← src (rows, cols)ᵀ, both compact (byte offsets): four rows at a time with 4 × 4 lane
- * transposes, the last rows mod 4 one by one. Lets a caller keep W_hh transposed for matrix–vector steps.
+ * dst (cols, rows) ← src (rows, cols)ᵀ, src compact, dst rows `ldd` ≥ rows floats apart (byte offsets): four rows at a
+ * time with 4 × 4 lane transposes, the last rows mod 4 one by one. Lets a caller keep W_hh transposed for
+ * matrix–vector steps.
  */
-export function transpose(rows: i32, cols: i32, src: usize, dst: usize): void {
+export function transpose(rows: i32, cols: i32, src: usize, dst: usize, ldd: i32): void {
   const rows4 = rows & ~3;
-  const step = <usize>rows * 4;
+  const step = <usize>ldd * 4;
   const ld = <usize>cols * 4;
   // 16-row tiles, so the written lines of dst (16 floats from 16 rows) are still cached when the next rows fill them;
   // 64 columns wide, or 8 when dst's row stride is a multiple of 1 KB: its lines then fall in a few cache sets, and
@@ -342,6 +343,15 @@ export function transpose(rows: i32, cols: i32, src: usize, dst: usize): void {
   for (let r = rows4; r < rows; r++) {
     for (let k = 0; k < cols; k++) store<f32>(dst + <usize>k * step + <usize>r * 4, load<f32>(src + (<usize>r * <usize>cols + <usize>k) * 4));
   }
+}
+
+/**
+ * Row stride (floats) at which a layer keeps W_hhᵀ (H, G·H): G·H, plus 16 where G·H floats are a multiple of 1 KB.
+ * Rows a power-of-two number of KB apart fall in a few cache sets, so a row × W_hhᵀ product, which walks down all H
+ * rows, and the transpose that writes them would evict their own lines.
+ */
+export function whhTStride(GH: i32): i32 {
+  return (GH & 255) == 0 ? GH + 16 : GH;
 }
 
 /**

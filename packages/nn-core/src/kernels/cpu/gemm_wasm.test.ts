@@ -316,20 +316,25 @@ describe('transpose (W_hh for the step products)', () => {
   it('dst (cols, rows) = srcᵀ exactly: 64-column tiles, 8-column tiles where a dst row is a multiple of 1 KB, rows not multiple of 4', () => {
     const m = wasmKernels();
     const ex = m.exports!;
-    // rows 256 and 512: dst rows of 1 and 2 KB (8-column tiles); 288, 7, 13, 259 (a tail of 3 rows): 64-column tiles
-    for (const [rows, cols] of [[288, 96], [512, 128], [256, 9], [7, 5], [13, 64], [259, 70], [512, 3]]) {
+    // rows 256 and 512 compact: dst rows of 1 and 2 KB (8-column tiles); 288, 7, 13, 259 (a tail of 3 rows) and
+    // the padded strides (whhTStride): 64-column tiles, the gap between rows left alone
+    const cases = [[288, 96, 288], [512, 128, 512], [256, 9, 256], [7, 5, 7], [13, 64, 13], [259, 70, 259], [512, 3, 512], [512, 128, 528], [1024, 20, 1040]];
+    for (const [rows, cols, ldd] of cases) {
       const src = Float32Array.from({ length: rows * cols }, (_, i) => i + 0.5);
       const at = Math.ceil(m.free / 64) * 64;
       const dst = at + rows * cols * 4;
-      const mem = reserve(m, ex, dst + rows * cols * 4)!;
+      const mem = reserve(m, ex, dst + ldd * cols * 4)!;
       mem.set(src, at >> 2);
-      mem.fill(NaN, dst >> 2, (dst >> 2) + rows * cols);
-      ex.transpose(rows, cols, at, dst);
-      const got = mem.subarray(dst >> 2, (dst >> 2) + rows * cols);
+      mem.fill(NaN, dst >> 2, (dst >> 2) + ldd * cols);
+      ex.transpose(rows, cols, at, dst, ldd);
+      const got = mem.subarray(dst >> 2, (dst >> 2) + ldd * cols);
       let wrong = 0;
-      for (let r = 0; r < rows; r++) for (let k = 0; k < cols; k++) if (got[k * rows + r] !== src[r * cols + k]) wrong++;
-      expect(wrong, `${rows} × ${cols}`).toBe(0);
+      for (let k = 0; k < cols; k++) {
+        for (let r = 0; r < ldd; r++) if (r < rows ? got[k * ldd + r] !== src[r * cols + k] : !Number.isNaN(got[k * ldd + r])) wrong++;
+      }
+      expect(wrong, `${rows} × ${cols}, dst rows ${ldd} apart`).toBe(0);
     }
+    expect([96 * 3, 128 * 4, 256 * 4].map((GH) => ex.whhTStride(GH))).toEqual([288, 528, 1040]);
   });
 });
 

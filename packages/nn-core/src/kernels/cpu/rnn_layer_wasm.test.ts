@@ -68,6 +68,9 @@ describe('recurrent layer step loop in WebAssembly', () => {
     ['GRU', 5, 4, 9, 19, false, false, false],
     ['RNN_TANH', 7, 4, 6, 40, true, true, true],
     ['RNN_TANH', 4, 2, 3, 64, false, false, true],
+    // G·H = 256 (1 KB): W_hhᵀ kept with padded rows (whhTStride), read in place by 3 rows and packed for 6
+    ['LSTM', 5, 3, 6, 64, true, true, true],
+    ['RNN_TANH', 4, 6, 5, 256, false, true, true],
   ];
   for (const [mode, L, N, In, H, reverse, padded, bias] of cases) {
     it(`${mode} L=${L} N=${N} In=${In} H=${H}${reverse ? ' reverse' : ''}${padded ? ' padded' : ''}${bias ? '' : ' no bias'}: the same bits as step by step`, () => {

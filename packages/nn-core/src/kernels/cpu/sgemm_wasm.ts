@@ -84,7 +84,7 @@ export function withResidentOperands<T>(operands: readonly ResidentOperand[], fn
       continue;
     }
     mem.set(r.array.subarray(0, n), staging >> 2);
-    ex.transpose(r.rows, r.cols, staging, r.offset);
+    ex.transpose(r.rows, r.cols, staging, r.offset, r.rows); // (compact: rows floats apart)
   }
   residents = list;
   residentsOwner = m;
