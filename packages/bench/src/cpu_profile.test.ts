@@ -21,7 +21,7 @@ describe('bench-profile helpers', () => {
       'adamStep', 'cellScratchBytes', 'gatherRows', 'gruCellBackward', 'gruCellForward', 'heapBase', 'lstmCellBackward',
       'lstmCellForward', 'packBAll', 'packedBFloats', 'poolSteps', 'recurrentLayerBackwardSteps', 'recurrentLayerSteps',
       'relaxed', 'rnnCellBackward', 'rnnReluCellForward', 'rnnTanhCellForward', 'sgemm', 'sgemmPacked', 'transpose',
-      'vectorAdd', 'workBytes',
+      'vectorAdd', 'whhTStride', 'workBytes',
     ]);
   });
 
