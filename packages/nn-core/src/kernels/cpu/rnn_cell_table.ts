@@ -5,28 +5,9 @@
  * (rnn_cells.ts). The layer loops (rnn_layer.ts, rnn_layer_backward.ts, rnn_layer_backward_wasm.ts) only look cells
  * up here.
  */
-import type { KernelExports } from './gemm_wasm.js';
 import * as ref from './rnn_cells.js';
 import type { CellMode, StepGrad, StepIO } from './rnn_cells.js';
 import * as simd from './rnn_cells_wasm.js';
-
-/** A backward step's buffers as byte offsets into the kernels' memory (BPTT run in place there), `tmp` scratch. */
-export interface ModuleStepGrad {
-  N: number;
-  H: number;
-  acts: number;
-  hPrev: number;
-  cPrev: number;
-  c: number;
-  hn: number;
-  dh: number;
-  dc: number;
-  dxp: number;
-  dhp: number;
-  dhPrev: number;
-  dcPrev: number;
-  tmp: number;
-}
 
 export interface Cell {
   /** The cell's number in the kernels' layer loops (assembly/rnn_layer.ts): LSTM 0, GRU 1, tanh RNN 2, relu RNN 3. */
@@ -46,8 +27,6 @@ export interface Cell {
   ownHiddenGrad: boolean;
   forward(s: StepIO): void;
   backward(s: StepGrad): void;
-  /** The backward step on buffers in the kernels' memory; dhPrev receives the direct part only with ownHiddenGrad. */
-  backwardInModule(ex: KernelExports, g: ModuleStepGrad): void;
 }
 
 const rnn = (relu: boolean): Cell => ({
@@ -61,7 +40,6 @@ const rnn = (relu: boolean): Cell => ({
   backward: (s) => {
     if (!simd.rnnCellBackwardWasm(s, relu)) ref.rnnCellBackward(s, relu);
   },
-  backwardInModule: (ex, g) => ex.rnnCellBackward(relu ? 1 : 0, g.N * g.H, g.acts, g.dh, g.dxp, g.tmp),
 });
 
 /** Every cell, by mode. */
@@ -79,7 +57,6 @@ export const CELLS: Readonly<Record<CellMode, Cell>> = {
     backward: (s) => {
       if (!simd.gruCellBackwardWasm(s)) ref.gruCellBackward(s);
     },
-    backwardInModule: (ex, g) => ex.gruCellBackward(g.N, g.H, g.acts, g.hPrev, g.hn, g.dh, g.dxp, g.dhp, g.dhPrev, g.tmp),
   },
   LSTM: {
     code: 0,
@@ -92,7 +69,6 @@ export const CELLS: Readonly<Record<CellMode, Cell>> = {
     backward: (s) => {
       if (!simd.lstmCellBackwardWasm(s)) ref.lstmCellBackward(s);
     },
-    backwardInModule: (ex, g) => ex.lstmCellBackward(g.N, g.H, g.acts, g.cPrev, g.c, g.dh, g.dc, g.dxp, g.dcPrev, g.tmp),
   },
 };
 

@@ -121,6 +121,7 @@ export function prepareLayerInMemory(
   const wIh = w.wIh as Float32Array;
   const isLstm = mode === 'LSTM';
   const projectInWasm = L * N * GH * In >= WASM_MIN_WORK;
+  const ldT = ex.whhTStride(GH); // W_hhᵀ's row stride (floats)
   const r = regions;
   // weights that live in the kernels' memory (a module's parameters do: wasm_heap.ts) are read where they are
   const inPlace = {
@@ -132,7 +133,7 @@ export function prepareLayerInMemory(
   const at = {
     wIh: inPlace.wIh >= 0 ? inPlace.wIh : r.take(projectInWasm ? GH * In : 0),
     staging: inPlace.wHh >= 0 ? inPlace.wHh : r.take(GH * H),
-    whhT: r.take(H * ex.whhTStride(GH)),
+    whhT: r.take(H * ldT),
     // W_hhᵀ packed once for the step products of blocks of more than 4 rows (smaller ones read it in place)
     whhPacked: r.take(N > 4 ? ex.packedBFloats(H, GH) : 0),
     bIh: inPlace.bIh >= 0 ? inPlace.bIh : r.take(w.bIh === null || !projectInWasm ? 0 : GH),
@@ -164,8 +165,8 @@ export function prepareLayerInMemory(
   const f = (byte: number): number => byte >> 2;
 
   if (inPlace.wHh < 0) mem.set(w.wHh.subarray(0, GH * H), f(at.staging));
-  ex.transpose(GH, H, at.staging, at.whhT, ex.whhTStride(GH));
-  if (N > 4) ex.packBAll(0, at.whhT, ex.whhTStride(GH), H, GH, at.whhPacked);
+  ex.transpose(GH, H, at.staging, at.whhT, ldT);
+  if (N > 4) ex.packBAll(0, at.whhT, ldT, H, GH, at.whhPacked);
   if (w.bHh !== null && inPlace.bHh < 0) mem.set(w.bHh.subarray(0, GH), f(at.bHh));
   if (h0 === null) mem.fill(0, f(at.h0), f(at.h0) + N * H);
   else mem.set(h0.subarray(0, N * H), f(at.h0));
