@@ -14,6 +14,9 @@ import { residentOffset } from './wasm_heap.js';
 import type { CellMode } from './rnn_cells.js';
 import type { LayerSpec, LayerWeights } from './rnn_layer.js';
 import { LAYER_THREAD_MIN_WORK, layerRunsInWasm, prepareLayerInMemory, Regions, runStepJobs, stepThreads, type LayerRegions } from './rnn_layer_wasm.js';
+import { cachedTokenRows, projectTokens } from './token_rows.js';
+import { gatesOf } from './rnn_cell_table.js';
+import { WASM_MIN_WORK } from './matmul.js';
 
 export type Pooling = 'max' | 'mean' | 'last';
 
@@ -48,16 +51,27 @@ export function embedRecurrentPoolWasm(a: EmbedRecurrentPoolArgs): Float32Array 
   if (!specs.every((dirs, k) => dirs.every((s, d) => layerRunsInWasm(s, layers[k][d])))) return null;
   const m = wasmKernels();
   const ex = m.exports!;
-  const regions = new Regions(m.free);
-  let xAt = regions.take(L * N * E);
   const tableAt = residentOffset(table);
+  const GH = gatesOf(mode) * H;
+  // The first layer's projection from the cache of token rows (token_rows.ts; taken before the regions: the
+  // heap may grow), where the layer's own product would run in the kernels too (below WASM_MIN_WORK it runs in
+  // JavaScript, with other rounding).
+  const tokens = tableAt >= 0 && L * N * GH * E >= WASM_MIN_WORK
+    ? cachedTokenRows(table, table.length / E, E, layers[0].map((w) => w.wIh as Float32Array), layers[0].map((w) => w.bIh as Float32Array | null), GH)
+    : null;
+  const regions = new Regions(m.free);
+  let xAt = regions.take(tokens === null ? L * N * E : 0);
+  const xpAt = tokens === null ? [] : layers[0].map(() => regions.take(L * N * GH));
   const idsAt = regions.take(tableAt >= 0 ? N * L : 0);
   const lengthsAt = regions.take(lengths === null ? 0 : N);
   const mem = reserve(m, ex, regions.end);
   if (mem === null) return null;
-  // x (L, N, E) time-major: row (t, n) is table row ids[n, t] (copied in the kernels when the table lives there)
-  if (tableAt >= 0) {
-    new Int32Array(mem.buffer, idsAt, N * L).set(ids.subarray(0, N * L));
+  if (tableAt >= 0) new Int32Array(mem.buffer, idsAt, N * L).set(ids.subarray(0, N * L));
+  // x (L, N, E) time-major: row (t, n) is table row ids[n, t] (copied in the kernels when the table lives there);
+  // or straight to the first layer's projections
+  if (tokens !== null) {
+    projectTokens(tokens, L, N, idsAt, E, tableAt, GH, xpAt[0], D > 1 ? xpAt[1] : 0);
+  } else if (tableAt >= 0) {
     ex.gatherRows(L, N, E, idsAt, tableAt, xAt);
   } else {
     for (let t = 0; t < L; t++) {
@@ -77,7 +91,7 @@ export function embedRecurrentPoolWasm(a: EmbedRecurrentPoolArgs): Float32Array 
     // 0.5M multiply-adds each, ran 2× slower that way on a busy machine), else one after the other.
     const prepared = [];
     for (let d = 0; d < D; d++) {
-      const layer = prepareLayerInMemory(specs[k][d], layers[k][d], xAt, null, null, false, regions);
+      const layer = prepareLayerInMemory(specs[k][d], layers[k][d], xAt, null, null, false, regions, null, k === 0 && tokens !== null ? xpAt[d] : 0);
       if (layer === null) return null;
       prepared.push(layer);
     }

@@ -16,7 +16,7 @@
 import type { FloatArray } from '../../dtype.js';
 import { reserve, runJobs, wasmKernels, type Loaded } from './gemm_wasm.js';
 import { sgemmInMemory } from './sgemm_wasm.js';
-import { releaseResident, residentOffset, residentZeros } from './wasm_heap.js';
+import { releaseResident, residentOffset, residentPrefix, residentZeros } from './wasm_heap.js';
 import { JOB_LAYER_STEPS, type PoolJob } from './wasm_threads.js';
 import { gemm, WASM_MIN_WORK } from './matmul.js';
 import { CELLS, gatesOf } from './rnn_cell_table.js';
@@ -83,10 +83,12 @@ export class Regions {
 export function runStepJobs(jobs: readonly PoolJob[]): void {
   const m = wasmKernels();
   const ex = m.exports!;
+  const steps = ex.recurrentLayerSteps as (...a: readonly number[]) => void;
+  if (jobs.length === 1 && jobs[0].args[jobs[0].args.length - 1] === m.work) return steps(...jobs[0].args); // (this thread's)
   // job i runs on thread i (0: this one): it takes that thread's work area (its last argument)
   const works = [m.work, ...m.poolWorks];
   const placed = jobs.map((j, i) => ({ ...j, args: [...j.args.slice(0, -1), works[i]] }));
-  runJobs(placed, (j) => (ex.recurrentLayerSteps as (...a: readonly number[]) => void)(...j.args));
+  runJobs(placed, (j) => steps(...j.args));
 }
 
 /** Threads that step-loop jobs can run on at once (1 without worker threads). */
@@ -101,7 +103,8 @@ export function stepThreads(): number {
  * projection, and returns the step loop's jobs (one per block of rows) for `runStepJobs` — with the jobs of other
  * layers that do not depend on this one, when all of them together fit the threads. The regions (taken from
  * `regions`; the memory is grown to hold them, null when it cannot) hold the results once the jobs have run; with
- * `keep` (resident storage), what backward needs is written there instead.
+ * `keep` (resident storage), what backward needs is written there instead. A caller that has the input projection
+ * xp `(L, N, G·H)` in the module's memory already (token_rows.ts) gives its offset as `xpAt` (then x is not read).
  */
 export function prepareLayerInMemory(
   spec: LayerSpec,
@@ -112,6 +115,7 @@ export function prepareLayerInMemory(
   save: boolean,
   regions: Regions,
   keep: LayerSaved | null = null,
+  xpAt = 0,
 ): { at: LayerRegions; jobs: PoolJob[] } | null {
   const { mode, L, N, In, H } = spec;
   const { code } = CELLS[mode];
@@ -120,15 +124,15 @@ export function prepareLayerInMemory(
   const ex = m.exports!;
   const wIh = w.wIh as Float32Array;
   const isLstm = mode === 'LSTM';
-  const projectInWasm = L * N * GH * In >= WASM_MIN_WORK;
+  const projectInWasm = xpAt === 0 && L * N * GH * In >= WASM_MIN_WORK;
   const ldT = ex.whhTStride(GH); // W_hhᵀ's row stride (floats)
   const r = regions;
   // weights that live in the kernels' memory (a module's parameters do: wasm_heap.ts) are read where they are
   const inPlace = {
-    wIh: residentOffset(wIh.subarray(0, GH * In)),
-    wHh: residentOffset(w.wHh.subarray(0, GH * H)),
-    bIh: w.bIh === null ? -1 : residentOffset(w.bIh.subarray(0, GH)),
-    bHh: w.bHh === null ? -1 : residentOffset(w.bHh.subarray(0, GH)),
+    wIh: residentPrefix(wIh, GH * In),
+    wHh: residentPrefix(w.wHh, GH * H),
+    bIh: w.bIh === null ? -1 : residentPrefix(w.bIh, GH),
+    bHh: w.bHh === null ? -1 : residentPrefix(w.bHh, GH),
   };
   const at = {
     wIh: inPlace.wIh >= 0 ? inPlace.wIh : r.take(projectInWasm ? GH * In : 0),
@@ -152,7 +156,7 @@ export function prepareLayerInMemory(
     // the layer needs no region of that size (the largest) for xp.
     xp: 0,
   };
-  at.xp = save ? at.acts : r.take(L * N * GH);
+  at.xp = xpAt !== 0 ? xpAt : save ? at.acts : r.take(L * N * GH);
   // Rows are independent: with worker threads, blocks of rows run at once, each with its own scratch.
   const blocks = rowBlocks(m, N, L * N * GH * H);
   const scratch = blocks.map(([, rows]) => ({
@@ -186,7 +190,7 @@ export function prepareLayerInMemory(
       transA: 0, transB: 1, M: L * N, N: GH, K: In, alpha: 1,
       a: xAt, lda: In, b: at.wIh, ldb: In, beta: w.bIh === null ? 0 : 1, c: at.xp, work: m.work, bias: w.bIh === null ? 0 : at.bIh,
     });
-  } else {
+  } else if (xpAt === 0) {
     // (below WASM_MIN_WORK `gemm` stays in JavaScript, so it does not use the module's memory)
     const small = new Float32Array(L * N * GH);
     if (w.bIh !== null) fillRows(small, w.bIh, L * N, GH);

@@ -156,6 +156,18 @@ export function residentOffset(a: ArrayBufferView): number {
   return at >= h.start && at + a.byteLength <= h.end ? at : -1;
 }
 
+/**
+ * `residentOffset` of the first `n` floats of `a` (−1 when `a` is not float32, shorter, or not resident), without
+ * making a view of them: for the per-call checks of inference, where a `subarray` each costs more than the check.
+ */
+export function residentPrefix(a: ArrayLike<number>, n: number): number {
+  const m = wasmKernels();
+  const h = m.heap as Heap | null;
+  if (h === null || !(a instanceof Float32Array) || a.length < n || !m.buffers.has(a.buffer)) return -1;
+  const at = a.byteOffset;
+  return at >= h.start && at + n * 4 <= h.end ? at : -1;
+}
+
 /** True when `a` is float32 storage in the current module's memory (see `residentOffset`). */
 export function isResident(a: unknown): a is Float32Array {
   return a instanceof Float32Array && residentOffset(a) >= 0;

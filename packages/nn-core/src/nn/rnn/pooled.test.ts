@@ -11,6 +11,7 @@ import { maskedFill } from '../../ops/where.js';
 import { manualSeed } from '../../random.js';
 import { tensor } from '../../creation.js';
 import { Embedding } from '../embedding.js';
+import { SGD } from '../../optim/sgd.js';
 import { embedRecurrentPool, type Pooling } from './pooled.js';
 import { GRU, LSTM, RNN } from './rnn.js';
 import type { RNNBase } from './rnn_base.js';
@@ -86,6 +87,36 @@ describe('embedRecurrentPool', () => {
       threadTesting.takeBack = true;
       setNumThreads(1);
     }
+  });
+
+  it('follows the weights as they change (a write into data, an optimizer step, loadStateDict copying or assigning): the bits of the module path each time', () => {
+    // The first layer's projection comes from cached token rows (kernels/cpu/token_rows.ts), checked against the
+    // weights at every call; each change below must be seen by the next call.
+    manualSeed(6);
+    const emb = new Embedding(50, 16);
+    const rnn = new GRU(16, 40, { batchFirst: true, bidirectional: true });
+    const same = (): void => {
+      const fused = noGrad(() => embedRecurrentPool(emb, rnn, ids, lengths, 'max'))!;
+      expect(Array.from(fused.data)).toEqual(Array.from(noGrad(() => reference(emb, rnn, ids, lengths, 'max')).data));
+    };
+    same();
+    same(); // (from the cache)
+    const named = new Map(rnn.namedParameters());
+    named.get('weight_ih_l0_reverse')!.data[17] += 0.25;
+    same();
+    named.get('bias_ih_l0')!.data[3] = -1;
+    same();
+    emb.weight.data[ids.data[5] * 16 + 2] = 2; // one token's embedding row
+    same();
+    const params = [...emb.parameters(), ...rnn.parameters()];
+    params.forEach((p) => (p.grad = new Tensor(Float32Array.from(p.data, (_, i) => Math.sin(i)), p.shape)));
+    new SGD(params, { lr: 0.1 }).step();
+    same();
+    const state = Object.fromEntries(Object.entries(rnn.stateDict()).map(([k, v]) => [k, new Tensor(Float32Array.from(v.data, (x) => x / 2), v.shape)]));
+    rnn.loadStateDict(state);
+    same();
+    rnn.loadStateDict(Object.fromEntries(Object.entries(state).map(([k, v]) => [k, new Tensor(Float32Array.from(v.data, (x) => -x), v.shape)])), { assign: true });
+    same();
   });
 
   it('returns null where it does not apply: a graph to record, float64, time-major input', () => {

@@ -35,10 +35,22 @@ export function embedRecurrentPool(embedding: Embedding, rnn: RNNBase, ids: Tens
   if (rnn.projSize !== 0 || !rnn.batchFirst || rnn.inputSize !== embedding.embeddingDim) return null;
   if (rnn.training && rnn.dropout > 0 && rnn.numLayers > 1) return null; // (inter-layer dropout would apply)
   const D = rnn.bidirectional ? 2 : 1;
-  const layers = Array.from({ length: rnn.numLayers }, (_, k) => Array.from({ length: D }, (_, d) => rnn.layerWeights(k, d)));
-  const params = [embedding.weight, ...layers.flat().flatMap((w) => [w.wIh, w.wHh, w.bIh, w.bHh])].filter((p): p is Tensor => p !== null);
-  if (isGradEnabled() && params.some((p) => p.requiresGrad)) return null;
-  if (params.some((p) => p.dtype !== 'float32')) return null;
+  // every layer's weights, float32 and with no gradient to record
+  const gradOn = isGradEnabled();
+  const usable = (p: Tensor | null): boolean => p === null || (p.dtype === 'float32' && !(gradOn && p.requiresGrad));
+  const data = (p: Tensor | null): FloatArray | null => (p === null ? null : (p.data as FloatArray));
+  const weights: LayerWeights[][] = [];
+  for (let k = 0; k < rnn.numLayers; k++) {
+    const dirs: LayerWeights[] = [];
+    for (let d = 0; d < D; d++) {
+      const w = rnn.layerWeights(k, d);
+      if (!(usable(w.wIh) && usable(w.wHh) && usable(w.bIh) && usable(w.bHh))) return null;
+      dirs.push({ wIh: data(w.wIh)!, wHh: data(w.wHh)!, bIh: data(w.bIh), bHh: data(w.bHh), wHr: null });
+    }
+    weights.push(dirs);
+  }
+  const table = embedding.weight;
+  if (!usable(table)) return null;
   const [N, L] = ids.shape;
   if (N === 0 || L === 0) return null;
   const V = embedding.numEmbeddings;
@@ -49,12 +61,8 @@ export function embedRecurrentPool(embedding: Embedding, rnn: RNNBase, ids: Tens
     }
   }
   const lens = lengths === null ? null : checkLengths(NAMES[rnn.mode], lengths, N, L);
-  const data = (t: Tensor | null): FloatArray | null => (t === null ? null : (t.data as FloatArray));
-  const weights: LayerWeights[][] = layers.map((dirs) =>
-    dirs.map((w) => ({ wIh: data(w.wIh)!, wHh: data(w.wHh)!, bIh: data(w.bIh), bHh: data(w.bHh), wHr: null })),
-  );
   const pooled = embedRecurrentPoolWasm({
-    ids: idData, N, L, lengths: lens, table: embedding.weight.data as FloatArray, E: embedding.embeddingDim,
+    ids: idData, N, L, lengths: lens, table: table.data as FloatArray, E: embedding.embeddingDim,
     mode: rnn.mode, H: rnn.hiddenSize, layers: weights, pooling,
   });
   return pooled === null ? null : new Tensor(pooled, [N, D * rnn.hiddenSize]);
