@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Tensor } from '@recurrent/nn-core';
+import { argmax, exp, noGrad, Tensor } from '@recurrent/nn-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readDataset } from './data/read.js';
 import { ModelFormatError } from './errors.js';
@@ -162,6 +162,12 @@ describe('SentimentClassifier', () => {
       // Same model, same text: batched (padded, sorted by length) equals single up to float32 rounding.
       expect(batch[i].label).toBe(one.label);
       expect(batch[i].probs.positive).toBeCloseTo(one.probs.positive, 5);
+      // predict computes exp and argmax itself: the bits of the ops on the model's output
+      const ids = clf.pipeline.encode(t);
+      const x = new Tensor(ids.length === 0 ? new Int32Array(1) : ids, [1, Math.max(1, ids.length)]);
+      const p = noGrad(() => exp(clf.model.forward(x, [Math.max(1, ids.length)])));
+      expect([one.probs.negative, one.probs.positive]).toEqual(Array.from(p.data));
+      expect(one.label).toBe(clf.labels[argmax(p, 1).data[0]]);
     });
     expect(clf.predictBatch([])).toEqual([]);
   });

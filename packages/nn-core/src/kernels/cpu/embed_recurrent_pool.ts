@@ -15,6 +15,7 @@ import type { CellMode } from './rnn_cells.js';
 import type { LayerSpec, LayerWeights } from './rnn_layer.js';
 import { LAYER_THREAD_MIN_WORK, layerRunsInWasm, prepareLayerInMemory, Regions, runStepJobs, stepThreads, type LayerRegions } from './rnn_layer_wasm.js';
 import { cachedTokenRows, projectTokens } from './token_rows.js';
+import { cachedStepWeights } from './step_weights.js';
 import { gatesOf } from './rnn_cell_table.js';
 import { WASM_MIN_WORK } from './matmul.js';
 
@@ -53,12 +54,13 @@ export function embedRecurrentPoolWasm(a: EmbedRecurrentPoolArgs): Float32Array 
   const ex = m.exports!;
   const tableAt = residentOffset(table);
   const GH = gatesOf(mode) * H;
-  // The first layer's projection from the cache of token rows (token_rows.ts; taken before the regions: the
-  // heap may grow), where the layer's own product would run in the kernels too (below WASM_MIN_WORK it runs in
-  // JavaScript, with other rounding).
+  // The first layer's projection from the cache of token rows (token_rows.ts), and each layer's W_hhᵀ from its cache
+  // (step_weights.ts), both taken before the regions (the heap may grow). Token rows only where the layer's own
+  // product would run in the kernels too (below WASM_MIN_WORK it runs in JavaScript, with other rounding).
   const tokens = tableAt >= 0 && L * N * GH * E >= WASM_MIN_WORK
     ? cachedTokenRows(table, table.length / E, E, layers[0].map((w) => w.wIh as Float32Array), layers[0].map((w) => w.bIh as Float32Array | null), GH)
     : null;
+  const steps = layers.map((dirs) => dirs.map((w) => cachedStepWeights(w.wHh as Float32Array, GH, H, N > 4)));
   const regions = new Regions(m.free);
   let xAt = regions.take(tokens === null ? L * N * E : 0);
   const xpAt = tokens === null ? [] : layers[0].map(() => regions.take(L * N * GH));
@@ -91,7 +93,9 @@ export function embedRecurrentPoolWasm(a: EmbedRecurrentPoolArgs): Float32Array 
     // 0.5M multiply-adds each, ran 2× slower that way on a busy machine), else one after the other.
     const prepared = [];
     for (let d = 0; d < D; d++) {
-      const layer = prepareLayerInMemory(specs[k][d], layers[k][d], xAt, null, null, false, regions, null, k === 0 && tokens !== null ? xpAt[d] : 0);
+      const step = steps[k][d];
+      const given = { xp: k === 0 && tokens !== null ? xpAt[d] : 0, whhT: step?.whhT ?? 0, whhPacked: step?.packed ?? 0 };
+      const layer = prepareLayerInMemory(specs[k][d], layers[k][d], xAt, null, null, false, regions, null, given);
       if (layer === null) return null;
       prepared.push(layer);
     }

@@ -103,8 +103,9 @@ export function stepThreads(): number {
  * projection, and returns the step loop's jobs (one per block of rows) for `runStepJobs` — with the jobs of other
  * layers that do not depend on this one, when all of them together fit the threads. The regions (taken from
  * `regions`; the memory is grown to hold them, null when it cannot) hold the results once the jobs have run; with
- * `keep` (resident storage), what backward needs is written there instead. A caller that has the input projection
- * xp `(L, N, G·H)` in the module's memory already (token_rows.ts) gives its offset as `xpAt` (then x is not read).
+ * `keep` (resident storage), what backward needs is written there instead. What a caller already has in the module's
+ * memory comes in `given` (byte offsets, 0: not given): the input projection xp `(L, N, G·H)` (token_rows.ts; x is
+ * then not read), W_hhᵀ `(H, ldT)` and, for more than 4 rows, W_hhᵀ packed (step_weights.ts).
  */
 export function prepareLayerInMemory(
   spec: LayerSpec,
@@ -115,8 +116,9 @@ export function prepareLayerInMemory(
   save: boolean,
   regions: Regions,
   keep: LayerSaved | null = null,
-  xpAt = 0,
+  given: { xp: number; whhT: number; whhPacked: number } = { xp: 0, whhT: 0, whhPacked: 0 },
 ): { at: LayerRegions; jobs: PoolJob[] } | null {
+  const xpAt = given.xp;
   const { mode, L, N, In, H } = spec;
   const { code } = CELLS[mode];
   const GH = gatesOf(mode) * H;
@@ -136,10 +138,10 @@ export function prepareLayerInMemory(
   };
   const at = {
     wIh: inPlace.wIh >= 0 ? inPlace.wIh : r.take(projectInWasm ? GH * In : 0),
-    staging: inPlace.wHh >= 0 ? inPlace.wHh : r.take(GH * H),
-    whhT: r.take(H * ldT),
+    staging: given.whhT !== 0 || inPlace.wHh >= 0 ? inPlace.wHh : r.take(GH * H),
+    whhT: given.whhT !== 0 ? given.whhT : r.take(H * ldT),
     // W_hhᵀ packed once for the step products of blocks of more than 4 rows (smaller ones read it in place)
-    whhPacked: r.take(N > 4 ? ex.packedBFloats(H, GH) : 0),
+    whhPacked: given.whhT !== 0 ? given.whhPacked : r.take(N > 4 ? ex.packedBFloats(H, GH) : 0),
     bIh: inPlace.bIh >= 0 ? inPlace.bIh : r.take(w.bIh === null || !projectInWasm ? 0 : GH),
     bHh: inPlace.bHh >= 0 ? inPlace.bHh : r.take(w.bHh === null ? 0 : GH),
     h0: r.take(N * H),
@@ -168,9 +170,11 @@ export function prepareLayerInMemory(
   if (mem === null) return null;
   const f = (byte: number): number => byte >> 2;
 
-  if (inPlace.wHh < 0) mem.set(w.wHh.subarray(0, GH * H), f(at.staging));
-  ex.transpose(GH, H, at.staging, at.whhT, ldT);
-  if (N > 4) ex.packBAll(0, at.whhT, ldT, H, GH, at.whhPacked);
+  if (given.whhT === 0) {
+    if (inPlace.wHh < 0) mem.set(w.wHh.subarray(0, GH * H), f(at.staging));
+    ex.transpose(GH, H, at.staging, at.whhT, ldT);
+    if (N > 4) ex.packBAll(0, at.whhT, ldT, H, GH, at.whhPacked);
+  }
   if (w.bHh !== null && inPlace.bHh < 0) mem.set(w.bHh.subarray(0, GH), f(at.bHh));
   if (h0 === null) mem.fill(0, f(at.h0), f(at.h0) + N * H);
   else mem.set(h0.subarray(0, N * H), f(at.h0));

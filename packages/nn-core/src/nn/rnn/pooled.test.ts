@@ -90,8 +90,9 @@ describe('embedRecurrentPool', () => {
   });
 
   it('follows the weights as they change (a write into data, an optimizer step, loadStateDict copying or assigning): the bits of the module path each time', () => {
-    // The first layer's projection comes from cached token rows (kernels/cpu/token_rows.ts), checked against the
-    // weights at every call; each change below must be seen by the next call.
+    // The first layer's projection comes from cached token rows (kernels/cpu/token_rows.ts) and W_hhᵀ from a cache
+    // (step_weights.ts), both checked against the weights at every call; each change below must be seen by the next
+    // call. (6 rows: the step products read W_hhᵀ packed.)
     manualSeed(6);
     const emb = new Embedding(50, 16);
     const rnn = new GRU(16, 40, { batchFirst: true, bidirectional: true });
@@ -105,6 +106,10 @@ describe('embedRecurrentPool', () => {
     named.get('weight_ih_l0_reverse')!.data[17] += 0.25;
     same();
     named.get('bias_ih_l0')!.data[3] = -1;
+    same();
+    named.get('weight_hh_l0')!.data[7] -= 0.3; // (W_hhᵀ is kept too: kernels/cpu/step_weights.ts)
+    same();
+    named.get('weight_hh_l0_reverse')!.data[40 * 120 - 1] = 0.5;
     same();
     emb.weight.data[ids.data[5] * 16 + 2] = 2; // one token's embedding row
     same();

@@ -131,10 +131,13 @@ export class RNNBase extends Module {
 
   /** The weights of layer k, direction d. */
   layerWeights(k: number, d: number): RecurrentLayerWeights {
-    const sfx = `_l${k}${d === 1 ? '_reverse' : ''}`;
-    const get = (n: string): Tensor | null => this.ownParameter(`${n}${sfx}`);
-    return { wIh: get('weight_ih')!, wHh: get('weight_hh')!, bIh: get('bias_ih'), bHh: get('bias_hh'), wHr: get('weight_hr') };
+    // (the parameter names of each layer and direction are made once: inference asks for them at every call)
+    const names = (this.#names[k * 2 + d] ??= ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh', 'weight_hr'].map((n) => `${n}_l${k}${d === 1 ? '_reverse' : ''}`));
+    const get = (i: number): Tensor | null => this.ownParameter(names[i]);
+    return { wIh: get(0)!, wHh: get(1)!, bIh: get(2), bHh: get(3), wHr: get(4) };
   }
+
+  #names: string[][] = [];
 
   /** A config object describing this layer (for docs, checkpoints and the reference path). */
   config(): RNNConfig {
