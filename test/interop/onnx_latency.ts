@@ -1,7 +1,8 @@
 /**
  * Single-sentence latency: our `model.forward` against ONNX Runtime running the exported graph, on the SST-2 dev
  * sentences one at a time (batch 1), the default architecture (`DEFAULT_ARCHITECTURE`, SST-2 training vocabulary). Tokenization is excluded from both (it is the same code); the ONNX Runtime figures include building its input
- * tensors. Prints median and p90 in ms.
+ * tensors. With --model, also text in, probabilities out: `Classifier.predict(text)` against our tokenization plus
+ * ONNX Runtime. Prints median and p90 in ms.
  *
  *   pnpm tsx test/interop/onnx_latency.ts [--runs 872] [--model DIR]
  *
@@ -11,7 +12,7 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { manualSeed, noGrad, Tensor } from '@recurrent/nn-core';
-import { buildPipeline, exportOnnx, loadModel, pipelineFromJson, SST2_DIR, TextClassifier, type TextPipeline } from '@recurrent/trainer';
+import { buildPipeline, Classifier, exportOnnx, loadModel, pipelineFromJson, SST2_DIR, TextClassifier, type TextPipeline } from '@recurrent/trainer';
 
 interface OrtTensor {
   data: ArrayLike<number>;
@@ -59,10 +60,15 @@ function stats(ms: number[]): string {
 
 /** Times `f` on every sentence (one untimed warm-up pass: JIT, WebAssembly compilation, first-run allocations). */
 async function time(f: (ids: Int32Array) => Promise<unknown> | unknown): Promise<number[]> {
+  return timeOn(encoded, f);
+}
+
+/** `time` over any inputs (dev sentences or their ids). */
+async function timeOn<T>(inputs: readonly T[], f: (x: T) => Promise<unknown> | unknown): Promise<number[]> {
   const ms: number[] = [];
   for (let pass = 0; pass < 2; pass++) {
     for (let i = 0; i < runs; i++) {
-      const ids = encoded[i % encoded.length];
+      const ids = inputs[i % inputs.length];
       const t = performance.now();
       await f(ids);
       if (pass === 1) ms.push(performance.now() - t);
@@ -89,6 +95,13 @@ async function main(): Promise<void> {
     const r = await single.run(feeds(ids));
     for (let c = 0; c < 2; c++) maxDiff = Math.max(maxDiff, Math.abs(r.probs.data[c] - p[c]));
   }
+  let texts = '';
+  if (modelArg > 0) {
+    const clf = await Classifier.load(process.argv[modelArg + 1]);
+    const predict = await timeOn(dev, (t) => clf.predict(t));
+    const onnxText = await timeOn(dev, async (t) => (await single.run(feeds(pipeline.encode(t)))).probs.data[0]);
+    texts = `  text in, probabilities out: ours predict(text)  ${stats(predict)}\n  our tokenization + ONNX Runtime, 1 thread  ${stats(onnxText)}\n`;
+  }
   const multi = await ort.InferenceSession.create(bytes);
   const onnxDefault = await time((ids) => multi.run(feeds(ids)));
   const lens = encoded.map((e) => e.length).sort((a, b) => a - b);
@@ -97,6 +110,7 @@ async function main(): Promise<void> {
       `  ours (float32, forward only)       ${stats(ours)}\n` +
       `  ONNX Runtime ${ort.env.versions.node}, 1 thread     ${stats(onnx1)}\n` +
       `  ONNX Runtime, default threads      ${stats(onnxDefault)}\n` +
+      texts +
       `  max |Δ prob| ${maxDiff.toExponential(2)}\n`,
   );
 }
