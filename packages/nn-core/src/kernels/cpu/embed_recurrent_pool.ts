@@ -18,6 +18,7 @@ import { cachedTokenRows, projectTokens } from './token_rows.js';
 import { cachedStepWeights } from './step_weights.js';
 import { gatesOf } from './rnn_cell_table.js';
 import { WASM_MIN_WORK } from './matmul.js';
+import { splitsAcrossThreads } from './sgemm_wasm.js';
 
 export type Pooling = 'max' | 'mean' | 'last';
 
@@ -56,8 +57,10 @@ export function embedRecurrentPoolWasm(a: EmbedRecurrentPoolArgs): Float32Array 
   const GH = gatesOf(mode) * H;
   // The first layer's projection from the cache of token rows (token_rows.ts), and each layer's W_hhᵀ from its cache
   // (step_weights.ts), both taken before the regions (the heap may grow). Token rows only where the layer's own
-  // product would run in the kernels too (below WASM_MIN_WORK it runs in JavaScript, with other rounding).
-  const tokens = tableAt >= 0 && L * N * GH * E >= WASM_MIN_WORK
+  // product would run in the kernels too (below WASM_MIN_WORK it runs in JavaScript, with other rounding), and on
+  // one thread: rows missing from the cache are computed one by one on this thread, which a batch whose product is
+  // split across the threads could pay for (random ids of a large vocabulary mostly miss).
+  const tokens = tableAt >= 0 && L * N * GH * E >= WASM_MIN_WORK && !splitsAcrossThreads(m, L * N, GH, E)
     ? cachedTokenRows(table, table.length / E, E, layers[0].map((w) => w.wIh as Float32Array), layers[0].map((w) => w.bIh as Float32Array | null), GH)
     : null;
   const steps = layers.map((dirs) => dirs.map((w) => cachedStepWeights(w.wHh as Float32Array, GH, H, N > 4)));
