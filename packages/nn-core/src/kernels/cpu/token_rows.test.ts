@@ -118,4 +118,17 @@ describe('token rows: a first layer\'s input projection from cached rows (token_
       check();
     });
   }
+
+  it('two layers fed by one embedding table each keep their own rows (no rebuilding when calls alternate)', () => {
+    const V = 30, E = 8, GH = 12, L = 4, N = 2;
+    const table = resident(Array.from({ length: V * E }, (_, i) => Math.cos(i)));
+    const layers = [0, 1].map((k) => resident(Array.from({ length: GH * E }, (_, i) => Math.sin(i + k))));
+    const ids = resident(new Float32Array(N * L));
+    new Int32Array(ids.buffer, ids.byteOffset, N * L).set([1, 2, 3, 4, 5, 6, 7, 1]);
+    const xp = residentZeros(L * N * GH)!;
+    const run = (k: number): number => projectTokens(cachedTokenRows(table, V, E, [layers[k]], [null], GH)!, L, N, residentOffset(ids), E, residentOffset(table), GH, residentOffset(xp), 0);
+    expect([run(0), run(1)]).toEqual([7, 7]); // 7 distinct ids, each computed once per layer
+    expect([run(0), run(1), run(0)]).toEqual([0, 0, 0]);
+  });
 });
+

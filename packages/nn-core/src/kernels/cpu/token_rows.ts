@@ -10,8 +10,8 @@
  * version counter to keep, and the results are the bits of the uncached path whatever the cache holds. (W_hhᵀ, which
  * the step loop reads, is not kept: comparing W_hh with a copy costs about what transposing it does.)
  *
- * It needs resident weights and table (wasm_heap.ts) and lives in resident storage, at most `TOKEN_CACHE_BYTES`,
- * keyed on the table (a `WeakMap`: the cache goes when the table goes). Elsewhere (JavaScript storage, a page without
+ * It needs resident weights and table (wasm_heap.ts) and lives in resident storage, at most `TOKEN_CACHE_BYTES` per
+ * table and layer, keyed on both (`WeakMap`s: the cache goes when either goes). Elsewhere (JavaScript storage, a page without
  * shared memory) `cachedTokenRows` returns null and the caller computes the projection, as before. */
 import { wasmKernels } from './gemm_wasm.js';
 import { releaseResident, residentOffset, residentPrefix, residentZeros } from './wasm_heap.js';
@@ -43,7 +43,8 @@ export interface TokenRows {
   storage: Float32Array[];
 }
 
-const tokenCache = new WeakMap<Float32Array, TokenRows>();
+/** Caches by embedding table, then by the first direction's W_ih (a table may feed several layers). */
+const tokenCache = new WeakMap<Float32Array, WeakMap<Float32Array, TokenRows>>();
 
 /**
  * The token-row cache of a first layer (directions' W_ih `(G·H, E)` and b_ih `(G·H)`, all resident) over the
@@ -66,13 +67,15 @@ export function cachedTokenRows(
     liveB.push(b === null ? -1 : residentPrefix(b, GH));
     if (live[d] < 0 || (b !== null) !== hasBias || (hasBias && liveB[d] < 0)) return null;
   }
-  let c = tokenCache.get(table);
+  let byLayer = tokenCache.get(table);
+  if (byLayer === undefined) tokenCache.set(table, (byLayer = new WeakMap()));
+  let c = byLayer.get(wIh[0]);
   if (c === undefined || c.wIh.some((w, d) => w !== wIh[d]) || c.bIh.some((b, d) => b !== bIh[d]) || residentOffset(c.snapW) !== c.at.snapW) {
     if (c !== undefined) c.storage.forEach(releaseResident);
     const made = makeTokenRows(V, E, D, GH, hasBias, bytes);
     if (made === null) return null;
     c = { ...made, wIh, bIh };
-    tokenCache.set(table, c);
+    byLayer.set(wIh[0], c);
   }
   let same = true;
   for (let d = 0; d < D && same; d++) {
