@@ -8,11 +8,12 @@
  * pass over them), and each token's embedding row with the row its cached row came from; what changed is recomputed.
  * So an optimizer step, `loadStateDict` or a write into a parameter's `data` is seen at the next call, with no
  * version counter to keep, and the results are the bits of the uncached path whatever the cache holds. (W_hhᵀ, which
- * the step loop reads, is not kept: comparing W_hh with a copy costs about what transposing it does.)
+ * the step loop reads, is kept the same way: step_weights.ts.)
  *
  * It needs resident weights and table (wasm_heap.ts) and lives in resident storage, at most `TOKEN_CACHE_BYTES` per
- * table and layer, keyed on both (`WeakMap`s: the cache goes when either goes). Elsewhere (JavaScript storage, a page without
- * shared memory) `cachedTokenRows` returns null and the caller computes the projection, as before. */
+ * table and layer, keyed on both (`WeakMap`s: the cache goes when either goes). Elsewhere (JavaScript storage, a page
+ * without shared memory) `cachedTokenRows` returns null and the caller computes the projection, as before.
+ */
 import { wasmKernels } from './gemm_wasm.js';
 import { releaseResident, residentOffset, residentPrefix, residentZeros } from './wasm_heap.js';
 
