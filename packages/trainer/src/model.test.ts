@@ -1,4 +1,4 @@
-import { Tensor, exp, manualSeed, nn, sum } from '@recurrent/nn-core';
+import { Tensor, exp, manualSeed, nn, rand, sum } from '@recurrent/nn-core';
 import { describe, expect, it } from 'vitest';
 import { TextClassifier } from './model.js';
 
@@ -61,5 +61,48 @@ describe('TextClassifier', () => {
   it('rejects bad configuration with a clear message', () => {
     expect(() => new TextClassifier({ vocabSize: 5, numClasses: 2, cell: 'lstmx' as 'lstm' })).toThrow("cell must be one of lstm, gru, rnn, got 'lstmx'");
     expect(() => new TextClassifier({ vocabSize: 5, numClasses: 2, rnnDropout: 0.3 })).toThrow(/needs numLayers > 1/);
+    expect(() => new TextClassifier({ vocabSize: 5, numClasses: 2, wordDropout: 1 })).toThrow('wordDropout must be in [0, 1), got 1');
+  });
+
+  describe('word dropout', () => {
+    const opts = { vocabSize: 30, numClasses: 2, embeddingDim: 4, hiddenSize: 3, embeddingDropout: 0, dropout: 0 };
+    const x = ids(Array.from({ length: 8 }, (_, n) => Array.from({ length: 25 }, (_, t) => (t < 20 - n ? 2 + ((n * 25 + t) % 28) : 0))));
+    const lengths = Array.from({ length: 8 }, (_, n) => 20 - n);
+
+    it('in training, each non-pad token becomes <unk> (1) with probability p, one draw per position from the global generator', () => {
+      manualSeed(1);
+      const m = new TextClassifier({ ...opts, wordDropout: 0.25 });
+      const seen: number[][] = [];
+      // the ids the embedding receives
+      const forward = m.embedding.forward.bind(m.embedding);
+      m.embedding.forward = (t: Tensor) => (seen.push(Array.from(t.data)), forward(t));
+      manualSeed(7);
+      m.forward(x, lengths);
+      // the same draws, replayed: u < p turns a token into <unk>, pads (0) stay
+      manualSeed(7);
+      const u = Array.from(rand([8, 25]).data);
+      const expected = Array.from(x.data, (id, i) => (id !== 0 && u[i] < 0.25 ? 1 : id));
+      expect(seen[0]).toEqual(expected);
+      const dropped = expected.filter((id, i) => id === 1 && x.data[i] !== 1).length;
+      expect(dropped).toBeGreaterThan(0.25 * 140 * 0.5); // 140 non-pad tokens: about 35 become <unk>
+      expect(dropped).toBeLessThan(0.25 * 140 * 1.5);
+      // the <unk> row gets a gradient
+      sum(m.forward(x, lengths)).backward();
+      expect(Array.from(m.embedding.weight.grad!.data.slice(4, 8)).some((g) => g !== 0)).toBe(true);
+    });
+
+    it('changes nothing in eval mode, and at p = 0 draws nothing (the random stream of a model without it)', () => {
+      manualSeed(2);
+      const m = new TextClassifier({ ...opts, wordDropout: 0.5 }).eval();
+      manualSeed(2);
+      const plain = new TextClassifier({ ...opts, wordDropout: 0 }).eval();
+      expect(Array.from(m.forward(x, lengths).data)).toEqual(Array.from(plain.forward(x, lengths).data));
+      plain.train();
+      manualSeed(3);
+      plain.forward(x, lengths);
+      const after = rand([1]).data[0];
+      manualSeed(3);
+      expect(rand([1]).data[0]).toBe(after); // no draw was made
+    });
   });
 });

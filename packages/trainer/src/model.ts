@@ -2,7 +2,7 @@
  * `TextClassifier`: a many-to-one recurrent text classifier.
  *
  * ```
- * ids (N, L) ─ embedding ─► (N, L, E) ─ dropout ─ rnn ─► (N, L, D·H), hN (numLayers·D, N, H)
+ * ids (N, L) ─ [word dropout] ─ embedding ─► (N, L, E) ─ dropout ─ rnn ─► (N, L, D·H), hN (numLayers·D, N, H)
  *   ─ pool over the valid steps ─► (N, D·H) ─ dropout ─ fc ─► (N, C) ─ logSoftmax ─► log-probabilities
  * ```
  * Trained with `F.nllLoss` on these log-probabilities (`logSoftmax` + `nllLoss` = cross entropy, kept as two
@@ -27,7 +27,7 @@
  * `nn.Embedding(V, E, padding_idx=0)`, `nn.LSTM(E, H, num_layers, batch_first=True, bidirectional=…)` and
  * `nn.Linear(D·H, C)`.
  */
-import { F, Tensor, cat, div, kernelsReady, max, maskedFill, nn, select, sum, tensor, type FloatDType } from '@recurrent/nn-core';
+import { F, Tensor, cat, div, kernelsReady, max, maskedFill, nn, rand, select, sum, tensor, type FloatDType } from '@recurrent/nn-core';
 import { resolveConfig, type TextClassifierConfig, type TextClassifierOptions } from './model_config.js';
 import { loadWeightsInto, readModelDir, readModelFrom, type ModelDirectory } from './model_dir.js';
 import { isUrl, urlSource, type ModelSource, type UrlSourceOptions } from './model_files.js';
@@ -112,10 +112,26 @@ export class TextClassifier extends nn.Module {
       const pooled = nn.utils.embedRecurrentPool(this.embedding, this.rnn, ids, Int32Array.from(lengths), this.config.pooling);
       if (pooled !== null) return this.fc.forward(pooled);
     }
-    const x = this.embeddingDropout.forward(this.embedding.forward(ids)); // (N, L, E)
+    const x = this.embeddingDropout.forward(this.embedding.forward(this.dropWords(ids))); // (N, L, E)
     const [out, hN] = this.runRnn(x, lengths); // (N, L, D·H), (numLayers·D, N, H)
     const pooled = this.pool(out, hN, lengths); // (N, D·H)
     return this.fc.forward(this.dropout.forward(pooled));
+  }
+
+  /**
+   * Word dropout (training only, `wordDropout` > 0): each id other than `<pad>` (0) becomes `<unk>` (1) with
+   * probability `wordDropout`, one draw per position from the global generator (`rand`); otherwise `ids` itself,
+   * with no draw (so a model without word dropout trains with the same random stream as before it existed).
+   * @param ids - `(N, L)` int32
+   */
+  private dropWords(ids: Tensor): Tensor {
+    const p = this.config.wordDropout;
+    if (!this.training || p === 0) return ids;
+    const u = rand(ids.shape).data;
+    const src = ids.data as Int32Array;
+    const out = new Int32Array(src.length);
+    for (let i = 0; i < src.length; i++) out[i] = src[i] !== 0 && u[i] < p ? 1 : src[i];
+    return new Tensor(out, ids.shape);
   }
 
   private runRnn(x: Tensor, lengths: Int32Array | readonly number[]): [Tensor, Tensor] {

@@ -25,6 +25,11 @@ export interface TextClassifierConfig {
    * zero; see packages/docs/recipe.md for why the default recipe uses a small range).
    */
   embeddingInitRange: number | null;
+  /**
+   * Word dropout: in training, each token (not `<pad>`) becomes `<unk>` (id 1) with this probability (0 = none), so
+   * that the `<unk>` vector, which every word unseen in training gets at prediction time, is trained too.
+   */
+  wordDropout: number;
   /** Dropout on the embeddings (0 = none). */
   embeddingDropout: number;
   /** Dropout between recurrent layers (PyTorch's `dropout` argument; only with numLayers > 1). */
@@ -44,6 +49,7 @@ export const DEFAULT_ARCHITECTURE = {
   cell: 'gru',
   pooling: 'max',
   embeddingInitRange: 0.25,
+  wordDropout: 0,
   embeddingDropout: 0.6,
   rnnDropout: 0,
   dropout: 0.35,
@@ -64,6 +70,7 @@ export function resolveConfig(options: TextClassifierOptions): TextClassifierCon
     cell: options.cell ?? DEFAULT_ARCHITECTURE.cell,
     pooling: options.pooling ?? DEFAULT_ARCHITECTURE.pooling,
     embeddingInitRange: options.embeddingInitRange === undefined ? DEFAULT_ARCHITECTURE.embeddingInitRange : options.embeddingInitRange,
+    wordDropout: options.wordDropout ?? DEFAULT_ARCHITECTURE.wordDropout,
     embeddingDropout: options.embeddingDropout ?? DEFAULT_ARCHITECTURE.embeddingDropout,
     rnnDropout: options.rnnDropout ?? DEFAULT_ARCHITECTURE.rnnDropout,
     dropout: options.dropout ?? DEFAULT_ARCHITECTURE.dropout,
@@ -79,7 +86,7 @@ export function resolveConfig(options: TextClassifierOptions): TextClassifierCon
   if (typeof cfg.bidirectional !== 'boolean') throw new TypeError(`TextClassifier: bidirectional must be a boolean, got ${String(cfg.bidirectional)}`);
   if (!CELLS.includes(cfg.cell)) throw new RangeError(`TextClassifier: cell must be one of ${CELLS.join(', ')}, got '${String(cfg.cell)}'`);
   if (!POOLINGS.includes(cfg.pooling)) throw new RangeError(`TextClassifier: pooling must be one of ${POOLINGS.join(', ')}, got '${String(cfg.pooling)}'`);
-  for (const k of ['embeddingDropout', 'rnnDropout', 'dropout'] as const) {
+  for (const k of ['wordDropout', 'embeddingDropout', 'rnnDropout', 'dropout'] as const) {
     if (typeof cfg[k] !== 'number' || !(cfg[k] >= 0 && cfg[k] < 1)) throw new RangeError(`TextClassifier: ${k} must be in [0, 1), got ${cfg[k]}`);
   }
   const r = cfg.embeddingInitRange;

@@ -77,6 +77,8 @@ Model:
   --pooling last|mean|max  how the outputs become one vector (default ${A.pooling})
   --dropout P              dropout before the output layer, 0 ≤ P < 1 (default ${A.dropout})
   --embedding-dropout P    dropout on the embeddings (default ${A.embeddingDropout})
+  --word-dropout P         in training, each token becomes <unk> with probability P, so that the vector of
+                           words unseen in training is learned too (default ${A.wordDropout})
   --rnn-dropout P          dropout between recurrent layers, needs --num-layers > 1 (default ${A.rnnDropout})
 Training:
   --epochs N               (default: at least ${B.minEpochs}, and at least ${B.minSteps} optimizer steps; with
@@ -119,6 +121,7 @@ const OPTIONS = {
   pooling: { type: 'string' },
   dropout: { type: 'string' },
   'embedding-dropout': { type: 'string' },
+  'word-dropout': { type: 'string' },
   'rnn-dropout': { type: 'string' },
   epochs: { type: 'string' },
   'batch-size': { type: 'string' },
@@ -150,6 +153,7 @@ const ARCH_FLAGS: Partial<Record<keyof Architecture, string>> = {
   pooling: '--pooling',
   dropout: '--dropout',
   embeddingDropout: '--embedding-dropout',
+  wordDropout: '--word-dropout',
   rnnDropout: '--rnn-dropout',
 };
 
@@ -165,6 +169,7 @@ function readArchitecture(v: ParsedArgs['values']): Architecture {
     pooling: readChoice<Pooling>(v, 'pooling', ['last', 'mean', 'max']),
     dropout: readNumber(v, 'dropout', probability),
     embeddingDropout: readNumber(v, 'embedding-dropout', probability),
+    wordDropout: readNumber(v, 'word-dropout', probability),
     rnnDropout: readNumber(v, 'rnn-dropout', probability),
   };
   if ((arch.rnnDropout ?? 0) > 0 && (arch.numLayers ?? A.numLayers) === 1) {
