@@ -1,5 +1,6 @@
 import { isGradEnabled, setGradEnabled } from './grad_mode.js';
-import type { BackwardFn, GradEdge, GradNode, InputGrad } from './node.js';
+import { allocate } from '../dtype.js';
+import type { BackwardFn, GradEdge, GradNode, InputGrad, SparseBackwardFn } from './node.js';
 import { Tensor } from './tensor.js';
 
 /** What an op's forward returns: its output and the closure that computes input gradients from `dout`. */
@@ -19,6 +20,16 @@ export interface MultiOpResult {
    */
   release?: () => void;
 }
+
+/** A `MultiOpResult` whose backward takes null for an output no gradient reached (`SparseBackwardFn`), not zeros. */
+export interface SparseMultiOpResult {
+  out: Tensor[];
+  backward: SparseBackwardFn;
+  sparse: true;
+  release?: () => void;
+}
+
+type AnyResult = MultiOpResult | SparseMultiOpResult;
 
 let recording = false;
 
@@ -56,14 +67,22 @@ export function defineMultiOp<A extends unknown[]>(
   return (...args: A): Tensor[] => run(name, args, () => forward(...args));
 }
 
-function run(name: string, args: unknown[], call: () => { out: Tensor[]; backward: BackwardFn; release?: () => void }): Tensor[] {
+/** `defineMultiOp` for an op whose backward is told which outputs got no gradient (`SparseMultiOpResult`). */
+export function defineSparseMultiOp<A extends unknown[]>(
+  name: string,
+  forward: (...args: A) => Omit<SparseMultiOpResult, 'sparse'>,
+): (...args: A) => Tensor[] {
+  return (...args: A): Tensor[] => run(name, args, () => ({ ...forward(...args), sparse: true }));
+}
+
+function run(name: string, args: unknown[], call: () => AnyResult): Tensor[] {
   const inputs = tensorInputs(args);
   const prevMode = isGradEnabled();
   const track = prevMode && inputs.some((t) => t.requiresGrad);
   const prevRecording = recording;
   recording = track;
   setGradEnabled(false);
-  let result: { out: Tensor[]; backward: BackwardFn; release?: () => void };
+  let result: AnyResult;
   try {
     result = call();
   } finally {
@@ -74,7 +93,7 @@ function run(name: string, args: unknown[], call: () => { out: Tensor[]; backwar
   const node: GradNode = {
     name,
     inputs: inputs.map(edgeOf),
-    backward: result.backward,
+    backward: isSparse(result) ? result.backward : zeroFilled(result),
     release: result.release ?? null,
     outputShapes: result.out.map((t) => [...t.shape]),
     outputDtypes: result.out.map((t) => t.dtype),
@@ -87,6 +106,19 @@ function run(name: string, args: unknown[], call: () => { out: Tensor[]; backwar
     o.requiresGrad = true;
     return o;
   });
+}
+
+function isSparse(r: AnyResult): r is SparseMultiOpResult {
+  return (r as SparseMultiOpResult).sparse === true;
+}
+
+/** An op's own backward, given zeros (of the output's shape and dtype) for an output no gradient reached. */
+function zeroFilled(r: MultiOpResult): SparseBackwardFn {
+  const backward = r.backward;
+  const shapes = r.out.map((t) => t.shape);
+  const dtypes = r.out.map((t) => t.dtype);
+  return (douts, needs, retained) =>
+    backward(douts.map((d, k) => d ?? new Tensor(allocate(dtypes[k], shapes[k].reduce((a, b) => a * b, 1)), shapes[k])), needs, retained);
 }
 
 /** A leaf as itself; a computed tensor as the edge to its op (not its storage). */

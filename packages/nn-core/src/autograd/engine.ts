@@ -80,9 +80,8 @@ function runNode(
       `backward: the graph through '${node.name}' was already freed; call backward with { retainGraph: true } the first time`,
     );
   }
-  const filled = douts.map((d, k) => d ?? zeros(make, node.outputShapes[k], node.outputDtypes[k]));
   const needs = node.inputs.map((t) => t.requiresGrad);
-  const grads = node.backward(filled, needs, retainGraph);
+  const grads = node.backward(douts, needs, retainGraph); // (null where no gradient reached an output: define_op.ts)
   node.inputs.forEach((input, i) => {
     if (!needs[i]) return;
     const checked = checkGrad(node, i, input, grads[i]);

@@ -27,6 +27,13 @@ export type InputGrad = Tensor | AccumulatingGrad | null | undefined;
 export type BackwardFn = (douts: Tensor[], needs: boolean[], retained: boolean) => InputGrad[];
 
 /**
+ * A `BackwardFn` that is told which outputs no gradient reached (`douts[k]` null) instead of getting zeros: for an
+ * op that can skip them, so a large unused output costs no zero-filled gradient (a recurrent layer's output when
+ * only its final state is used).
+ */
+export type SparseBackwardFn = (douts: (Tensor | null)[], needs: boolean[], retained: boolean) => InputGrad[];
+
+/**
  * What the graph keeps of a computed (non-leaf) input: where its gradient goes, not the tensor, so the graph does not
  * keep its storage alive (an op that needs an input's values for backward saves them itself). Leaves are kept as
  * tensors: their gradients accumulate in `.grad`.
@@ -44,8 +51,11 @@ export interface GradNode {
   readonly name: string;
   /** Inputs in argument order (arrays of tensors flattened in place): leaves as tensors, computed tensors as edges. */
   inputs: (Tensor | GradEdge)[];
-  /** Null once the graph has been freed by a backward pass. */
-  backward: BackwardFn | null;
+  /**
+   * Null once the graph has been freed by a backward pass. Gets null for an output no gradient reached (define_op.ts
+   * fills zeros in for an op's own `BackwardFn`).
+   */
+  backward: SparseBackwardFn | null;
   /** Frees what backward saved (called, then nulled, when the graph is freed by a backward pass); null: nothing to do. */
   release: (() => void) | null;
   readonly outputShapes: number[][];

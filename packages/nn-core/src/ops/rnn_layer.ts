@@ -49,13 +49,7 @@ const layerOp = defineMultiOp(
   'recurrent_layer',
   (x: Tensor, states: Tensor[], params: Tensor[], w: RecurrentLayerWeights, opts: RecurrentLayerOptions) => {
     const spec = specOf(x, states[0], states[1] ?? null, w, opts);
-    const weights: LayerWeights = {
-      wIh: w.wIh.data as FloatArray,
-      wHh: w.wHh.data as FloatArray,
-      bIh: (w.bIh?.data ?? null) as FloatArray | null,
-      bHh: (w.bHh?.data ?? null) as FloatArray | null,
-      wHr: (w.wHr?.data ?? null) as FloatArray | null,
-    };
+    const weights = weightArrays(w);
     const xd = x.data as FloatArray;
     const h0 = states[0].data as FloatArray;
     const c0 = (states[1]?.data ?? null) as FloatArray | null;
@@ -100,7 +94,19 @@ const layerOp = defineMultiOp(
   },
 );
 
-function specOf(x: Tensor, h0: Tensor, c0: Tensor | null, w: RecurrentLayerWeights, opts: RecurrentLayerOptions): LayerSpec {
+/** The weights' storage, as the kernels take it. */
+export function weightArrays(w: RecurrentLayerWeights): LayerWeights {
+  return {
+    wIh: w.wIh.data as FloatArray,
+    wHh: w.wHh.data as FloatArray,
+    bIh: (w.bIh?.data ?? null) as FloatArray | null,
+    bHh: (w.bHh?.data ?? null) as FloatArray | null,
+    wHr: (w.wHr?.data ?? null) as FloatArray | null,
+  };
+}
+
+/** The layer's sizes from its input, initial states and weights, every shape and dtype checked. */
+export function specOf(x: Tensor, h0: Tensor, c0: Tensor | null, w: RecurrentLayerWeights, opts: RecurrentLayerOptions): LayerSpec {
   const what = `recurrent layer (${opts.mode})`;
   if (x.ndim !== 3) throw new ShapeError(`${what}: input must be (L, N, In), got shape ${fmtShape(x.shape)}`);
   const [L, N, In] = x.shape;

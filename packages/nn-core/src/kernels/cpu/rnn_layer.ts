@@ -13,6 +13,9 @@ import { gemm } from './matmul.js';
 import { CELLS, gatesOf } from './rnn_cell_table.js';
 import type { CellMode, StepIO } from './rnn_cells.js';
 import { fillRows, recurrentLayerForwardWasm } from './rnn_layer_wasm.js';
+import { writeColumns, type Columns } from './columns.js';
+
+export type { Columns } from './columns.js';
 
 export interface LayerSpec {
   mode: CellMode;
@@ -90,6 +93,8 @@ function productPlusBias(
  * @param h0 - `(N, Hout)`
  * @param c0 - `(N, H)` for LSTM, else null
  * @param save - whether backward will run: when false, the float32 WebAssembly path keeps no activations
+ * @param into - where the output goes when it is one direction's columns of a wider buffer (then `out` is
+ *   `into.data`); null: a new `(L, N, Hout)` array
  */
 export function recurrentLayerForward(
   spec: LayerSpec,
@@ -98,8 +103,11 @@ export function recurrentLayerForward(
   h0: FloatArray,
   c0: FloatArray | null,
   save = true,
+  into: Columns | null = null,
 ): LayerForwardResult {
-  return recurrentLayerForwardWasm(spec, w, x, h0, c0, save) ?? recurrentLayerForwardSteps(spec, w, x, h0, c0);
+  const r = recurrentLayerForwardWasm(spec, w, x, h0, c0, save, into) ?? recurrentLayerForwardSteps(spec, w, x, h0, c0);
+  if (into !== null && r.out !== into.data) r.out = writeColumns(into, r.out, spec.L * spec.N, spec.Hout);
+  return r;
 }
 
 /**

@@ -10,6 +10,7 @@ import { CELLS, gatesOf } from './rnn_cell_table.js';
 import type { StepGrad } from './rnn_cells.js';
 import { timeAt, type LayerSaved, type LayerSpec, type LayerWeights } from './rnn_layer.js';
 import { recurrentLayerBackwardWasm } from './rnn_layer_backward_wasm.js';
+import { denseColumns, type Columns } from './columns.js';
 
 export interface LayerGrads {
   dx: FloatArray;
@@ -25,9 +26,12 @@ export interface LayerGrads {
 /**
  * BPTT of one layer: in the WebAssembly kernels' memory from start to end where that applies (float32, see
  * rnn_layer_backward_wasm.ts), else step by step from JavaScript. Both give the same bits.
- * @param dOut - `(L, N, Hout)` gradient of the layer output
+ * @param dOut - `(L, N, Hout)` gradient of the layer output, its columns in a wider buffer, or null (no gradient reached
+ *   the output: zeros)
  * @param dhN - `(N, Hout)`; dcN - `(N, H)` (LSTM)
  * @param consumeSaved - `saved` is not used again (the graph is freed after this pass): its storage may be overwritten
+ * @param dxInto - `(L, N, In)`: add dx into it (and return it as dx) instead of returning a new array; the sum rounds
+ *   as `dxInto + dx` would (another layer's gradient for the same input: the other direction's)
  */
 export function recurrentLayerBackward(
   spec: LayerSpec,
@@ -36,15 +40,18 @@ export function recurrentLayerBackward(
   h0: FloatArray,
   c0: FloatArray | null,
   saved: LayerSaved,
-  dOut: FloatArray,
+  dOut: FloatArray | Columns | null,
   dhN: FloatArray,
   dcN: FloatArray | null,
   consumeSaved = false,
+  dxInto: FloatArray | null = null,
 ): LayerGrads {
-  return (
-    recurrentLayerBackwardWasm(spec, w, x, h0, c0, saved, dOut, dhN, dcN, consumeSaved) ??
-    recurrentLayerBackwardStepwise(spec, w, x, h0, c0, saved, dOut, dhN, dcN)
-  );
+  const wasm = recurrentLayerBackwardWasm(spec, w, x, h0, c0, saved, dOut, dhN, dcN, consumeSaved, dxInto);
+  if (wasm !== null) return wasm;
+  const g = recurrentLayerBackwardStepwise(spec, w, x, h0, c0, saved, denseColumns(dOut, spec.L * spec.N, spec.Hout, x), dhN, dcN);
+  if (dxInto === null) return g;
+  for (let i = 0; i < dxInto.length; i++) dxInto[i] += g.dx[i];
+  return { ...g, dx: dxInto };
 }
 
 /** BPTT driven step by step from JavaScript (each cell step in WebAssembly or JavaScript, as the table picks). */

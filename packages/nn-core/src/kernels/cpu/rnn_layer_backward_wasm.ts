@@ -20,6 +20,7 @@ import { WASM_MIN_WORK } from './matmul.js';
 import { CELLS } from './rnn_cell_table.js';
 import { type LayerSaved, type LayerSpec, type LayerWeights } from './rnn_layer.js';
 import { stateBefore, type LayerGrads } from './rnn_layer_backward.js';
+import type { Columns } from './columns.js';
 
 /** Bytes per float: the kernels take byte offsets. */
 const B = 4;
@@ -36,16 +37,18 @@ export function recurrentLayerBackwardWasm(
   h0: FloatArray,
   c0: FloatArray | null,
   saved: LayerSaved,
-  dOut: FloatArray,
+  dOut: FloatArray | Columns | null,
   dhN: FloatArray,
   dcN: FloatArray | null,
   consumeSaved = false,
+  dxInto: FloatArray | null = null,
 ): LayerGrads | null {
   const { mode, L, N, In, H } = spec;
   const cell = CELLS[mode];
   const GH = cell.gates * H;
   const R = L * N;
-  const operands = [w.wIh, w.wHh, w.bIh, w.bHh, x, h0, c0, saved.acts, saved.hs, saved.cs, saved.hns, dOut, dhN, dcN];
+  const dOutData = dOut === null || !('ld' in dOut) ? dOut : dOut.data;
+  const operands = [w.wIh, w.wHh, w.bIh, w.bHh, x, h0, c0, saved.acts, saved.hs, saved.cs, saved.hns, dOutData, dhN, dcN, dxInto];
   if (w.wHr !== null || !operands.every((a) => a === null || a instanceof Float32Array)) return null;
   // every product on the WebAssembly sgemm, as `gemm` would send it: the step product, dW_ih (= dx's), dW_hh, Σ rows
   if (Math.min(N * H * GH, GH * In * R, GH * R) < WASM_MIN_WORK) return null;
@@ -91,7 +94,9 @@ export function recurrentLayerBackwardWasm(
   put(x, at.x, R * In);
   if (resident.acts < 0) put(saved.acts, at.acts, R * GH);
   if (resident.hPrev < 0) for (let t = 0; t < L; t++) put(stateBefore(spec, saved.hs, h0, t, H), at.hPrev + t * N * H, N * H);
-  put(dOut, at.dOut, R * H);
+  if (dOut === null) mem.fill(0, at.dOut, at.dOut + R * H);
+  else if ('ld' in dOut) for (let r = 0; r < R; r++) put(dOut.data.subarray(dOut.offset + r * dOut.ld), at.dOut + r * H, H);
+  else put(dOut, at.dOut, R * H);
   put(dhN, at.dh, N * H);
   if (withHn && resident.hns < 0) put(saved.hns!, at.hns, R * H);
   if (withC) {
@@ -122,8 +127,12 @@ export function recurrentLayerBackwardWasm(
   };
   const dbIh = w.bIh === null ? null : take(at.dbIh, GH);
   const dbHh = w.bHh === null ? null : ownHBias ? take(at.dbHh, GH) : dbIh!.slice();
+  const addInto = (dst: FloatArray): FloatArray => {
+    for (let i = 0; i < R * In; i++) dst[i] += mem[dxAt + i];
+    return dst;
+  };
   return {
-    dx: take(dxAt, R * In), dh0: take(dh, N * H), dc0: withC ? take(dc, N * H) : null,
+    dx: dxInto === null ? take(dxAt, R * In) : addInto(dxInto), dh0: take(dh, N * H), dc0: withC ? take(dc, N * H) : null,
     dWih: take(at.dWih, GH * In), dWhh: take(at.dWhh, GH * H), dbIh, dbHh, dWhr: null,
   };
 }

@@ -21,6 +21,7 @@ import { JOB_LAYER_STEPS, type PoolJob } from './wasm_threads.js';
 import { gemm, WASM_MIN_WORK } from './matmul.js';
 import { CELLS, gatesOf } from './rnn_cell_table.js';
 import type { LayerForwardResult, LayerSaved, LayerSpec, LayerWeights } from './rnn_layer.js';
+import { writeColumns, type Columns } from './columns.js';
 
 
 const isF32 = (a: unknown): a is Float32Array => a instanceof Float32Array;
@@ -228,6 +229,7 @@ export function prepareLayerInMemory(
  * @param h0 - `(N, H)`
  * @param c0 - `(N, H)` for LSTM, else null
  * @param save - keep every step's activations for backward (`saved`); when false, `saved` holds empty arrays
+ * @param into - the output's columns in a wider buffer (written there, and `out` is `into.data`), or null
  */
 export function recurrentLayerForwardWasm(
   spec: LayerSpec,
@@ -236,6 +238,7 @@ export function recurrentLayerForwardWasm(
   h0: FloatArray,
   c0: FloatArray | null,
   save: boolean,
+  into: Columns | null = null,
 ): LayerForwardResult | null {
   if (!isF32(x) || !isF32(h0) || (c0 !== null && !isF32(c0)) || !layerRunsInWasm(spec, w)) return null;
   const { mode, L, N, In, H } = spec;
@@ -266,7 +269,8 @@ export function recurrentLayerForwardWasm(
         hns: mode === 'GRU' ? copy(at.hns, L * S) : null,
       }
     : { acts: none, hs: none, cs: isLstm ? none : null, hcell: null, hns: mode === 'GRU' ? none : null });
-  return { out: copy(at.out, L * S), hN: copy(at.hN, S), cN: isLstm ? copy(at.cN, S) : null, saved };
+  const out = into === null ? copy(at.out, L * S) : writeColumns(into, view.subarray(at.out >> 2, (at.out >> 2) + L * S), L * N, H);
+  return { out, hN: copy(at.hN, S), cN: isLstm ? copy(at.cN, S) : null, saved };
 }
 
 /**

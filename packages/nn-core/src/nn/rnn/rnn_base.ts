@@ -4,7 +4,8 @@
  */
 import { Tensor } from '../../autograd/tensor.js';
 import { zeros } from '../../creation.js';
-import { cat, stack } from '../../ops/cat.js';
+import { stack } from '../../ops/cat.js';
+import { bidirectionalLayer, type DirectionStates } from '../../ops/bidirectional_layer.js';
 import { dropout as dropoutOp } from '../../ops/dropout.js';
 import { recurrentLayer, type CellMode, type RecurrentLayerWeights } from '../../ops/rnn_layer.js';
 import { select } from '../../ops/slice.js';
@@ -162,20 +163,24 @@ export class RNNBase extends Module {
     const lengths = options.lengths === undefined ? null : checkLengths(this.name, options.lengths, N, L);
     const hN: Tensor[] = [];
     const cN: Tensor[] = [];
+    const stateOf = (i: number): DirectionStates => ({ h0: select(h, 0, i), c0: c === null ? null : select(c, 0, i) });
     for (let k = 0; k < this.numLayers; k++) {
-      const outs: Tensor[] = [];
-      for (let d = 0; d < this.numDirections; d++) {
-        const i = k * this.numDirections + d;
-        const [o, hk, ck] = recurrentLayer(x, select(h, 0, i), c === null ? null : select(c, 0, i), this.layerWeights(k, d), {
+      if (this.numDirections === 2) {
+        // both directions as one op, writing their halves of the (L, N, 2·Hout) output in place
+        const [o, ...finals] = bidirectionalLayer(x, [stateOf(2 * k), stateOf(2 * k + 1)], [this.layerWeights(k, 0), this.layerWeights(k, 1)], {
           mode: this.mode,
-          reverse: d === 1,
           lengths,
         });
-        outs.push(o);
+        hN.push(finals[0], finals[1]);
+        if (isLstm) cN.push(finals[2], finals[3]);
+        x = o;
+      } else {
+        const s = stateOf(k);
+        const [o, hk, ck] = recurrentLayer(x, s.h0, s.c0, this.layerWeights(k, 0), { mode: this.mode, reverse: false, lengths });
         hN.push(hk);
         if (ck !== undefined) cN.push(ck);
+        x = o;
       }
-      x = outs.length === 1 ? outs[0] : cat(outs, 2);
       if (this.dropout > 0 && this.training && k < this.numLayers - 1) x = dropoutOp(x, this.dropout, true);
     }
     let output = batched && this.batchFirst ? transpose(x, 0, 1) : x;
