@@ -3,7 +3,7 @@ import { fmtShape, numel, shapesEqual, type Shape } from '../shape.js';
 import { setGradEnabled, isGradEnabled } from './grad_mode.js';
 import type { AccumulatingGrad, GradEdge, GradNode, InputGrad } from './node.js';
 import type { Tensor } from './tensor.js';
-import { isResident, zerosBeside } from '../kernels/cpu/wasm_heap.js';
+import { isResident, isScratch, overlaps, releaseScratch, zerosBeside } from '../kernels/cpu/wasm_heap.js';
 
 /**
  * Builds a tensor over `data` (the `Tensor` constructor, passed in by `Tensor.backward` so that this module
@@ -96,6 +96,22 @@ function runNode(
       pending.set(input.gradFn, slotsOf);
     }
   });
+  releaseUsed(douts, grads, pending);
+}
+
+/**
+ * Gives back the kernels' scratch storage (wasm_heap.ts `residentScratch`) of the gradients a node has used: its
+ * output gradients, and those it returned for leaves (added into their `.grad`); not one that still waits for
+ * another node in `pending` (a gradient returned for two inputs, or an output gradient passed on as a view).
+ */
+function releaseUsed(douts: (Tensor | null)[], grads: InputGrad[], pending: Map<GradNode, (Tensor | null)[]>): void {
+  const used: Float32Array[] = [];
+  for (const d of douts) if (d !== null && isScratch(d.data)) used.push(d.data);
+  for (const g of grads) if (g !== null && g !== undefined && !isAccumulating(g) && isScratch(g.data)) used.push(g.data);
+  if (used.length === 0) return;
+  const waiting: ArrayBufferView[] = [];
+  for (const slots of pending.values()) for (const t of slots) if (t !== null) waiting.push(t.data);
+  for (const a of used) if (!waiting.some((w) => overlaps(w, a))) releaseScratch(a);
 }
 
 function isAccumulating(g: Tensor | AccumulatingGrad): g is AccumulatingGrad {

@@ -15,7 +15,7 @@ import { reserve, runJobs, wasmKernels } from './gemm_wasm.js';
 import { sgemmInMemory } from './sgemm_wasm.js';
 import { rowBlocks } from './rnn_layer_wasm.js';
 import { JOB_LAYER_BACKWARD, type PoolJob } from './wasm_threads.js';
-import { residentOffset } from './wasm_heap.js';
+import { releaseScratch, residentOffset, residentScratch } from './wasm_heap.js';
 import { WASM_MIN_WORK } from './matmul.js';
 import { CELLS } from './rnn_cell_table.js';
 import { type LayerSaved, type LayerSpec, type LayerWeights } from './rnn_layer.js';
@@ -56,6 +56,10 @@ export function recurrentLayerBackwardWasm(
   const ex = m.exports;
   if (ex === null) return null;
   const [withC, withHn, ownHp] = [cell.saves.c, cell.saves.hn, cell.ownHiddenGrad];
+  // dx, dW_ih and dW_hh are written straight into scratch storage the autograd engine gives back once used
+  // (allocated first: the heap may grow over the per-call regions)
+  const direct = { dx: dxInto === null ? residentScratch(R * In) : null, dWih: residentScratch(GH * In), dWhh: residentScratch(GH * H) };
+  const floatAt = (a: Float32Array | null): number => (a === null ? -1 : residentOffset(a) >> 2);
   // Regions of the module memory (float indices), each 64-byte aligned, from the first free byte on.
   let end = m.free >> 2;
   const region = (n: number): number => {
@@ -77,7 +81,8 @@ export function recurrentLayerBackwardWasm(
     cs: !withC ? -1 : resident.cs >= 0 ? resident.cs : region(R * H), c0: withC ? region(N * H) : -1, tot: region(N * H), dh: region(N * H),
     dhNext: region(N * H), dc: withC ? region(N * H) : -1, dcNext: withC ? region(N * H) : -1, ones: region(R),
     lengths: spec.lengths === null ? -1 : region(N),
-    dWih: region(GH * In), dWhh: region(GH * H), dbIh: region(GH), dbHh: region(GH),
+    dWih: direct.dWih !== null ? floatAt(direct.dWih) : region(GH * In), dWhh: direct.dWhh !== null ? floatAt(direct.dWhh) : region(GH * H),
+    dbIh: region(GH), dbHh: region(GH),
     // W_hh packed once for the steps' dh_prev products (of more than 4 rows; smaller ones read it in place)
     wHhPacked: N > 4 ? region(ex.packedBFloats(GH, H)) : -1,
   };
@@ -87,7 +92,10 @@ export function recurrentLayerBackwardWasm(
   // reads them again; a copy made here always is.
   at.dxp = resident.acts < 0 || consumeSaved ? at.acts : region(R * GH);
   const mem = reserve(m, ex, end * 4);
-  if (mem === null) return null;
+  if (mem === null) {
+    for (const a of Object.values(direct)) if (a !== null) releaseScratch(a);
+    return null;
+  }
   const put = (a: FloatArray, to: number, n: number): void => mem.set((a as Float32Array).subarray(0, n), to);
   if (resident.wIh < 0) put(w.wIh, at.wIh, GH * In);
   if (resident.wHh < 0) put(w.wHh, at.wHh, GH * H);
@@ -112,7 +120,7 @@ export function recurrentLayerBackwardWasm(
   const product = (transA: number, M: number, Nc: number, K: number, a: number, lda: number, b: number, ldb: number, c: number): void =>
     sgemmInMemory(m, ex, { transA, transB: 0, M, N: Nc, K, alpha: 1, a: a * B, lda, b: b * B, ldb, beta: 0, c: c * B, work: m.work });
   product(1, GH, In, R, at.dxp, GH, at.x, In, at.dWih);
-  const dxAt = at.x; // x's last use was just above: dx (same shape) takes its place
+  const dxAt = direct.dx !== null ? floatAt(direct.dx) : at.x; // (else x's last use was just above: dx takes its place)
   product(0, R, In, GH, at.dxp, GH, at.wIh, In, dxAt);
   product(1, GH, H, R, dhp, GH, at.hPrev, H, at.dWhh);
   // (as weightGrads: the h-part's bias gradient is dbIh's copy unless that part has its own gradient)
@@ -132,8 +140,8 @@ export function recurrentLayerBackwardWasm(
     return dst;
   };
   return {
-    dx: dxInto === null ? take(dxAt, R * In) : addInto(dxInto), dh0: take(dh, N * H), dc0: withC ? take(dc, N * H) : null,
-    dWih: take(at.dWih, GH * In), dWhh: take(at.dWhh, GH * H), dbIh, dbHh, dWhr: null,
+    dx: dxInto !== null ? addInto(dxInto) : (direct.dx ?? take(dxAt, R * In)), dh0: take(dh, N * H), dc0: withC ? take(dc, N * H) : null,
+    dWih: direct.dWih ?? take(at.dWih, GH * In), dWhh: direct.dWhh ?? take(at.dWhh, GH * H), dbIh, dbHh, dWhr: null,
   };
 }
 

@@ -101,6 +101,36 @@ export function releaseResident(a: Float32Array): void {
   release(block);
 }
 
+/** Arrays from `residentScratch`: storage the autograd engine gives back once it has used it. */
+const scratch = new WeakSet<Float32Array>();
+
+/**
+ * `n` float32 zeros in the kernels' memory for a gradient that backward hands to the autograd engine, which gives
+ * it back (`releaseScratch`) once the op it flows into has used it (a kernel writes a gradient straight into it,
+ * with no copy into JavaScript memory); null where `residentZeros` would be (the caller then makes a plain array).
+ */
+export function residentScratch(n: number): Float32Array | null {
+  const a = residentZeros(n, true);
+  if (a !== null) scratch.add(a);
+  return a;
+}
+
+/** Whether `a` is an array from `residentScratch` not given back yet. */
+export function isScratch(a: unknown): a is Float32Array {
+  return a instanceof Float32Array && scratch.has(a);
+}
+
+/** Gives a `residentScratch` array back; nothing may use it afterwards. Other arrays are ignored. */
+export function releaseScratch(a: Float32Array): void {
+  if (!scratch.delete(a)) return;
+  releaseResident(a);
+}
+
+/** Whether two views share any byte of one buffer. */
+export function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+}
+
 /** First fit: the offset of a free block of at least `bytes` (split), or −1. */
 function takeFree(heap: Heap, bytes: number): number {
   const i = heap.free.findIndex((b) => b.bytes >= bytes);
