@@ -109,6 +109,24 @@ describe('ONNX Runtime in the ratio table', () => {
     const batch = rows.find((r) => r.metric === 'inferBatchPerS')!;
     expect(batch.ort).toMatchObject({ v: 20000, engine: 'ort-2' }); // 256 / 12.8 ms, the higher throughput
     expect(batch.vsOrt!.v).toBeCloseTo(12800 / 20000, 12);
+    expect(batch.target).toBe('≥ 1× PyTorch ?'); // (no PyTorch run here)
     expect(rows.find((r) => r.metric === 'trainMsMedian')!.ort).toBeNull(); // inference only
+  });
+});
+
+describe("the ratio table's targets", () => {
+  const infer = (N: number, L: number, ms: number): InferResult => ({ N, L, runs: 5, msMedian: ms, msMin: ms, sentencesPerS: (N * 1000) / ms });
+  const run = (engine: string, config: string, trainMs: number, batchMs: number): StoredRun => ({
+    engine, config, notes: [], inferSingle: null, inferBatch: infer(256, 32, batchMs), peakRssMB: null, startRssMB: null, info: {}, source: 'measured',
+    train: { steps: 20, warmup: 3, msMedian: trainMs, msMin: trainMs, tokensPerS: 1, times: [], warmupTimes: [], firstLoss: 0.7, lastLoss: 0.6 } as unknown as StoredRun['train'],
+  });
+  it('asks ≤ 1.3× PyTorch of a training step on B and the tanh RNN, ≤ 1× elsewhere, and ≥ 1× its batch throughput', () => {
+    for (const [config, limit] of [['B', 1.3], ['A-RNN', 1.3], ['A', 1], ['C', 1], ['A-GRU', 1]] as const) {
+      const c = CONFIGS.find((x) => x.name === config)!;
+      // ours 1.2× PyTorch's step time: within 1.3, not within 1; batch inference 100 ms against 90 ms: 0.9× its throughput
+      const rows = ratioRows([c], [run('ours', config, 120, 100), run('torch-1t', config, 100, 90)]);
+      expect(rows.find((r) => r.metric === 'trainMsMedian')!.target).toBe(`≤ ${limit}× PyTorch ${limit === 1.3 ? '✓' : '✗'}, ≥ 5× faster than TF.js ?`);
+      expect(rows.find((r) => r.metric === 'inferBatchPerS')!.target).toBe('≥ 1× PyTorch ✗');
+    }
   });
 });
