@@ -8,6 +8,7 @@ import { add, mul } from './binary.js';
 import { bidirectionalLayer } from './bidirectional_layer.js';
 import { cat } from './cat.js';
 import { sum } from './reduce.js';
+import { transpose } from './transpose.js';
 import { recurrentLayer, type CellMode, type RecurrentLayerWeights } from './rnn_layer.js';
 
 const G: Record<CellMode, number> = { RNN_TANH: 1, RNN_RELU: 1, LSTM: 4, GRU: 3 };
@@ -37,10 +38,22 @@ function reference(s: Setup, mode: CellMode, lengths: Int32Array | null): Tensor
   return [cat([runs[0][0], runs[1][0]], 2), ...finals];
 }
 
-function fused(s: Setup, mode: CellMode, lengths: Int32Array | null): Tensor[] {
+function fused(s: Setup, mode: CellMode, lengths: Int32Array | null, batchFirst = false): Tensor[] {
   const states = s.d.map((d) => ({ h0: d.h0, c0: d.c0 })) as [{ h0: Tensor; c0: Tensor | null }, { h0: Tensor; c0: Tensor | null }];
-  return bidirectionalLayer(s.x, states, [s.d[0].w as RecurrentLayerWeights, s.d[1].w as RecurrentLayerWeights], { mode, lengths });
+  return bidirectionalLayer(s.x, states, [s.d[0].w as RecurrentLayerWeights, s.d[1].w as RecurrentLayerWeights], { mode, lengths, batchFirst });
 }
+
+/** The fused layer with a batch-first output, transposed back to time-major (to compare with `fused`). */
+const fusedBatchFirst = (s: Setup, mode: CellMode, lengths: Int32Array | null): Tensor[] => {
+  const [o, ...rest] = fused(s, mode, lengths, true);
+  return [transpose(o, 0, 1), ...rest];
+};
+
+/** One direction (the forward one) alone, time-major or with a batch-first output transposed back. */
+const single = (batchFirst: boolean) => (s: Setup, mode: CellMode, lengths: Int32Array | null): Tensor[] => {
+  const [o, ...rest] = recurrentLayer(s.x, s.d[0].h0, s.d[0].c0, s.d[0].w as RecurrentLayerWeights, { mode, reverse: false, lengths, batchFirst });
+  return [batchFirst ? transpose(o, 0, 1) : o, ...rest];
+};
 
 /** Outputs and every leaf gradient of Σ outputs·weights (the output itself left out when `useOutput` is false). */
 function run(make: typeof fused, mode: CellMode, lengths: Int32Array | null, useOutput: boolean, dtype: 'float32' | 'float64') {
@@ -52,7 +65,7 @@ function run(make: typeof fused, mode: CellMode, lengths: Int32Array | null, use
   let loss = sum(mul(used[0], randn(used[0].shape, { dtype })));
   for (const t of used.slice(1)) loss = add(loss, sum(mul(t, randn(t.shape, { dtype }))));
   loss.backward();
-  return { outs: outs.map((t) => Array.from(t.data)), grads: leaves(s).map((t) => Array.from(t.grad!.data)) };
+  return { outs: outs.map((t) => Array.from(t.data)), grads: leaves(s).map((t) => (t.grad === null ? null : Array.from(t.grad.data))) };
 }
 
 describe('bidirectional recurrent layer (both directions as one op)', () => {
@@ -68,6 +81,21 @@ describe('bidirectional recurrent layer (both directions as one op)', () => {
         });
       }
     }
+  }
+
+  for (const dtype of ['float32', 'float64'] as const) {
+    it(`writes a batch-first output directly, with the bits of transposing the time-major one (${dtype})`, () => {
+      // a batch-first output is the same numbers in another order, and so is its gradient
+      const lengths = Int32Array.from([6, 2, 5, 6, 1, 3, 6, 4, 2, 6, 5, 3]);
+      for (const mode of ['LSTM', 'GRU'] as CellMode[]) {
+        for (const [want, got] of [[fused, fusedBatchFirst], [single(false), single(true)]] as const) {
+          const a = run(want, mode, lengths, true, dtype);
+          const b = run(got, mode, lengths, true, dtype);
+          expect(b.outs).toEqual(a.outs);
+          expect(b.grads).toEqual(a.grads);
+        }
+      }
+    });
   }
 
   it('gives the bits of two layers and a cat in float64 (the step-by-step path)', () => {

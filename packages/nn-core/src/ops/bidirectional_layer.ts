@@ -17,6 +17,8 @@ export interface BidirectionalLayerOptions {
   mode: CellMode;
   /** Valid steps per batch row (1..L), or null for all L. */
   lengths: Int32Array | null;
+  /** Return the output batch-first, `(N, L, 2·Hout)`, written in that order (no transpose afterwards). */
+  batchFirst?: boolean;
 }
 
 /** A direction's initial states: `h0 (N, Hout)`, and `c0 (N, H)` for LSTM (else null). */
@@ -30,7 +32,8 @@ export interface DirectionStates {
  * @param x - `(L, N, In)`
  * @param states - per direction, `h0 (N, Hout)` and `c0 (N, H)` (LSTM)
  * @param w - per direction, `wIh (G·H, In)`, `wHh (G·H, Hout)`, `bIh`, `bHh (G·H)`, `wHr (Hout, H)`
- * @returns `[output (L, N, 2·Hout), hN forward, hN reverse (N, Hout)]`, then for LSTM `cN forward, cN reverse (N, H)`
+ * @returns `[output (L, N, 2·Hout) — (N, L, 2·Hout) with opts.batchFirst —, hN forward, hN reverse (N, Hout)]`, then
+ *   for LSTM `cN forward, cN reverse (N, H)`
  */
 export function bidirectionalLayer(
   x: Tensor,
@@ -46,17 +49,18 @@ export function bidirectionalLayer(
 const pairOp = defineSparseMultiOp(
   'bidirectional_layer',
   (x: Tensor, _states: Tensor[], _params: Tensor[], states: [DirectionStates, DirectionStates], w: [RecurrentLayerWeights, RecurrentLayerWeights], opts: BidirectionalLayerOptions) => {
-    const specs = [0, 1].map((d) => specOf(x, states[d].h0, states[d].c0, w[d], { ...opts, reverse: d === 1 }));
+    const specs = [0, 1].map((d) => specOf(x, states[d].h0, states[d].c0, w[d], { mode: opts.mode, lengths: opts.lengths, reverse: d === 1 }));
     const weights = w.map(weightArrays);
     const { L, N, H, Hout } = specs[0];
     const xd = x.data as FloatArray;
     const h0 = states.map((s) => s.h0.data as FloatArray);
     const c0 = states.map((s) => (s.c0?.data ?? null) as FloatArray | null);
     const out = allocate(x.dtype, L * N * 2 * Hout) as FloatArray;
-    const half = (data: FloatArray, d: number) => ({ data, ld: 2 * Hout, offset: d * Hout });
+    const order = opts.batchFirst === true ? { batchFirst: { L, N } } : {};
+    const half = (data: FloatArray, d: number) => ({ data, ld: 2 * Hout, offset: d * Hout, ...order });
     const runs: LayerForwardResult[] = [0, 1].map((d) => recurrentLayerForward(specs[d], weights[d], xd, h0[d], c0[d], willRecord(), half(out, d)));
     const isLstm = runs[0].cN !== null;
-    const outs = [new Tensor(out, [L, N, 2 * Hout]), ...runs.map((r) => new Tensor(r.hN, [N, Hout]))];
+    const outs = [new Tensor(out, opts.batchFirst === true ? [N, L, 2 * Hout] : [L, N, 2 * Hout]), ...runs.map((r) => new Tensor(r.hN, [N, Hout]))];
     if (isLstm) outs.push(...runs.map((r) => new Tensor(r.cN!, [N, H])));
     // Saves each direction's gate activations and states (in the kernels' memory where it takes them) and the inputs.
     const saved = willRecord() ? runs.map((r) => r.saved) : null;

@@ -2,9 +2,9 @@
  * The fused recurrent layer: one layer, one direction, the whole sequence, with hand-written BPTT.
  * This is the training path of nn.RNN / nn.LSTM / nn.GRU; the cell-by-cell composition of ops is its test oracle.
  */
-import { defineMultiOp, willRecord } from '../autograd/define_op.js';
+import { defineSparseMultiOp, willRecord } from '../autograd/define_op.js';
 import { Tensor } from '../autograd/tensor.js';
-import type { FloatArray } from '../dtype.js';
+import { allocate, type FloatArray } from '../dtype.js';
 import { recurrentLayerBackward, recurrentLayerForward, type LayerSpec, type LayerWeights } from '../kernels/cpu/rnn_layer.js';
 import { releaseSaved } from '../kernels/cpu/rnn_layer_wasm.js';
 import { gatesOf } from '../kernels/cpu/rnn_cell_table.js';
@@ -19,6 +19,8 @@ export interface RecurrentLayerOptions {
   reverse: boolean;
   /** Valid steps per batch row (1..L), or null for all L. */
   lengths: Int32Array | null;
+  /** Return the output batch-first, `(N, L, Hout)`, written in that order (no transpose afterwards). */
+  batchFirst?: boolean;
 }
 
 /** Layer weights; biases are null without bias, `wHr` null unless a projected LSTM. */
@@ -36,7 +38,7 @@ export interface RecurrentLayerWeights {
  * @param h0 - `(N, Hout)`
  * @param c0 - `(N, H)` for LSTM, else null
  * @param w - `wIh (G·H, In)`, `wHh (G·H, Hout)`, `bIh`, `bHh (G·H)`, `wHr (Hout, H)`
- * @returns `[output (L, N, Hout), hN (N, Hout), cN (N, H)]` (cN only for LSTM)
+ * @returns `[output (L, N, Hout) — (N, L, Hout) with opts.batchFirst —, hN (N, Hout), cN (N, H)]` (cN only for LSTM)
  * @remarks Backward is BPTT through the saved gate activations and states (see kernels/cpu/rnn_layer_backward.ts).
  */
 export function recurrentLayer(x: Tensor, h0: Tensor, c0: Tensor | null, w: RecurrentLayerWeights, opts: RecurrentLayerOptions): Tensor[] {
@@ -45,7 +47,7 @@ export function recurrentLayer(x: Tensor, h0: Tensor, c0: Tensor | null, w: Recu
   return layerOp(x, states, params, w, opts);
 }
 
-const layerOp = defineMultiOp(
+const layerOp = defineSparseMultiOp(
   'recurrent_layer',
   (x: Tensor, states: Tensor[], params: Tensor[], w: RecurrentLayerWeights, opts: RecurrentLayerOptions) => {
     const spec = specOf(x, states[0], states[1] ?? null, w, opts);
@@ -53,8 +55,12 @@ const layerOp = defineMultiOp(
     const xd = x.data as FloatArray;
     const h0 = states[0].data as FloatArray;
     const c0 = (states[1]?.data ?? null) as FloatArray | null;
-    const r = recurrentLayerForward(spec, weights, xd, h0, c0, willRecord());
-    const out = [new Tensor(r.out, [spec.L, spec.N, spec.Hout]), new Tensor(r.hN, [spec.N, spec.Hout])];
+    const { L, N, Hout } = spec;
+    // a batch-first output is written in that order: its rows as columns of (N, L, Hout) (kernels/cpu/columns.ts)
+    const order = opts.batchFirst === true ? { batchFirst: { L, N } } : {};
+    const into = opts.batchFirst === true ? { data: allocate(x.dtype, L * N * Hout) as FloatArray, ld: Hout, offset: 0, ...order } : null;
+    const r = recurrentLayerForward(spec, weights, xd, h0, c0, willRecord(), into);
+    const out = [new Tensor(r.out, opts.batchFirst === true ? [N, L, Hout] : [L, N, Hout]), new Tensor(r.hN, [N, Hout])];
     if (r.cN !== null) out.push(new Tensor(r.cN, [spec.N, spec.H]));
     // Saves the gate activations and states of every step (r.saved), plus the inputs themselves; nothing else.
     // The WebAssembly path keeps r.saved in the kernels' memory: given back as soon as backward has used it.
@@ -64,7 +70,11 @@ const layerOp = defineMultiOp(
       release: () => {
         if (saved !== null) releaseSaved(saved);
       },
-      backward: (douts, _needs, retained) => {
+      backward: (douts: (Tensor | null)[], _needs: boolean[], retained: boolean) => {
+        // (null: no gradient reached that output; the kernels read zeros)
+        const d0 = (douts[0]?.data ?? null) as FloatArray | null;
+        const dOut = d0 === null || opts.batchFirst !== true ? d0 : { data: d0, ld: Hout, offset: 0, ...order };
+        const zeros = (n: number): FloatArray => allocate(x.dtype, n) as FloatArray;
         const g = recurrentLayerBackward(
           spec,
           weights,
@@ -72,9 +82,9 @@ const layerOp = defineMultiOp(
           h0,
           c0,
           saved!,
-          douts[0].data as FloatArray,
-          douts[1].data as FloatArray,
-          (douts[2]?.data ?? null) as FloatArray | null,
+          dOut,
+          (douts[1]?.data ?? zeros(N * Hout)) as FloatArray,
+          spec.mode === 'LSTM' ? ((douts[2]?.data ?? zeros(N * spec.H)) as FloatArray) : null,
           !retained, // (freed after this pass: backward may write over the saved activations)
         );
         const wrap = (d: FloatArray | null, like: Tensor | null): Tensor | null =>

@@ -20,7 +20,7 @@ import { WASM_MIN_WORK } from './matmul.js';
 import { CELLS } from './rnn_cell_table.js';
 import { type LayerSaved, type LayerSpec, type LayerWeights } from './rnn_layer.js';
 import { stateBefore, type LayerGrads } from './rnn_layer_backward.js';
-import type { Columns } from './columns.js';
+import { rowStart, type Columns } from './columns.js';
 
 /** Bytes per float: the kernels take byte offsets. */
 const B = 4;
@@ -103,7 +103,7 @@ export function recurrentLayerBackwardWasm(
   if (resident.acts < 0) put(saved.acts, at.acts, R * GH);
   if (resident.hPrev < 0) for (let t = 0; t < L; t++) put(stateBefore(spec, saved.hs, h0, t, H), at.hPrev + t * N * H, N * H);
   if (dOut === null) mem.fill(0, at.dOut, at.dOut + R * H);
-  else if ('ld' in dOut) for (let r = 0; r < R; r++) put(dOut.data.subarray(dOut.offset + r * dOut.ld), at.dOut + r * H, H);
+  else if ('ld' in dOut) for (let r = 0; r < R; r++) put(dOut.data.subarray(rowStart(dOut, r)), at.dOut + r * H, H);
   else put(dOut, at.dOut, R * H);
   put(dhN, at.dh, N * H);
   if (withHn && resident.hns < 0) put(saved.hns!, at.hns, R * H);

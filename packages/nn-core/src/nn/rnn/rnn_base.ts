@@ -164,26 +164,30 @@ export class RNNBase extends Module {
     const hN: Tensor[] = [];
     const cN: Tensor[] = [];
     const stateOf = (i: number): DirectionStates => ({ h0: select(h, 0, i), c0: c === null ? null : select(c, 0, i) });
+    // a batch-first module's last layer writes its output batch-first (no transpose of it afterwards)
+    const outBatchFirst = batched && this.batchFirst;
     for (let k = 0; k < this.numLayers; k++) {
+      const batchFirst = outBatchFirst && k === this.numLayers - 1;
       if (this.numDirections === 2) {
         // both directions as one op, writing their halves of the (L, N, 2·Hout) output in place
         const [o, ...finals] = bidirectionalLayer(x, [stateOf(2 * k), stateOf(2 * k + 1)], [this.layerWeights(k, 0), this.layerWeights(k, 1)], {
           mode: this.mode,
           lengths,
+          batchFirst,
         });
         hN.push(finals[0], finals[1]);
         if (isLstm) cN.push(finals[2], finals[3]);
         x = o;
       } else {
         const s = stateOf(k);
-        const [o, hk, ck] = recurrentLayer(x, s.h0, s.c0, this.layerWeights(k, 0), { mode: this.mode, reverse: false, lengths });
+        const [o, hk, ck] = recurrentLayer(x, s.h0, s.c0, this.layerWeights(k, 0), { mode: this.mode, reverse: false, lengths, batchFirst });
         hN.push(hk);
         if (ck !== undefined) cN.push(ck);
         x = o;
       }
       if (this.dropout > 0 && this.training && k < this.numLayers - 1) x = dropoutOp(x, this.dropout, true);
     }
-    let output = batched && this.batchFirst ? transpose(x, 0, 1) : x;
+    let output = x; // (already batch-first where the module is)
     let hOut = stack(hN, 0);
     let cOut = isLstm ? stack(cN, 0) : null;
     if (!batched) {
