@@ -6,6 +6,8 @@
  *   taskset -c 1 pnpm -s tsx scripts/learning_curve.ts --rule new --sizes 1000,3000 --seeds 0,1,2 >> runs/learning-curve/ours.jsonl
  *   pnpm -s tsx scripts/learning_curve.ts --table runs/learning-curve/ours.jsonl runs/learning-curve/torch.jsonl
  *
+ * `--options JSON` adds training options to the recipe's (`--config NAME` names them in the output lines, default
+ * `defaults`), to try a change of the defaults on the same subsets.
  * `--rule new` trains with no training options (the data-dependent budget of packages/trainer/src/budget.ts);
  * `--rule old` with the defaults before it, `epochs: 5, patience: 2`. Each run prints one JSON line: dev accuracy of
  * the kept weights, the best epoch, epochs and optimizer steps trained, seconds, and dev accuracy after every epoch.
@@ -26,6 +28,9 @@ const { values, positionals } = parseArgs({
     sizes: { type: 'string', default: '1000,3000,10000,30000,67349' },
     seeds: { type: 'string', default: '0,1,2' },
     table: { type: 'boolean', default: false },
+    // training options over the recipe's, as JSON (e.g. '{"minFreq":2,"wordDropout":0.1}'), and the name its lines get
+    options: { type: 'string', default: '{}' },
+    config: { type: 'string', default: 'defaults' },
   },
 });
 
@@ -51,14 +56,15 @@ async function curves(): Promise<void> {
     const rows = order.slice(0, size).sort((a, b) => a - b);
     const subset = { ...all, examples: rows.map((i) => all.examples[i]) };
     for (const seed of ints(values.seeds)) {
-      const options: TrainOptions = defaultRecipe({ train: subset, out: null, seed, ...(rule === 'old' ? { epochs: 5, patience: 2 } : {}) });
+      const extra = JSON.parse(values.options) as Partial<TrainOptions>;
+      const options: TrainOptions = defaultRecipe({ ...extra, train: subset, out: null, seed, ...(rule === 'old' ? { epochs: 5, patience: 2 } : {}) });
       let steps = 0;
       const t0 = performance.now();
       const r = await train(options, { onBatchEnd: (b) => (steps = b.globalStep) });
       const line = {
         who: `ours-${rule}`,
         size,
-        config: 'defaults',
+        config: values.config,
         seed,
         dev: round(r.devMetrics?.accuracy ?? NaN),
         bestEpoch: r.bestEpoch,
