@@ -1,5 +1,6 @@
 import { isGradEnabled, setGradEnabled } from './grad_mode.js';
-import { allocate } from '../dtype.js';
+import { allocate, type DType } from '../dtype.js';
+import { numel } from '../shape.js';
 import type { BackwardFn, GradEdge, GradNode, InputGrad, SparseBackwardFn } from './node.js';
 import { Tensor } from './tensor.js';
 
@@ -90,13 +91,15 @@ function run(name: string, args: unknown[], call: () => AnyResult): Tensor[] {
     recording = prevRecording;
   }
   if (!track) return result.out;
+  const outputShapes = result.out.map((t) => [...t.shape]);
+  const outputDtypes = result.out.map((t) => t.dtype);
   const node: GradNode = {
     name,
     inputs: inputs.map(edgeOf),
-    backward: isSparse(result) ? result.backward : zeroFilled(result),
+    backward: isSparse(result) ? result.backward : zeroFilled(result.backward, outputShapes, outputDtypes),
     release: result.release ?? null,
-    outputShapes: result.out.map((t) => [...t.shape]),
-    outputDtypes: result.out.map((t) => t.dtype),
+    outputShapes,
+    outputDtypes,
   };
   return result.out.map((t, k) => {
     // An op may return one of its inputs unchanged (e.g. a no-op reshape); wrap it so the graph stays a graph.
@@ -113,12 +116,9 @@ function isSparse(r: AnyResult): r is SparseMultiOpResult {
 }
 
 /** An op's own backward, given zeros (of the output's shape and dtype) for an output no gradient reached. */
-function zeroFilled(r: MultiOpResult): SparseBackwardFn {
-  const backward = r.backward;
-  const shapes = r.out.map((t) => t.shape);
-  const dtypes = r.out.map((t) => t.dtype);
+function zeroFilled(backward: BackwardFn, shapes: number[][], dtypes: DType[]): SparseBackwardFn {
   return (douts, needs, retained) =>
-    backward(douts.map((d, k) => d ?? new Tensor(allocate(dtypes[k], shapes[k].reduce((a, b) => a * b, 1)), shapes[k])), needs, retained);
+    backward(douts.map((d, k) => d ?? new Tensor(allocate(dtypes[k], numel(shapes[k])), shapes[k])), needs, retained);
 }
 
 /** A leaf as itself; a computed tensor as the edge to its op (not its storage). */

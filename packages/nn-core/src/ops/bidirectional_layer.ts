@@ -11,7 +11,7 @@ import { allocate, type FloatArray } from '../dtype.js';
 import { recurrentLayerBackward, recurrentLayerForward, type LayerForwardResult } from '../kernels/cpu/rnn_layer.js';
 import { releaseSaved } from '../kernels/cpu/rnn_layer_wasm.js';
 import type { CellMode } from '../kernels/cpu/rnn_cells.js';
-import { specOf, weightArrays, type RecurrentLayerWeights } from './rnn_layer.js';
+import { layerGradTensors, specOf, weightArrays, type RecurrentLayerWeights } from './rnn_layer.js';
 
 export interface BidirectionalLayerOptions {
   mode: CellMode;
@@ -82,21 +82,8 @@ const pairOp = defineSparseMultiOp(
           dxSum = g.dx;
           return g;
         });
-        const dx = gForward.dx;
-        const stateGrads = [gForward, gReverse].flatMap((g, d) => {
-          const dh0 = new Tensor(g.dh0, states[d].h0.shape);
-          return states[d].c0 === null ? [dh0] : [dh0, new Tensor(g.dc0!, states[d].c0!.shape)];
-        });
-        const paramGrads = [gForward, gReverse].flatMap((g, d) =>
-          [
-            [w[d].wIh, g.dWih],
-            [w[d].wHh, g.dWhh],
-            [w[d].bIh, g.dbIh],
-            [w[d].bHh, g.dbHh],
-            [w[d].wHr, g.dWhr],
-          ].flatMap(([p, grad]) => (p === null ? [] : [new Tensor(grad as FloatArray, (p as Tensor).shape)])),
-        );
-        return [new Tensor(dx, x.shape), ...stateGrads, ...paramGrads];
+        const [f, r] = [gForward, gReverse].map((g, d) => layerGradTensors(g, states[d].h0, states[d].c0, w[d]));
+        return [new Tensor(gForward.dx, x.shape), ...f.states, ...r.states, ...f.params, ...r.params];
       },
     };
   },

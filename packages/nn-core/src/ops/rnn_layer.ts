@@ -5,7 +5,7 @@
 import { defineSparseMultiOp, willRecord } from '../autograd/define_op.js';
 import { Tensor } from '../autograd/tensor.js';
 import { allocate, type FloatArray } from '../dtype.js';
-import { recurrentLayerBackward, recurrentLayerForward, type LayerSpec, type LayerWeights } from '../kernels/cpu/rnn_layer.js';
+import { recurrentLayerBackward, recurrentLayerForward, type LayerGrads, type LayerSpec, type LayerWeights } from '../kernels/cpu/rnn_layer.js';
 import { releaseSaved } from '../kernels/cpu/rnn_layer_wasm.js';
 import { gatesOf } from '../kernels/cpu/rnn_cell_table.js';
 import type { CellMode } from '../kernels/cpu/rnn_cells.js';
@@ -87,22 +87,29 @@ const layerOp = defineSparseMultiOp(
           spec.mode === 'LSTM' ? ((douts[2]?.data ?? zeros(N * spec.H)) as FloatArray) : null,
           !retained, // (freed after this pass: backward may write over the saved activations)
         );
-        const wrap = (d: FloatArray | null, like: Tensor | null): Tensor | null =>
-          d === null || like === null ? null : new Tensor(d, like.shape);
-        const stateGrads = [wrap(g.dh0, states[0]), ...(states[1] ? [wrap(g.dc0, states[1])] : [])];
-        const pairs: [Tensor | null, FloatArray | null][] = [
-          [w.wIh, g.dWih],
-          [w.wHh, g.dWhh],
-          [w.bIh, g.dbIh],
-          [w.bHh, g.dbHh],
-          [w.wHr, g.dWhr],
-        ];
-        const paramGrads = pairs.filter(([p]) => p !== null).map(([p, d]) => wrap(d, p));
-        return [new Tensor(g.dx, x.shape), ...stateGrads, ...paramGrads];
+        const grads = layerGradTensors(g, states[0], states[1] ?? null, w);
+        return [new Tensor(g.dx, x.shape), ...grads.states, ...grads.params];
       },
     };
   },
 );
+
+/**
+ * A layer's gradients as tensors, in the order of the op's inputs: the initial states' (h0, then c0 when there is
+ * one), then the present weights' (wIh, wHh, bIh, bHh, wHr).
+ */
+export function layerGradTensors(g: LayerGrads, h0: Tensor, c0: Tensor | null, w: RecurrentLayerWeights): { states: Tensor[]; params: Tensor[] } {
+  const states = [new Tensor(g.dh0, h0.shape), ...(c0 === null ? [] : [new Tensor(g.dc0!, c0.shape)])];
+  const pairs: [Tensor | null, FloatArray | null][] = [
+    [w.wIh, g.dWih],
+    [w.wHh, g.dWhh],
+    [w.bIh, g.dbIh],
+    [w.bHh, g.dbHh],
+    [w.wHr, g.dWhr],
+  ];
+  const params = pairs.flatMap(([p, d]) => (p === null ? [] : [new Tensor(d!, p.shape)]));
+  return { states, params };
+}
 
 /** The weights' storage, as the kernels take it. */
 export function weightArrays(w: RecurrentLayerWeights): LayerWeights {
