@@ -19,9 +19,9 @@ describe('bench-profile helpers', () => {
     // The kernels' exported functions (assembly/index.ts), each at its own index.
     expect(names).toEqual([
       'adamStep', 'cellScratchBytes', 'gatherRows', 'gruCellBackward', 'gruCellForward', 'heapBase', 'lstmCellBackward',
-      'lstmCellForward', 'packBAll', 'packedBFloats', 'poolSteps', 'projectTokens', 'recurrentLayerBackwardSteps',
+      'lstmCellForward', 'packBAll', 'packedBFloats', 'poolSteps', 'recurrentLayerBackwardSteps',
       'recurrentLayerSteps', 'relaxed', 'rnnCellBackward', 'rnnReluCellForward', 'rnnTanhCellForward', 'sameBits', 'sgemm',
-      'sgemmPacked', 'transpose', 'vectorAdd', 'whhTStride', 'workBytes',
+      'sgemmPacked', 'tokenRowsFinish', 'tokenRowsLookup', 'transpose', 'vectorAdd', 'whhTStride', 'workBytes',
     ]);
   });
 

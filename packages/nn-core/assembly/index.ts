@@ -5,4 +5,4 @@ export { recurrentLayerBackwardSteps, recurrentLayerSteps } from './rnn_layer';
 export { gruCellBackward, rnnCellBackward, rnnReluCellForward, vectorAdd } from './rnn_cells';
 export { adamStep } from './adam';
 export { gatherRows, poolSteps } from './pool';
-export { projectTokens, sameBits } from './token_rows';
+export { sameBits, tokenRowsFinish, tokenRowsLookup } from './token_rows';

@@ -14,11 +14,10 @@ import { residentOffset } from './wasm_heap.js';
 import type { CellMode } from './rnn_cells.js';
 import type { LayerSpec, LayerWeights } from './rnn_layer.js';
 import { LAYER_THREAD_MIN_WORK, layerRunsInWasm, prepareLayerInMemory, Regions, runStepJobs, stepThreads, type LayerRegions } from './rnn_layer_wasm.js';
-import { cachedTokenRows, projectTokens } from './token_rows.js';
+import { cachedTokenRows, projectTokens, tokenScratch } from './token_rows.js';
 import { cachedStepWeights } from './step_weights.js';
 import { gatesOf } from './rnn_cell_table.js';
 import { WASM_MIN_WORK } from './matmul.js';
-import { splitsAcrossThreads } from './sgemm_wasm.js';
 
 export type Pooling = 'max' | 'mean' | 'last';
 
@@ -57,16 +56,15 @@ export function embedRecurrentPoolWasm(a: EmbedRecurrentPoolArgs): Float32Array 
   const GH = gatesOf(mode) * H;
   // The first layer's projection from the cache of token rows (token_rows.ts), and each layer's W_hhᵀ from its cache
   // (step_weights.ts), both taken before the regions (the heap may grow). Token rows only where the layer's own
-  // product would run in the kernels too (below WASM_MIN_WORK it runs in JavaScript, with other rounding), and on
-  // one thread: rows missing from the cache are computed one by one on this thread, which a batch whose product is
-  // split across the threads could pay for (random ids of a large vocabulary mostly miss).
-  const tokens = tableAt >= 0 && L * N * GH * E >= WASM_MIN_WORK && !splitsAcrossThreads(m, L * N, GH, E)
+  // product would run in the kernels too (below WASM_MIN_WORK it runs in JavaScript, with other rounding).
+  const tokens = tableAt >= 0 && L * N * GH * E >= WASM_MIN_WORK
     ? cachedTokenRows(table, table.length / E, E, layers[0].map((w) => w.wIh as Float32Array), layers[0].map((w) => w.bIh as Float32Array | null), GH)
     : null;
   const steps = layers.map((dirs) => dirs.map((w) => cachedStepWeights(w.wHh as Float32Array, GH, H, N > 4)));
   const regions = new Regions(m.free);
   let xAt = regions.take(tokens === null ? L * N * E : 0);
   const xpAt = tokens === null ? [] : layers[0].map(() => regions.take(L * N * GH));
+  const scratch = tokens === null ? null : tokenScratch(tokens, L, N, E, regions);
   const idsAt = regions.take(tableAt >= 0 ? N * L : 0);
   const lengthsAt = regions.take(lengths === null ? 0 : N);
   const mem = reserve(m, ex, regions.end);
@@ -75,7 +73,7 @@ export function embedRecurrentPoolWasm(a: EmbedRecurrentPoolArgs): Float32Array 
   // x (L, N, E) time-major: row (t, n) is table row ids[n, t] (copied in the kernels when the table lives there);
   // or straight to the first layer's projections
   if (tokens !== null) {
-    projectTokens(tokens, L, N, idsAt, E, tableAt, GH, xpAt[0], D > 1 ? xpAt[1] : 0);
+    projectTokens(tokens, L, N, idsAt, E, tableAt, GH, xpAt[0], D > 1 ? xpAt[1] : 0, scratch!);
   } else if (tableAt >= 0) {
     ex.gatherRows(L, N, E, idsAt, tableAt, xAt);
   } else {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { wasmKernels } from './gemm_wasm.js';
+import { getNumThreads, setNumThreads, wasmKernels } from './gemm_wasm.js';
+import { threadStats, THREAD_MIN_WORK } from './sgemm_wasm.js';
 import { residentOffset, residentZeros } from './wasm_heap.js';
-import { cachedTokenRows, projectTokens } from './token_rows.js';
+import { cachedTokenRows, projectTokens, tokenScratch, type TokenRows } from './token_rows.js';
 
 const m = wasmKernels();
 const ex = m.exports!;
@@ -13,6 +14,15 @@ function resident(values: ArrayLike<number>): Float32Array {
   return a;
 }
 const bits = (a: ArrayLike<number>): number[] => Array.from(new Uint32Array(Float32Array.from(a).buffer));
+/** The first index where `a` and `b` differ, or −1 (toEqual on 512k elements takes seconds). */
+const firstDifference = (a: number[], b: number[]): number => (a.length !== b.length ? 0 : a.findIndex((v, i) => v !== b[i]));
+/** Resident storage for `projectTokens`' per-call regions (kept alive in `held`). */
+const held: Float32Array[] = [];
+const regions = { take: (floats: number): number => residentOffset(held[held.push(residentZeros(floats)!) - 1]) };
+/** `projectTokens` with fresh scratch. */
+function project(c: TokenRows, L: number, N: number, ids: number, E: number, table: number, GH: number, xp0: number, xp1: number): number {
+  return projectTokens(c, L, N, ids, E, table, GH, xp0, xp1, tokenScratch(c, L, N, E, regions));
+}
 
 describe('sameBits (assembly/token_rows.ts)', () => {
   for (const n of [0, 3, 4, 15, 16, 17, 37]) {
@@ -68,24 +78,32 @@ describe('token rows: a first layer\'s input projection from cached rows (token_
         const c = cachedTokenRows(table, V, E, wIh, bIh, GH, bytes);
         expect(c).not.toBeNull();
         slots = c!.slots;
-        return projectTokens(c!, L, N, residentOffset(idsMem), E, residentOffset(table), GH, residentOffset(xp[0]), D > 1 ? residentOffset(xp[1]) : 0);
+        return project(c!, L, N, residentOffset(idsMem), E, residentOffset(table), GH, residentOffset(xp[0]), D > 1 ? residentOffset(xp[1]) : 0);
       };
       const check = (): void => {
-        for (let d = 0; d < D; d++) expect(bits(xp[d])).toEqual(reference(table, ids, L, N, E, wIh[d], bIh[d], GH));
+        for (let d = 0; d < D; d++) expect(firstDifference(bits(xp[d]), reference(table, ids, L, N, E, wIh[d], bIh[d], GH))).toBe(-1);
       };
-      // The misses a direct-mapped cache has over the ids in the kernel's order (t, then n), from `held` (slot → id).
-      let held = new Map<number, number>();
+      // The misses a direct-mapped cache has over the ids in the kernel's order (t, then n), from `kept` (slot → id):
+      // the first id to use a slot in a call takes it; another id of that slot in the same call is computed each time
+      // and not kept.
+      let kept = new Map<number, number>();
       const misses = (stale: Set<number> | 'all'): number => {
-        if (stale === 'all') held = new Map();
+        if (stale === 'all') kept = new Map();
+        const used = new Set<number>();
         let count = 0;
         for (let t = 0; t < L; t++) {
           for (let n = 0; n < N; n++) {
             const id = ids[n * L + t];
-            if (held.get(id % slots) !== id || (stale !== 'all' && stale.has(id))) {
-              held.set(id % slots, id);
-              count++;
+            const slot = id % slots;
+            if (used.has(slot)) {
+              if (kept.get(slot) !== id) count++;
+            } else {
+              used.add(slot);
+              if (kept.get(slot) !== id || (stale !== 'all' && stale.has(id))) {
+                kept.set(slot, id);
+                count++;
+              }
             }
-            if (stale !== 'all') stale.delete(id); // (recomputed once)
           }
         }
         return count;
@@ -126,9 +144,44 @@ describe('token rows: a first layer\'s input projection from cached rows (token_
     const ids = resident(new Float32Array(N * L));
     new Int32Array(ids.buffer, ids.byteOffset, N * L).set([1, 2, 3, 4, 5, 6, 7, 1]);
     const xp = residentZeros(L * N * GH)!;
-    const run = (k: number): number => projectTokens(cachedTokenRows(table, V, E, [layers[k]], [null], GH)!, L, N, residentOffset(ids), E, residentOffset(table), GH, residentOffset(xp), 0);
+    const run = (k: number): number => project(cachedTokenRows(table, V, E, [layers[k]], [null], GH)!, L, N, residentOffset(ids), E, residentOffset(table), GH, residentOffset(xp), 0);
     expect([run(0), run(1)]).toEqual([7, 7]); // 7 distinct ids, each computed once per layer
     expect([run(0), run(1), run(0)]).toEqual([0, 0, 0]);
   });
-});
 
+  it('a large batch: the missing rows are one product split across 2 threads, with the bits of the layer\'s own product', () => {
+    const before = getNumThreads();
+    setNumThreads(2);
+    try {
+      // 4,000 positions over all 3,000 ids and 2,500 slots: ids v and v + 2,500 share a slot, so the first call
+      // computes a row for every slot (3,000 · 256 · 64 multiply-adds ≥ THREAD_MIN_WORK = 2²⁴: a split product) and
+      // for every position whose slot an earlier id of the call took; later calls only the latter
+      const V = 3000, E = 64, GH = 128, D = 2, L = 40, N = 100;
+      expect(V * D * GH * E).toBeGreaterThanOrEqual(THREAD_MIN_WORK);
+      const table = resident(Array.from({ length: V * E }, (_, i) => Math.cos(i * 0.37)));
+      const wIh = Array.from({ length: D }, (_, d) => resident(Array.from({ length: GH * E }, (_, i) => Math.sin(i * 0.11 + d) / 4)));
+      const bIh = Array.from({ length: D }, (_, d) => resident(Array.from({ length: GH }, (_, i) => Math.cos(i + d) / 8)));
+      const ids = Int32Array.from({ length: N * L }, (_, i) => (i * 7919 + 13) % V);
+      const idsMem = resident(new Float32Array(N * L));
+      new Int32Array(idsMem.buffer, idsMem.byteOffset, N * L).set(ids);
+      const xp = Array.from({ length: D }, () => residentZeros(L * N * GH)!);
+      const bytes = 2500 * ((E + D * GH) * 4 + 12); // 2,500 slots
+      const run = (): number => {
+        const c = cachedTokenRows(table, V, E, wIh, bIh, GH, bytes)!;
+        expect(c.slots).toBe(2500);
+        return project(c, L, N, residentOffset(idsMem), E, residentOffset(table), GH, residentOffset(xp[0]), residentOffset(xp[1]));
+      };
+      const split = threadStats.splitProducts;
+      const first = run();
+      expect(first).toBeGreaterThan(2500);
+      expect(threadStats.splitProducts - split).toBe(wasmKernels().startPool === null ? 0 : 1);
+      for (let d = 0; d < D; d++) expect(firstDifference(bits(xp[d]), reference(table, ids, L, N, E, wIh[d], bIh[d], GH))).toBe(-1);
+      // again: the kept rows are found, only the positions of ids whose slot another id took are computed
+      const again = run();
+      expect(again).toBe(first - 2500);
+      for (let d = 0; d < D; d++) expect(firstDifference(bits(xp[d]), reference(table, ids, L, N, E, wIh[d], bIh[d], GH))).toBe(-1);
+    } finally {
+      setNumThreads(before);
+    }
+  });
+});

@@ -15,6 +15,7 @@
  * without shared memory) `cachedTokenRows` returns null and the caller computes the projection, as before.
  */
 import { wasmKernels } from './gemm_wasm.js';
+import { sgemmInMemory } from './sgemm_wasm.js';
 import { releaseResident, residentOffset, residentPrefix, residentZeros } from './wasm_heap.js';
 
 /** Bytes a token-row cache may take: slots for min(V, this / row bytes) ids, id v in slot v mod slots. */
@@ -34,12 +35,15 @@ export interface TokenRows {
   tags: Int32Array;
   /** The generation rows computed now get; a change of W_ih or b_ih moves to the next. */
   gen: number;
+  /** `(slots)` int32: the call that last used each slot (`call`, counted by `projectTokens`). */
+  stamps: Int32Array;
+  call: number;
   /**
    * Byte offsets of the above and of `wT` `(E, D·G·H)` (every direction's W_ihᵀ side by side), `gens` `(slots)` int32
    * (the generation each slot's row was computed in), `snap` `(slots, E)` (the embedding row it was computed from)
    * and `rows` `(slots, D·G·H)`; bias 0 when there is none.
    */
-  at: { snapW: number; bias: number; wT: number; tags: number; gens: number; snap: number; rows: number };
+  at: { snapW: number; bias: number; wT: number; tags: number; gens: number; stamps: number; snap: number; rows: number };
   /** Every resident array of the cache (kept alive by it, given back when it is replaced). */
   storage: Float32Array[];
 }
@@ -98,35 +102,70 @@ export function cachedTokenRows(
   return c;
 }
 
+/** Per-call regions of the kernels' memory `projectTokens` works in (byte offsets; see assembly/token_rows.ts). */
+export interface TokenScratch {
+  /** `(L·N, E)` the table rows to project, `(L·N, D·G·H)` their projections. */
+  missX: number;
+  y: number;
+  /** `(L·N)` int32 each: where each computed row is kept, each position's source row. */
+  missTo: number;
+  src: number;
+}
+
+/** Takes `projectTokens`' scratch for an (N, L) batch from `regions` (before the caller reserves the memory). */
+export function tokenScratch(c: TokenRows, L: number, N: number, E: number, regions: { take(floats: number): number }): TokenScratch {
+  const cols = c.snapW.length / E;
+  return { missX: regions.take(L * N * E), y: regions.take(L * N * cols), missTo: regions.take(L * N), src: regions.take(L * N) };
+}
+
 /**
  * Writes the first layer's projections xp `(L, N, G·H)` of ids `(N, L)` (at byte `ids`, batch-first) for direction
  * 0 at `xp0` and direction 1 at `xp1` (0 with one direction), through the cache `c` of `cachedTokenRows` over the
- * table at byte `table`. Returns the number of rows computed (ids not found in the cache).
+ * table at byte `table`: rows found in the cache are copied, the others computed in one product (split across the
+ * threads when it is large: sgemm_wasm.ts) and kept. The memory must hold `s` (from `tokenScratch`). Returns the
+ * number of rows computed (cache misses).
  */
-export function projectTokens(c: TokenRows, L: number, N: number, ids: number, E: number, table: number, GH: number, xp0: number, xp1: number): number {
+export function projectTokens(
+  c: TokenRows, L: number, N: number, ids: number, E: number, table: number, GH: number, xp0: number, xp1: number, s: TokenScratch,
+): number {
   const m = wasmKernels();
+  const ex = m.exports!;
   const cols = c.snapW.length / E;
   const { at } = c;
-  return m.exports!.projectTokens(L, N, ids, E, table, cols, at.wT, at.bias, c.slots, at.tags, at.gens, c.gen, at.snap, at.rows, GH, xp0, xp1, m.work);
+  // a new call stamp (wrapping before int32 does, with the stamps cleared)
+  c.call++;
+  if (c.call > 0x3fffffff) {
+    c.stamps.fill(0);
+    c.call = 1;
+  }
+  const M = ex.tokenRowsLookup(
+    L, N, ids, E, table, cols, c.slots, at.tags, at.gens, c.gen, at.stamps, c.call, at.snap, at.rows, s.missX, s.missTo, s.src, s.y, GH, xp0, xp1,
+  );
+  if (M === 0) return 0; // (xp written)
+  const bias = at.bias === 0 ? 0 : 1;
+  sgemmInMemory(m, ex, { transA: 0, transB: 0, M, N: cols, K: E, alpha: 1, a: s.missX, lda: E, b: at.wT, ldb: cols, beta: bias, c: s.y, work: m.work, bias: at.bias });
+  ex.tokenRowsFinish(M, s.y, cols, s.missTo, L * N, s.src, GH, xp0, xp1);
+  return M;
 }
 
 /** Fresh storage for a token-row cache (generation 0: the caller's first check of the weights fills it), or null. */
 function makeTokenRows(V: number, E: number, D: number, GH: number, hasBias: boolean, bytes: number): Omit<TokenRows, 'wIh' | 'bIh'> | null {
   const cols = D * GH;
-  const slots = Math.max(1, Math.min(V, Math.floor(bytes / ((E + cols) * 4 + 8))));
-  const sizes = [D * GH * E, hasBias ? cols : 0, E * cols, slots, slots, slots * E, slots * cols];
+  const slots = Math.max(1, Math.min(V, Math.floor(bytes / ((E + cols) * 4 + 12))));
+  const sizes = [D * GH * E, hasBias ? cols : 0, E * cols, slots, slots, slots, slots * E, slots * cols];
   const got = sizes.map((n) => (n === 0 ? null : residentZeros(n)));
   const storage = got.filter((a): a is Float32Array => a !== null);
   if (storage.length < sizes.filter((n) => n > 0).length) {
     storage.forEach(releaseResident);
     return null;
   }
-  const [snapW, bias, wT, tags, gens, snap, rows] = got;
+  const [snapW, bias, wT, tags, gens, stamps, snap, rows] = got;
+  const ints = (a: Float32Array): Int32Array => new Int32Array(a.buffer, a.byteOffset, slots);
   const at = (a: Float32Array | null): number => (a === null ? 0 : residentOffset(a));
   // Generation 0 with all-zero snapshots (W_ih, b_ih, and wT their transpose): unless the weights are all zeros, the
   // first check moves to generation 1; if they are, wT is right, and no slot has a tag yet.
   return {
-    snapW: snapW!, bias, slots, tags: new Int32Array(tags!.buffer, tags!.byteOffset, slots), gen: 0, storage,
-    at: { snapW: at(snapW), bias: at(bias), wT: at(wT), tags: at(tags), gens: at(gens), snap: at(snap), rows: at(rows) },
+    snapW: snapW!, bias, slots, tags: ints(tags!), gen: 0, stamps: ints(stamps!), call: 0, storage,
+    at: { snapW: at(snapW), bias: at(bias), wT: at(wT), tags: at(tags), gens: at(gens), stamps: at(stamps), snap: at(snap), rows: at(rows) },
   };
 }
