@@ -9,7 +9,7 @@ verbatim), config.json ({formatVersion: 1, architecture, labels, labelNames, tok
 (the tokenizer package's Vocab JSON: <pad> id 0, <unk> id 1). `TextClassifier.load(dir)` / `loadModel(dir)` read it.
 
 Default run: test/interop/fixtures/torch_{cell}_{pooling}/ for the 3 cells × 3 poolings (V 50, E 8, H 6, C 3;
-one or two layers, one or two directions), each with expected.json: the log-probabilities PyTorch computes for
+one or two layers, one or two directions), and torch_gru_max_bigram/ (a bigram bag of 13 rows of 4), each with expected.json: the log-probabilities PyTorch computes for
 fixed token-id batches with lengths (float32 model), and for the same weights in float64 (model_float64.safetensors).
 Deterministic: torch.manual_seed per fixture, one thread; floats written by json (repr: round-trips exactly).
 """
@@ -94,16 +94,20 @@ def export_dir(model, out_dir, arch, labels, label_names, words):
     write_json(os.path.join(out_dir, "config.json"), config_json(arch, labels, label_names))
 
 
-def make_fixture(cell, pooling, bidirectional, num_layers, seed):
+def make_fixture(cell, pooling, bidirectional, num_layers, seed, bigram=None):
+    """`bigram`: None, or (buckets, dim) of a bigram bag (the directory's name then ends in _bigram)."""
     V, C, E, H = len(WORDS) + 2, 3, 8, 6
+    bag = {} if bigram is None else {"bigram_buckets": bigram[0], "bigram_dim": bigram[1]}
     torch.manual_seed(seed)
     model = TextClassifier(V, C, embedding_dim=E, hidden_size=H, num_layers=num_layers, bidirectional=bidirectional,
-                           cell=cell, dropout=0.5, pooling=pooling).eval()
-    out_dir = os.path.join(FIXTURES, f"torch_{cell}_{pooling}")
+                           cell=cell, dropout=0.5, pooling=pooling, **bag).eval()
+    out_dir = os.path.join(FIXTURES, f"torch_{cell}_{pooling}" + ("" if bigram is None else "_bigram"))
     arch = architecture(V, C, E, H, num_layers, bidirectional, cell, pooling)
+    if bigram is not None:
+        arch = {**arch, "bigramBuckets": bigram[0], "bigramDim": bigram[1]}
     export_dir(model, out_dir, arch, ["neg", "neu", "pos"], None, WORDS)
     model64 = TextClassifier(V, C, embedding_dim=E, hidden_size=H, num_layers=num_layers, bidirectional=bidirectional,
-                             cell=cell, dropout=0.5, pooling=pooling, dtype=torch.float64).eval()
+                             cell=cell, dropout=0.5, pooling=pooling, dtype=torch.float64, **bag).eval()
     model64.load_state_dict({k: v.double() for k, v in model.state_dict().items()}, strict=True)
     save_file(model64.state_dict(), os.path.join(out_dir, "model_float64.safetensors"), metadata={"format": "pt"})
     gen = torch.Generator().manual_seed(seed)
@@ -136,6 +140,8 @@ def main():
     if args.out is None:
         for i, (cell, pooling, bidirectional, num_layers) in enumerate(CASES):
             print(make_fixture(cell, pooling, bidirectional, num_layers, seed=100 + i))
+        # a bigram bag of 13 rows (pairs of the 48 words share them), 4 values each
+        print(make_fixture("gru", "max", True, 1, seed=200, bigram=(13, 4)))
         return
     torch.manual_seed(args.seed)
     V, C, E, H = len(WORDS) + 2, 2, 8, 6

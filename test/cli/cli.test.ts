@@ -188,6 +188,8 @@ const BAD: BadCase[] = [
   { name: '--embedding-dim with --embeddings', command: 'train', args: (d) => ['--train', join(d, 'train.tsv'), '--embeddings', join(d, 'vectors.vec'), '--embedding-dim', '8'], message: /^error: --embedding-dim 8 and --embeddings: the embedding size is the vectors file's, so leave --embedding-dim out\.$/ },
   { name: '--freeze-embeddings without --embeddings', command: 'train', args: (d) => ['--train', join(d, 'train.tsv'), '--freeze-embeddings'], message: /^error: --freeze-embeddings keeps pretrained vectors fixed, so it needs --embeddings FILE\.$/ },
   { name: 'a bad line in the vectors file', command: 'train', args: (d) => ['--train', join(d, 'train.tsv'), '--embeddings', join(d, 'bad.vec')], message: /bad\.vec:2: expected a word and 4 numbers, found 3 numbers\.$/ },
+  { name: '--bigram-dim without --bigram-buckets', command: 'train', args: (d) => ['--train', join(d, 'train.tsv'), '--bigram-dim', '8'], message: /^error: --bigram-dim 8 sizes the rows of a bigram bag, so it needs --bigram-buckets N \(N ≥ 2\)\.$/ },
+  { name: '--bigram-buckets 1', command: 'train', args: (d) => ['--train', join(d, 'train.tsv'), '--bigram-buckets', '1'], message: /^error: TextClassifier: bigramBuckets must be 0 \(no bigram bag\) or an integer from 2 to 16777216, got 1\.?$/ },
   { name: 'eval label unseen in training', command: 'eval', args: (d) => ['--model', pathIn('model'), '--data', join(d, 'unseen.tsv'), '--json'], message: /unseen\.tsv:3: the label 'meh' is not one the model knows/ },
   { name: 'a directory that is not a model', command: 'eval', args: (d) => ['--model', d, '--data', join(d, 'dev.tsv')], message: /is not a model directory: it has no config\.json/ },
   { name: 'a corrupt config.json', command: 'predict', args: (d) => ['--model', join(d, 'broken-model'), 'hi'], message: /broken-model\/config\.json: invalid JSON/ },
@@ -275,6 +277,25 @@ describe('bad input: exit 2, one sentence on stderr, nothing written', () => {
       const row = (word: string): number[] => Array.from(w.subarray(vocab.indexOf(word) * 4, vocab.indexOf(word) * 4 + 4));
       expect(row('gorgeous')).toEqual([0.5, 0.25, -1, 2]);
       expect(row('film')).toEqual([1, 2, 3, 4]);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+
+  it('--bigram-buckets N --bigram-dim D: the saved model has the bag, and predict reads it', async () => {
+    const out = join(tmpdir(), `recurrent-cli-bigrams-${process.pid}`);
+    try {
+      const flags = ['--hidden-size', '6', '--batch-size', '8', '--seed', '3', '--epochs', '1'];
+      const r = await run('train', ['--train', join(work, 'train.tsv'), '--bigram-buckets', '64', '--bigram-dim', '3', '--out', out, ...flags]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const model = await TextClassifier.load(out);
+      expect(model.config.bigramBuckets).toBe(64);
+      expect(model.bigram!.weight.shape).toEqual([64, 3]);
+      expect(model.fc.weight.shape).toEqual([2, 2 * 6 + 3]); // (C, D·H + bigramDim)
+      const p = await run('predict', ['--model', out, 'a gorgeous film']);
+      expect(p.code).toBe(0);
+      expect(p.stdout).toMatch(/^(neg|pos)\t/);
     } finally {
       await rm(out, { recursive: true, force: true });
     }

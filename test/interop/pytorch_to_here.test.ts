@@ -33,8 +33,8 @@ function idsTensor(ids: number[][]): Tensor {
 }
 
 describe('PyTorch state_dict → TextClassifier.load', () => {
-  it('covers the 3 cells × 3 poolings (9 fixture directories)', () => {
-    expect(DIRS).toHaveLength(9);
+  it('covers the 3 cells × 3 poolings, and a bigram bag (10 fixture directories)', () => {
+    expect(DIRS).toHaveLength(10);
   });
 
   for (const name of DIRS) {

@@ -2,7 +2,7 @@ export { DataFormatError, NonFiniteLossError, ModelFormatError, type DataFormatE
 export { readDataset, parseDataset, datasetFromExamples, type LabelledText, formatOf, splitCsv, type DataFormat, type Example, type BadRow, type ReadOptions, type Dataset } from './data/read.js';
 export { sortLabels, encodeLabels } from './data/labels.js';
 export { DataLoader, makeBatch, PAD_ID, type Batch, type EncodedData, type LoaderOptions } from './data/loader.js';
-export { TextClassifier, loadModel, loadModelFrom, resolveConfig, DEFAULT_ARCHITECTURE, type LoadedModel, type TextClassifierConfig, type TextClassifierOptions, type CellType, type Pooling } from './model.js';
+export { TextClassifier, loadModel, loadModelFrom, resolveConfig, DEFAULT_ARCHITECTURE, bigramRow, BIGRAM_PRIME, MAX_BIGRAM_BUCKETS, type LoadedModel, type TextClassifierConfig, type TextClassifierOptions, type CellType, type Pooling } from './model.js';
 export { accuracy, confusionMatrix, classificationMetrics, metricsFromConfusion, type Metrics, type ClassMetrics } from './metrics.js';
 export { trainingBudget, TRAINING_BUDGET, type TrainingBudget } from './budget.js';
 export { train, DEFAULT_TRAIN_OPTIONS, type TrainOptions, type TrainCallbacks, type TrainResult, type BatchEndInfo, type EpochEndInfo, type EpochRecord, type LrSchedule, type StartInfo, type EmbeddingCoverage } from './train.js';

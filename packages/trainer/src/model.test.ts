@@ -1,6 +1,6 @@
 import { Tensor, exp, manualSeed, nn, rand, sum } from '@recurrent/nn-core';
 import { describe, expect, it } from 'vitest';
-import { TextClassifier } from './model.js';
+import { BIGRAM_PRIME, TextClassifier, bigramRow } from './model.js';
 
 const ids = (rows: number[][]): Tensor => new Tensor(Int32Array.from(rows.flat()), [rows.length, rows[0].length]);
 
@@ -103,6 +103,89 @@ describe('TextClassifier', () => {
       const after = rand([1]).data[0];
       manualSeed(3);
       expect(rand([1]).data[0]).toBe(after); // no draw was made
+    });
+  });
+
+  describe('bigram bag', () => {
+    it('bigramRow is (a · 1,000,003 + b) mod (buckets − 1) + 1, exact for ids up to 2³¹ − 1 (checked with BigInt)', () => {
+      expect(BIGRAM_PRIME).toBe(1_000_003);
+      for (const [a, b, B] of [[0, 0, 2], [3, 5, 7], [2, 9, 131072], [2 ** 31 - 1, 2 ** 31 - 2, 1 << 24], [123_456, 7, 1000]]) {
+        const expected = Number((BigInt(a) * 1_000_003n + BigInt(b)) % BigInt(B - 1)) + 1;
+        expect(bigramRow(a, b, B)).toBe(expected);
+        expect(expected).toBeGreaterThanOrEqual(1);
+        expect(expected).toBeLessThan(B);
+      }
+    });
+
+    /** A model whose fc reads only the bag (the pooled part of its weights zero): logits = W_bag · mean row + b. */
+    function bagOnly(buckets: number): TextClassifier {
+      manualSeed(3);
+      const m = new TextClassifier({ vocabSize: 12, numClasses: 2, embeddingDim: 4, hiddenSize: 3, bigramBuckets: buckets, bigramDim: 2, embeddingDropout: 0, dropout: 0 });
+      const w = m.fc.weight.data as Float32Array; // (2, 2·3 + 2)
+      for (let c = 0; c < 2; c++) w.fill(0, c * 8, c * 8 + 6);
+      return m;
+    }
+    /** The mean of the bag's rows of `row`'s first `len` ids, by hand. */
+    function meanRow(m: TextClassifier, row: number[], len: number, buckets: number): number[] {
+      const w = m.bigram!.weight.data as Float32Array;
+      const acc = [0, 0];
+      for (let t = 0; t + 1 < len; t++) {
+        const r = bigramRow(row[t], row[t + 1], buckets);
+        acc[0] += w[r * 2];
+        acc[1] += w[r * 2 + 1];
+      }
+      return acc.map((v) => v / Math.max(1, len - 1));
+    }
+
+    for (const mode of ['train', 'eval'] as const) {
+      it(`${mode} mode: the features after the pooled ones are the mean of the rows of each row's valid id pairs (padding and one-token rows included)`, () => {
+        const B = 5; // few rows: pairs share them
+        const m = bagOnly(B);
+        if (mode === 'eval') m.eval();
+        const rows = [[3, 7, 2, 9, 4], [5, 6, 0, 0, 0], [8, 0, 0, 0, 0]];
+        const lengths = [5, 2, 1];
+        const logits = m.logits(ids(rows), lengths).data;
+        const w = m.fc.weight.data as Float32Array;
+        const bias = m.fc.bias!.data as Float32Array;
+        rows.forEach((row, n) => {
+          const mean = meanRow(m, row, lengths[n], B);
+          for (let c = 0; c < 2; c++) expect(logits[n * 2 + c]).toBeCloseTo(w[c * 8 + 6] * mean[0] + w[c * 8 + 7] * mean[1] + bias[c], 6);
+        });
+        expect(meanRow(m, rows[2], 1, B)).toEqual([0, 0]); // one token: no pair
+      });
+    }
+
+    it('adds bigram.weight (row 0 zero) and widens fc; the gradient reaches the rows of the pairs and no other', () => {
+      const B = 131072;
+      const m = bagOnly(B);
+      const sd = m.stateDict();
+      expect(Object.keys(sd).slice(-3)).toEqual(['fc.weight', 'fc.bias', 'bigram.weight']);
+      expect(sd['bigram.weight'].shape).toEqual([B, 2]);
+      expect(sd['fc.weight'].shape).toEqual([2, 8]);
+      expect(Array.from(sd['bigram.weight'].data.slice(0, 2))).toEqual([0, 0]);
+      const loss = sum(m.forward(ids([[3, 7, 2], [5, 6, 0]]), [3, 2]));
+      loss.backward();
+      const g = m.bigram!.weight.grad!.data;
+      const used = new Set([bigramRow(3, 7, B), bigramRow(7, 2, B), bigramRow(5, 6, B)]);
+      expect(used.size).toBe(3);
+      let nonzero = 0;
+      for (let r = 0; r < B; r++) {
+        const hit = g[r * 2] !== 0 || g[r * 2 + 1] !== 0;
+        if (hit) nonzero++;
+        if (hit) expect(used.has(r)).toBe(true);
+      }
+      expect(nonzero).toBe(3);
+    });
+
+    it('rejects bad bag settings with a clear message; without a bag the model is as before (no bigram key)', () => {
+      expect(() => new TextClassifier({ vocabSize: 5, numClasses: 2, bigramBuckets: 1 })).toThrow(/bigramBuckets must be 0 \(no bigram bag\) or an integer from 2 to 16777216, got 1/);
+      expect(() => new TextClassifier({ vocabSize: 5, numClasses: 2, bigramBuckets: 2.5 })).toThrow(/bigramBuckets/);
+      expect(() => new TextClassifier({ vocabSize: 5, numClasses: 2, bigramBuckets: 8, bigramDim: 0 })).toThrow(/bigramDim must be an integer ≥ 1, got 0/);
+      manualSeed(0);
+      const m = new TextClassifier({ vocabSize: 10, numClasses: 3, embeddingDim: 4, hiddenSize: 5 });
+      expect(m.bigram).toBeNull();
+      expect(Object.keys(m.stateDict())).not.toContain('bigram.weight');
+      expect(m.featureSize).toBe(10);
     });
   });
 });

@@ -20,20 +20,26 @@
  * rnn.weight_ih_l{k}[_reverse]                   (G·H, E or D·H)
  * rnn.weight_hh_l{k}[_reverse]                   (G·H, H)
  * rnn.bias_ih_l{k}[_reverse], rnn.bias_hh_l{k}[_reverse]   (G·H)
- * fc.weight                                      (C, D·H)
+ * fc.weight                                      (C, D·H, + bigramDim with a bigram bag)
  * fc.bias                                        (C)
+ * bigram.weight                                  (bigramBuckets, bigramDim)   only with a bigram bag; row 0 is zero
  * ```
+ * With a bigram bag (`bigramBuckets` > 0), the mean of the rows of each row's consecutive id pairs (`bigramRow`) is
+ * concatenated after the pooled features, before the dropout and fc.
  * with G = 1 (RNN), 3 (GRU), 4 (LSTM) and PyTorch's gate order, so the weights load into
  * `nn.Embedding(V, E, padding_idx=0)`, `nn.LSTM(E, H, num_layers, batch_first=True, bidirectional=…)` and
  * `nn.Linear(D·H, C)`.
  */
 import { F, Tensor, cat, div, kernelsReady, max, maskedFill, nn, rand, select, sum, tensor, type FloatDType } from '@recurrent/nn-core';
-import { resolveConfig, type TextClassifierConfig, type TextClassifierOptions } from './model_config.js';
+import { bigramRow, resolveConfig, type TextClassifierConfig, type TextClassifierOptions } from './model_config.js';
 import { loadWeightsInto, readModelDir, readModelFrom, type ModelDirectory } from './model_dir.js';
 import { isUrl, urlSource, type ModelSource, type UrlSourceOptions } from './model_files.js';
 
 export {
+  BIGRAM_PRIME,
   DEFAULT_ARCHITECTURE,
+  MAX_BIGRAM_BUCKETS,
+  bigramRow,
   resolveConfig,
   type CellType,
   type Pooling,
@@ -70,6 +76,13 @@ export class TextClassifier extends nn.Module {
     this.embeddingDropout = this.registerModule('embedding_dropout', new nn.Dropout(cfg.embeddingDropout));
     this.dropout = this.registerModule('dropout', new nn.Dropout(cfg.dropout));
     this.fc = this.registerModule('fc', new nn.Linear(this.featureSize, cfg.numClasses, { dtype }));
+    // (after fc: a model without the bag draws its initial weights as before it existed)
+    if (cfg.bigramBuckets > 0) {
+      const Dg = cfg.bigramDim;
+      this.bigram = this.registerModule('bigram', new nn.Embedding(cfg.bigramBuckets, Dg, { paddingIdx: 0, dtype }));
+      nn.init.uniform_(this.bigram.weight, -1 / Dg, 1 / Dg);
+      this.bigram.weight.data.fill(0, 0, Dg); // the padding row
+    }
   }
 
   /**
@@ -81,9 +94,13 @@ export class TextClassifier extends nn.Module {
     return (await loadModel(dir)).model;
   }
 
-  /** D·H: size of the pooled features. */
+  /** The bigram bag's embedding `(bigramBuckets, bigramDim)`, or null without one. */
+  readonly bigram: nn.Embedding | null = null;
+
+  /** Size of the features `fc` reads: D·H pooled, plus bigramDim with a bigram bag. */
   get featureSize(): number {
-    return (this.config.bidirectional ? 2 : 1) * this.config.hiddenSize;
+    const c = this.config;
+    return (c.bidirectional ? 2 : 1) * c.hiddenSize + (c.bigramBuckets > 0 ? c.bigramDim : 0);
   }
 
   /**
@@ -110,11 +127,11 @@ export class TextClassifier extends nn.Module {
     if (!this.training) {
       // inference: the same bits through one call that allocates nothing per step (null where it does not apply)
       const pooled = nn.utils.embedRecurrentPool(this.embedding, this.rnn, ids, Int32Array.from(lengths), this.config.pooling);
-      if (pooled !== null) return this.fc.forward(pooled);
+      if (pooled !== null) return this.fc.forward(this.withBigrams(pooled, ids, lengths));
     }
     const x = this.embeddingDropout.forward(this.embedding.forward(this.dropWords(ids))); // (N, L, E)
     const [out, hN] = this.runRnn(x, lengths); // (N, L, D·H), (numLayers·D, N, H)
-    const pooled = this.pool(out, hN, lengths); // (N, D·H)
+    const pooled = this.withBigrams(this.pool(out, hN, lengths), ids, lengths); // (N, featureSize)
     return this.fc.forward(this.dropout.forward(pooled));
   }
 
@@ -132,6 +149,29 @@ export class TextClassifier extends nn.Module {
     const out = new Int32Array(src.length);
     for (let i = 0; i < src.length; i++) out[i] = src[i] !== 0 && u[i] < p ? 1 : src[i];
     return new Tensor(out, ids.shape);
+  }
+
+  /**
+   * The pooled features, with the bigram bag's mean row after them when the model has one: rows `bigramRow(a, b)` of
+   * each row's consecutive ids (a, b) within its length, averaged over its length − 1 pairs (a one-token row gets
+   * zeros). The token ids are those the model read (no word dropout here: a bigram is a feature of the text).
+   * @param pooled - `(N, D·H)`
+   * @param ids - `(N, L)` int32
+   * @returns `(N, featureSize)`
+   */
+  private withBigrams(pooled: Tensor, ids: Tensor, lengths: Int32Array | readonly number[]): Tensor {
+    if (this.bigram === null) return pooled;
+    const [N, L] = ids.shape;
+    const src = ids.data as Int32Array;
+    const pairs = Math.max(1, L - 1);
+    const rows = new Int32Array(N * pairs); // (N, L − 1), 0 (the zero padding row) past each row's pairs
+    const buckets = this.config.bigramBuckets;
+    for (let n = 0; n < N; n++) {
+      for (let t = 0; t + 1 < lengths[n]; t++) rows[n * pairs + t] = bigramRow(src[n * L + t], src[n * L + t + 1], buckets);
+    }
+    const summed = sum(this.bigram.forward(new Tensor(rows, [N, pairs])), 1); // (N, bigramDim)
+    const count = tensor(Array.from(lengths, (l) => [Math.max(1, l - 1)]), undefined, { dtype: pooled.dtype }); // (N, 1)
+    return cat([pooled, div(summed, count)], 1);
   }
 
   private runRnn(x: Tensor, lengths: Int32Array | readonly number[]): [Tensor, Tensor] {

@@ -36,6 +36,14 @@ export interface TextClassifierConfig {
   rnnDropout: number;
   /** Dropout on the pooled features, before `fc`. */
   dropout: number;
+  /**
+   * A bag of hashed bigrams beside the recurrent layer (0 = none): each pair of consecutive token ids (a, b) is one
+   * of this many rows of a second embedding, row `bigramRow(a, b, bigramBuckets)` (row 0 is padding), and the mean
+   * of a sentence's rows is concatenated with the pooled features before the dropout and `fc`. See `bigramRow`.
+   */
+  bigramBuckets: number;
+  /** Size of the bigram rows (used when bigramBuckets > 0). */
+  bigramDim: number;
 }
 
 export type TextClassifierOptions = Pick<TextClassifierConfig, 'vocabSize' | 'numClasses'> & Partial<TextClassifierConfig>;
@@ -53,7 +61,23 @@ export const DEFAULT_ARCHITECTURE = {
   embeddingDropout: 0.6,
   rnnDropout: 0,
   dropout: 0.35,
+  bigramBuckets: 0,
+  bigramDim: 32,
 } as const satisfies Omit<TextClassifierConfig, 'vocabSize' | 'numClasses'>;
+
+/** Largest `bigramBuckets` (2²⁴ rows). */
+export const MAX_BIGRAM_BUCKETS = 1 << 24;
+
+/** Multiplier of the first id in `bigramRow` (a prime; a · it + b stays an exact integer below 2⁵³ for ids < 2³¹). */
+export const BIGRAM_PRIME = 1_000_003;
+
+/**
+ * The bigram-bag row of the consecutive token ids (a, b): `(a · 1,000,003 + b) mod (buckets − 1) + 1`, so 1 to
+ * buckets − 1 (row 0 is padding). Exact integer arithmetic (below 2⁵³), the same in the ONNX export (int64).
+ */
+export function bigramRow(a: number, b: number, buckets: number): number {
+  return ((a * BIGRAM_PRIME + b) % (buckets - 1)) + 1;
+}
 
 const CELLS: readonly CellType[] = ['lstm', 'gru', 'rnn'];
 const POOLINGS: readonly Pooling[] = ['last', 'mean', 'max'];
@@ -74,8 +98,10 @@ export function resolveConfig(options: TextClassifierOptions): TextClassifierCon
     embeddingDropout: options.embeddingDropout ?? DEFAULT_ARCHITECTURE.embeddingDropout,
     rnnDropout: options.rnnDropout ?? DEFAULT_ARCHITECTURE.rnnDropout,
     dropout: options.dropout ?? DEFAULT_ARCHITECTURE.dropout,
+    bigramBuckets: options.bigramBuckets ?? DEFAULT_ARCHITECTURE.bigramBuckets,
+    bigramDim: options.bigramDim ?? DEFAULT_ARCHITECTURE.bigramDim,
   };
-  const positive = (k: 'vocabSize' | 'numClasses' | 'embeddingDim' | 'hiddenSize' | 'numLayers', min = 1): void => {
+  const positive = (k: 'vocabSize' | 'numClasses' | 'embeddingDim' | 'hiddenSize' | 'numLayers' | 'bigramDim', min = 1): void => {
     if (!Number.isInteger(cfg[k]) || cfg[k] < min) throw new RangeError(`TextClassifier: ${k} must be an integer ≥ ${min}, got ${cfg[k]}`);
   };
   positive('vocabSize', 2);
@@ -83,6 +109,11 @@ export function resolveConfig(options: TextClassifierOptions): TextClassifierCon
   positive('embeddingDim');
   positive('hiddenSize');
   positive('numLayers');
+  positive('bigramDim');
+  const B = cfg.bigramBuckets;
+  if (!(Number.isInteger(B) && (B === 0 || (B >= 2 && B <= MAX_BIGRAM_BUCKETS)))) {
+    throw new RangeError(`TextClassifier: bigramBuckets must be 0 (no bigram bag) or an integer from 2 to ${MAX_BIGRAM_BUCKETS}, got ${B}`);
+  }
   if (typeof cfg.bidirectional !== 'boolean') throw new TypeError(`TextClassifier: bidirectional must be a boolean, got ${String(cfg.bidirectional)}`);
   if (!CELLS.includes(cfg.cell)) throw new RangeError(`TextClassifier: cell must be one of ${CELLS.join(', ')}, got '${String(cfg.cell)}'`);
   if (!POOLINGS.includes(cfg.pooling)) throw new RangeError(`TextClassifier: pooling must be one of ${POOLINGS.join(', ')}, got '${String(cfg.pooling)}'`);

@@ -187,14 +187,14 @@ export async function readSafetensors(path: string): Promise<Record<string, Tens
 /**
  * An untrusted config.json could ask for a huge model (say vocabSize 2^31) whose allocation would fail or exhaust
  * memory. Each product below is a lower bound of the parameter count of a correct file (embedding V·E, the
- * recurrent weights ≥ numLayers·H·H and ≥ H·E, the head ≥ C·H), so a valid model always passes, and a passing
+ * recurrent weights ≥ numLayers·H·H and ≥ H·E, the head ≥ C·H, the bigram bag's B·Dg), so a valid model always passes, and a passing
  * architecture allocates at most a small multiple of what the weights file holds.
  */
 function checkSizeAgainstWeights(arch: TextClassifierConfig, tensors: Record<string, Tensor>, path: string): void {
   let held = 0;
   for (const t of Object.values(tensors)) held += t.data.length;
-  const { vocabSize: V, embeddingDim: E, hiddenSize: H, numLayers, numClasses: C } = arch;
-  const needed = Math.max(V * E, numLayers * H * H, H * E, C * H);
+  const { vocabSize: V, embeddingDim: E, hiddenSize: H, numLayers, numClasses: C, bigramBuckets: B, bigramDim: Dg } = arch;
+  const needed = Math.max(V * E, numLayers * H * H, H * E, C * H, B * Dg);
   if (needed > held) {
     throw new ModelFormatError(
       'shape-mismatch',

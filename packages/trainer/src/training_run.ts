@@ -131,8 +131,8 @@ export class TrainingRun {
     this.options = o;
     manualSeed(o.seed);
     this.shuffler = new Generator(o.seed + 1);
-    const { embeddingDim, hiddenSize, numLayers, bidirectional, cell, pooling, embeddingInitRange, wordDropout, embeddingDropout, rnnDropout, dropout } = o;
-    const arch = { embeddingDim, hiddenSize, numLayers, bidirectional, cell, pooling, embeddingInitRange, wordDropout, embeddingDropout, rnnDropout, dropout };
+    const { embeddingDim, hiddenSize, numLayers, bidirectional, cell, pooling, embeddingInitRange, wordDropout, embeddingDropout, rnnDropout, dropout, bigramBuckets, bigramDim } = o;
+    const arch = { embeddingDim, hiddenSize, numLayers, bidirectional, cell, pooling, embeddingInitRange, wordDropout, embeddingDropout, rnnDropout, dropout, bigramBuckets, bigramDim };
     this.model = new TextClassifier(saved?.architecture ?? { ...arch, vocabSize: data.pipeline.vocabSize, numClasses: data.labels.length });
     this.embeddings = vectors === null ? null : usePretrained(this.model.embedding.weight, vectors, o.freezeEmbeddings === true);
     if (o.freezeEmbeddings === true) this.model.embedding.weight.requiresGrad = false;

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { MODEL_FILES } from '../checkpoint.js';
-import { DEFAULT_ARCHITECTURE, resolveConfig, type CellType, type Pooling, type TextClassifierConfig } from '../model.js';
+import { DEFAULT_ARCHITECTURE, MAX_BIGRAM_BUCKETS, resolveConfig, type CellType, type Pooling, type TextClassifierConfig } from '../model.js';
 import { defaultRecipe, SST2_DIR, SST2_LABEL_NAMES } from '../recipe.js';
 import { savedTrainOptions, stripUndefined } from '../options.js';
 import { DEFAULT_TRAIN_OPTIONS, train, type EmbeddingCoverage, type LrSchedule, type StartInfo, type TrainOptions } from '../train.js';
@@ -80,6 +80,10 @@ Model:
   --word-dropout P         in training, each token becomes <unk> with probability P, so that the vector of
                            words unseen in training is learned too (default ${A.wordDropout})
   --rnn-dropout P          dropout between recurrent layers, needs --num-layers > 1 (default ${A.rnnDropout})
+  --bigram-buckets N       add a bag of hashed bigrams of N rows beside the recurrent layer: the mean of a
+                           text's consecutive-token-pair rows joins the pooled features (default ${A.bigramBuckets}: none;
+                           131072 is a good start for short texts)
+  --bigram-dim N           size of those rows (default ${A.bigramDim})
 Training:
   --epochs N               (default: at least ${B.minEpochs}, and at least ${B.minSteps} optimizer steps; with
                            --resume, the total to reach)
@@ -122,6 +126,8 @@ const OPTIONS = {
   dropout: { type: 'string' },
   'embedding-dropout': { type: 'string' },
   'word-dropout': { type: 'string' },
+  'bigram-buckets': { type: 'string' },
+  'bigram-dim': { type: 'string' },
   'rnn-dropout': { type: 'string' },
   epochs: { type: 'string' },
   'batch-size': { type: 'string' },
@@ -155,6 +161,8 @@ const ARCH_FLAGS: Partial<Record<keyof Architecture, string>> = {
   embeddingDropout: '--embedding-dropout',
   wordDropout: '--word-dropout',
   rnnDropout: '--rnn-dropout',
+  bigramBuckets: '--bigram-buckets',
+  bigramDim: '--bigram-dim',
 };
 
 const probability = { min: 0, maxExclusive: 1, expected: 'a probability from 0 up to (not including) 1' };
@@ -171,7 +179,12 @@ function readArchitecture(v: ParsedArgs['values']): Architecture {
     embeddingDropout: readNumber(v, 'embedding-dropout', probability),
     wordDropout: readNumber(v, 'word-dropout', probability),
     rnnDropout: readNumber(v, 'rnn-dropout', probability),
+    bigramBuckets: readInt(v, 'bigram-buckets', 0, MAX_BIGRAM_BUCKETS),
+    bigramDim: readInt(v, 'bigram-dim', 1),
   };
+  if (arch.bigramDim !== undefined && (arch.bigramBuckets ?? A.bigramBuckets) === 0) {
+    throw new UsageError(`--bigram-dim ${arch.bigramDim} sizes the rows of a bigram bag, so it needs --bigram-buckets N (N ≥ 2)`);
+  }
   if ((arch.rnnDropout ?? 0) > 0 && (arch.numLayers ?? A.numLayers) === 1) {
     throw new UsageError(`--rnn-dropout ${arch.rnnDropout} acts between recurrent layers, so it needs --num-layers 2 or more`);
   }

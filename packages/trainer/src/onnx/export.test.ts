@@ -92,4 +92,28 @@ describe('exportOnnx run by ONNX Runtime', () => {
       await session.release();
     });
   }
+
+  for (const c of [
+    { cell: 'gru' as const, pooling: 'max' as const, bidirectional: true, numLayers: 1, bigramBuckets: 7, bigramDim: 4 },
+    { cell: 'lstm' as const, pooling: 'last' as const, bidirectional: false, numLayers: 2, bigramBuckets: 131072, bigramDim: 5 },
+  ]) {
+    it(`with a bigram bag of ${c.bigramBuckets} rows (${c.cell}, ${c.pooling} pooling): probabilities equal ours to 1e-5, one-token rows included`, async () => {
+      manualSeed(11);
+      const model = new TextClassifier({ vocabSize: pipeline.vocabSize, numClasses: 3, embeddingDim: 8, hiddenSize: 6, embeddingInitRange: null, ...c });
+      // rows of the bag as large as the features (the initial U(−1/Dg, 1/Dg) ones barely move the output)
+      const w = model.bigram!.weight.data as Float32Array;
+      for (let i = c.bigramDim; i < Math.min(w.length, 64 * c.bigramDim); i++) w[i] = Math.sin(i) * 3;
+      model.eval();
+      const session = await ort.InferenceSession.create(exportOnnx(model));
+      const oneToken = encoded.slice(0, 3).map((e) => e.subarray(0, 1));
+      const batches: [readonly Int32Array[], number][] = [...BATCHES.map(([rows, extra]): [Int32Array[], number] => [rows.map((i) => encoded[i]), extra]), [oneToken, 0], [[oneToken[0], encoded[4]], 2]];
+      for (const [seqs, extra] of batches) {
+        const b = batchOf(seqs, extra);
+        const ours = noGrad(() => model.forward(b.ids, b.lengths).exp()).data;
+        const out = await session.run(b.ortFeeds);
+        expect(maxAbsDiff(out.probs.data as Float32Array, ours)).toBeLessThan(1e-5);
+      }
+      await session.release();
+    });
+  }
 });

@@ -20,11 +20,13 @@
  *   state after reading back to step 0, as PyTorch's packed sequences and `TextClassifier` give);
  * - `mean` / `max`: a `(N, L, 1)` mask `Range(L) < lengths`, then `Where` (0 or −∞ at padded steps) and
  *   `ReduceSum / lengths` or `ReduceMax` over L.
+ * With a bigram bag, its mean row (hashed with int64 `Mul`/`Add`/`Mod`, masked with `Where`, `Gather`, `ReduceSum`
+ * and `Div`) is concatenated after the pooled features (see `bigramBag`).
  * Dropout is absent (inference graph).
  * @see https://onnx.ai/onnx/operators/onnx__LSTM.html
  */
 import type { Tensor } from '@recurrent/nn-core';
-import type { TextClassifier } from '../model.js';
+import { BIGRAM_PRIME, type TextClassifier } from '../model.js';
 import { DataType, encodeModel, type AttributeValue, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnx_proto.js';
 
 /** Opset of the exported graph (LSTM/GRU/RNN-14, Reshape-14; ReduceMax still takes axes as an attribute). */
@@ -110,7 +112,8 @@ export function textClassifierOnnx(model: TextClassifier, options: ExportOnnxOpt
       g.add('Div', ['summed', 'lengths_f'], ['pooled']);
     }
   }
-  g.add('Gemm', ['pooled', 'fc.weight', 'fc.bias'], ['logits'], { transB: 1 }); // (N, C)
+  const features = cfg.bigramBuckets > 0 ? bigramBag(g, cfg.bigramBuckets) : 'pooled';
+  g.add('Gemm', [features, 'fc.weight', 'fc.bias'], ['logits'], { transB: 1 }); // (N, C)
   g.add('LogSoftmax', ['logits'], ['log_probs'], { axis: 1 });
   g.add('Exp', ['log_probs'], ['probs']);
 
@@ -136,6 +139,39 @@ export function textClassifierOnnx(model: TextClassifier, options: ExportOnnxOpt
     },
     metadata: { architecture: JSON.stringify(cfg), ...options.metadata },
   };
+}
+
+/**
+ * The bigram bag (model.ts `withBigrams`) after the pooled features: rows (a · BIGRAM_PRIME + b) mod (B − 1) + 1 of
+ * the id pairs (a, b) = (ids[:, t], ids[:, t + 1]) with t + 1 < lengths (else row 0, the zero padding row), summed
+ * and divided by max(1, lengths − 1), then concatenated after `pooled`. Returns the name of the `(N, D·H + Dg)`
+ * features.
+ */
+function bigramBag(g: GraphBuilder, buckets: number): string {
+  const t = g.weight('bigram.weight');
+  g.constant('bigram.weight', t.data, t.shape);
+  const i64 = (name: string, v: number): string => g.int64(name, [v], []);
+  g.add('Slice', ['ids', g.int64('bg_start_0', [0]), g.int64('bg_end_last', [-1]), g.int64('bg_axes', [1])], ['bg_a']); // (N, L − 1)
+  g.add('Slice', ['ids', g.int64('bg_start_1', [1]), g.int64('bg_end_all', [Number.MAX_SAFE_INTEGER]), 'bg_axes'], ['bg_b']);
+  g.add('Mul', ['bg_a', i64('bg_prime', BIGRAM_PRIME)], ['bg_a_p']);
+  g.add('Add', ['bg_a_p', 'bg_b'], ['bg_pair']);
+  g.add('Mod', ['bg_pair', i64('bg_mod', buckets - 1)], ['bg_rest']);
+  g.add('Add', ['bg_rest', i64('bg_one', 1)], ['bg_row']);
+  // valid pairs: t < lengths − 1
+  g.add('Shape', ['bg_a'], ['bg_shape']);
+  g.add('Gather', ['bg_shape', i64('bg_axis_1', 1)], ['bg_pairs'], { axis: 0 }); // L − 1, a scalar
+  g.add('Range', [i64('bg_zero', 0), 'bg_pairs', 'bg_one'], ['bg_steps']);
+  g.add('Sub', ['lengths', 'bg_one'], ['bg_len']); // (N)
+  g.add('Unsqueeze', ['bg_len', g.int64('bg_unsqueeze_axes', [1])], ['bg_len_col']); // (N, 1)
+  g.add('Less', ['bg_steps', 'bg_len_col'], ['bg_valid']); // (N, L − 1)
+  g.add('Where', ['bg_valid', 'bg_row', 'bg_zero'], ['bg_rows']);
+  g.add('Gather', ['bigram.weight', 'bg_rows'], ['bg_vectors'], { axis: 0 }); // (N, L − 1, Dg)
+  g.add('ReduceSum', ['bg_vectors', 'bg_unsqueeze_axes'], ['bg_sum'], { keepdims: 0 }); // (N, Dg)
+  g.add('Max', ['bg_len_col', 'bg_one'], ['bg_count']);
+  g.add('Cast', ['bg_count'], ['bg_count_f'], { to: DataType.FLOAT });
+  g.add('Div', ['bg_sum', 'bg_count_f'], ['bg_mean']);
+  g.add('Concat', ['pooled', 'bg_mean'], ['features'], { axis: 1 });
+  return 'features';
 }
 
 /** The ONNX file (ModelProto bytes) of `model`. */
