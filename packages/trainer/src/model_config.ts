@@ -65,6 +65,12 @@ export const DEFAULT_ARCHITECTURE = {
   bigramDim: 32,
 } as const satisfies Omit<TextClassifierConfig, 'vocabSize' | 'numClasses'>;
 
+/** The architecture settings among `options` (every key of DEFAULT_ARCHITECTURE; unset ones stay undefined). */
+export function pickArchitecture(options: Partial<TextClassifierConfig>): Partial<TextClassifierConfig> {
+  const keys = Object.keys(DEFAULT_ARCHITECTURE) as (keyof typeof DEFAULT_ARCHITECTURE)[];
+  return Object.fromEntries(keys.map((k) => [k, options[k]])) as Partial<TextClassifierConfig>;
+}
+
 /** Largest `bigramBuckets` (2²⁴ rows). */
 export const MAX_BIGRAM_BUCKETS = 1 << 24;
 

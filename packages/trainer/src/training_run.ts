@@ -13,6 +13,7 @@ import { joinPath } from '#platform';
 import { evaluateEncoded, type Evaluation } from './evaluate.js';
 import type { Metrics } from './metrics.js';
 import { loadModel, TextClassifier, type LoadedModel } from './model.js';
+import { pickArchitecture } from './model_config.js';
 import type { ModelConfigFile } from './model_dir.js';
 import { checkResumable, resolveOptions, runOptions, type ResolvedOptions, type RunningOptions, type TrainOptions } from './options.js';
 import { trainingBudget } from './budget.js';
@@ -131,8 +132,7 @@ export class TrainingRun {
     this.options = o;
     manualSeed(o.seed);
     this.shuffler = new Generator(o.seed + 1);
-    const { embeddingDim, hiddenSize, numLayers, bidirectional, cell, pooling, embeddingInitRange, wordDropout, embeddingDropout, rnnDropout, dropout, bigramBuckets, bigramDim } = o;
-    const arch = { embeddingDim, hiddenSize, numLayers, bidirectional, cell, pooling, embeddingInitRange, wordDropout, embeddingDropout, rnnDropout, dropout, bigramBuckets, bigramDim };
+    const arch = pickArchitecture(o);
     this.model = new TextClassifier(saved?.architecture ?? { ...arch, vocabSize: data.pipeline.vocabSize, numClasses: data.labels.length });
     this.embeddings = vectors === null ? null : usePretrained(this.model.embedding.weight, vectors, o.freezeEmbeddings === true);
     if (o.freezeEmbeddings === true) this.model.embedding.weight.requiresGrad = false;

@@ -29,6 +29,8 @@ export interface TokenRows {
   /** `(D, G·H, E)` and `(D·G·H)`: the bits of W_ih and b_ih the rows were computed with (bias null: none). */
   snapW: Float32Array;
   bias: Float32Array | null;
+  /** Floats of a row: D·G·H (every direction side by side). */
+  cols: number;
   /** Slots (ids v, v + slots, … share slot v mod slots). */
   slots: number;
   /** `(slots)` int32: id + 1 held (0: empty). */
@@ -114,8 +116,7 @@ export interface TokenScratch {
 
 /** Takes `projectTokens`' scratch for an (N, L) batch from `regions` (before the caller reserves the memory). */
 export function tokenScratch(c: TokenRows, L: number, N: number, E: number, regions: { take(floats: number): number }): TokenScratch {
-  const cols = c.snapW.length / E;
-  return { missX: regions.take(L * N * E), y: regions.take(L * N * cols), missTo: regions.take(L * N), src: regions.take(L * N) };
+  return { missX: regions.take(L * N * E), y: regions.take(L * N * c.cols), missTo: regions.take(L * N), src: regions.take(L * N) };
 }
 
 /**
@@ -130,8 +131,7 @@ export function projectTokens(
 ): number {
   const m = wasmKernels();
   const ex = m.exports!;
-  const cols = c.snapW.length / E;
-  const { at } = c;
+  const { at, cols } = c;
   // a new call stamp (wrapping before int32 does, with the stamps cleared)
   c.call++;
   if (c.call > 0x3fffffff) {
@@ -165,7 +165,7 @@ function makeTokenRows(V: number, E: number, D: number, GH: number, hasBias: boo
   // Generation 0 with all-zero snapshots (W_ih, b_ih, and wT their transpose): unless the weights are all zeros, the
   // first check moves to generation 1; if they are, wT is right, and no slot has a tag yet.
   return {
-    snapW: snapW!, bias, slots, tags: ints(tags!), gen: 0, stamps: ints(stamps!), call: 0, storage,
+    snapW: snapW!, bias, cols, slots, tags: ints(tags!), gen: 0, stamps: ints(stamps!), call: 0, storage,
     at: { snapW: at(snapW), bias: at(bias), wT: at(wT), tags: at(tags), gens: at(gens), stamps: at(stamps), snap: at(snap), rows: at(rows) },
   };
 }
