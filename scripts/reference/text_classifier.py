@@ -6,7 +6,11 @@ state dict moves between the two unchanged (load_state_dict(strict=True)).
 With bigram_buckets > 0 (our bigramBuckets), a bag of hashed bigrams: row (a · 1,000,003 + b) mod (B − 1) + 1 of
 bigram.weight (B, bigram_dim) for each pair of consecutive ids (a, b) within a row's length, their mean concatenated
 after the pooled features (before the dropout and fc), as our TextClassifier's bigramRow / withBigrams.
+With nb_buckets > 0 (our nbBuckets), a naive Bayes expert (our naive_bayes.ts): buffers nb.unigram (V, C),
+nb.bigram (nb_buckets, C), nb.prior (C) and nb.scale (1), counted by `NaiveBayes.fit`; in eval mode
+scale · (prior + Σ unigram rows of the valid ids + Σ bigram rows of the valid pairs) is added to the logits.
 """
+
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
@@ -15,7 +19,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 class TextClassifier(nn.Module):
     def __init__(self, vocab_size, num_classes, embedding_dim=128, hidden_size=128, num_layers=1, bidirectional=True,
                  cell="lstm", dropout=0.5, pooling="max", dtype=torch.float32, embedding_dropout=None, rnn_dropout=None,
-                 embedding_init_range=None, bigram_buckets=0, bigram_dim=32):
+                 embedding_init_range=None, bigram_buckets=0, bigram_dim=32, nb_buckets=0):
         """`dropout` acts on the pooled features (our `dropout`); `embedding_dropout` on the embeddings and
         `rnn_dropout` between recurrent layers default to it (ours are separate settings: embeddingDropout,
         rnnDropout). None of them matters in eval mode."""
@@ -44,6 +48,7 @@ class TextClassifier(nn.Module):
             with torch.no_grad():
                 self.bigram.weight.uniform_(-1 / bigram_dim, 1 / bigram_dim)
                 self.bigram.weight[0].zero_()
+        self.nb = NaiveBayes(vocab_size, num_classes, nb_buckets, dtype) if nb_buckets > 0 else None
 
     def forward(self, ids, lengths):
         """ids (N, L) int64 padded with 0; lengths (N) → log-probabilities (N, C)."""
@@ -68,4 +73,61 @@ class TextClassifier(nn.Module):
             rows = torch.where(valid, rows, torch.zeros_like(rows))
             bag = self.bigram(rows).sum(1) / pairs.clamp(min=1)[:, None].to(pooled.dtype)
             pooled = torch.cat([pooled, bag], dim=1)
-        return torch.log_softmax(self.fc(self.dropout(pooled)), dim=1)
+        logits = self.fc(self.dropout(pooled))
+        if self.nb is not None and not self.training and self.nb.scale.item() != 0:
+            logits = logits + self.nb.scores(ids, lengths).to(logits.dtype)
+        return torch.log_softmax(logits, dim=1)
+
+
+def pair_rows(ids, lengths, buckets):
+    """Rows (a · 1,000,003 + b) mod (buckets − 1) + 1 of the consecutive pairs within each length, 0 elsewhere."""
+    rows = (ids[:, :-1] * 1000003 + ids[:, 1:]) % (buckets - 1) + 1  # (N, L − 1)
+    valid = torch.arange(ids.shape[1] - 1)[None, :] < (lengths - 1)[:, None]
+    return torch.where(valid, rows, torch.zeros_like(rows))
+
+
+class NaiveBayes(nn.Module):
+    """Multinomial naive Bayes over token ids and hashed consecutive pairs (our naive_bayes.ts), as buffers."""
+
+    def __init__(self, vocab_size, num_classes, buckets, dtype=torch.float32):
+        super().__init__()
+        self.buckets = buckets
+        self.register_buffer("unigram", torch.zeros(vocab_size, num_classes, dtype=dtype))
+        self.register_buffer("bigram", torch.zeros(buckets, num_classes, dtype=dtype))
+        self.register_buffer("prior", torch.zeros(num_classes, dtype=dtype))
+        self.register_buffer("scale", torch.zeros(1, dtype=dtype))
+
+    def fit(self, sequences, labels, alpha):
+        """Counts from unpadded id lists and class indices: log((k_c(f) + α) / (K_c + α·F)) centered over the
+        classes, zero rows for features never seen, centered log prior."""
+        V, C = self.unigram.shape
+        uni = torch.zeros(V, C, dtype=torch.float64)
+        bi = torch.zeros(self.buckets, C, dtype=torch.float64)
+        examples = torch.zeros(C, dtype=torch.float64)
+        for seq, c in zip(sequences, labels):
+            examples[c] += 1
+            for t, a in enumerate(seq):
+                uni[a, c] += 1
+                if t + 1 < len(seq):
+                    bi[(a * 1000003 + seq[t + 1]) % (self.buckets - 1) + 1, c] += 1
+        total = uni.sum(0) + bi.sum(0)
+        seen = int((uni.sum(1) > 0).sum() + (bi.sum(1) > 0).sum())
+        log_den = torch.log(total + alpha * seen)
+
+        def table(counts):
+            t = torch.log(counts + alpha) - log_den
+            t = t - t.mean(1, keepdim=True)
+            return torch.where((counts.sum(1) > 0)[:, None], t, torch.zeros_like(t))
+
+        prior = torch.log(examples / len(labels))
+        with torch.no_grad():
+            self.unigram.copy_(table(uni))
+            self.bigram.copy_(table(bi))
+            self.prior.copy_(prior - prior.mean())
+
+    def scores(self, ids, lengths):
+        """(N, C): scale · (prior + rows of the valid ids + rows of the valid pairs), summed in float64."""
+        valid = torch.arange(ids.shape[1])[None, :] < lengths[:, None]
+        uni = (self.unigram.double()[ids] * valid[:, :, None]).sum(1)
+        bi = self.bigram.double()[pair_rows(ids, lengths, self.buckets)].sum(1)  # row 0 of an unused pair is 0
+        return self.scale.double() * (self.prior.double() + uni + bi)

@@ -9,7 +9,8 @@ verbatim), config.json ({formatVersion: 1, architecture, labels, labelNames, tok
 (the tokenizer package's Vocab JSON: <pad> id 0, <unk> id 1). `TextClassifier.load(dir)` / `loadModel(dir)` read it.
 
 Default run: test/interop/fixtures/torch_{cell}_{pooling}/ for the 3 cells × 3 poolings (V 50, E 8, H 6, C 3;
-one or two layers, one or two directions), and torch_gru_max_bigram/ (a bigram bag of 13 rows of 4), each with expected.json: the log-probabilities PyTorch computes for
+one or two layers, one or two directions), torch_gru_max_bigram/ (a bigram bag of 13 rows of 4) and torch_gru_max_nb/ (a
+naive Bayes expert of 17 pair rows counted from fixed training sequences, weight 0.4), each with expected.json: the log-probabilities PyTorch computes for
 fixed token-id batches with lengths (float32 model), and for the same weights in float64 (model_float64.safetensors).
 Deterministic: torch.manual_seed per fixture, one thread; floats written by json (repr: round-trips exactly).
 """
@@ -94,17 +95,34 @@ def export_dir(model, out_dir, arch, labels, label_names, words):
     write_json(os.path.join(out_dir, "config.json"), config_json(arch, labels, label_names))
 
 
-def make_fixture(cell, pooling, bidirectional, num_layers, seed, bigram=None):
-    """`bigram`: None, or (buckets, dim) of a bigram bag (the directory's name then ends in _bigram)."""
+def nb_training(vocab_size, gen):
+    """Fixed training sequences (lengths 1 to 9, ids 2 … V − 1) and class indices for the naive Bayes fixture."""
+    seqs = [torch.randint(2, vocab_size, (1 + i % 9,), generator=gen).tolist() for i in range(40)]
+    return seqs, [i % 3 for i in range(40)]
+
+
+def make_fixture(cell, pooling, bidirectional, num_layers, seed, bigram=None, nb=None):
+    """`bigram`: None, or (buckets, dim) of a bigram bag (the directory's name then ends in _bigram); `nb`: None, or
+    (buckets, alpha, scale) of a naive Bayes expert (the name then ends in _nb)."""
     V, C, E, H = len(WORDS) + 2, 3, 8, 6
     bag = {} if bigram is None else {"bigram_buckets": bigram[0], "bigram_dim": bigram[1]}
+    if nb is not None:
+        bag["nb_buckets"] = nb[0]
     torch.manual_seed(seed)
     model = TextClassifier(V, C, embedding_dim=E, hidden_size=H, num_layers=num_layers, bidirectional=bidirectional,
                            cell=cell, dropout=0.5, pooling=pooling, **bag).eval()
-    out_dir = os.path.join(FIXTURES, f"torch_{cell}_{pooling}" + ("" if bigram is None else "_bigram"))
+    suffix = ("" if bigram is None else "_bigram") + ("" if nb is None else "_nb")
+    out_dir = os.path.join(FIXTURES, f"torch_{cell}_{pooling}{suffix}")
     arch = architecture(V, C, E, H, num_layers, bidirectional, cell, pooling)
     if bigram is not None:
         arch = {**arch, "bigramBuckets": bigram[0], "bigramDim": bigram[1]}
+    nb_train = None
+    if nb is not None:
+        arch = {**arch, "nbBuckets": nb[0], "nbAlpha": nb[1]}
+        seqs, labels = nb_training(V, torch.Generator().manual_seed(seed + 1))
+        model.nb.fit(seqs, labels, nb[1])
+        model.nb.scale.fill_(nb[2])
+        nb_train = {"ids": seqs, "labels": labels, "alpha": nb[1], "scale": nb[2]}
     export_dir(model, out_dir, arch, ["neg", "neu", "pos"], None, WORDS)
     model64 = TextClassifier(V, C, embedding_dim=E, hidden_size=H, num_layers=num_layers, bidirectional=bidirectional,
                              cell=cell, dropout=0.5, pooling=pooling, dtype=torch.float64, **bag).eval()
@@ -123,6 +141,7 @@ def make_fixture(cell, pooling, bidirectional, num_layers, seed, bigram=None):
         "torch": torch.__version__, "seed": seed, "sentences": SENTENCES,
         "note": "batches[2] are the sentences encoded by whitespace splitting + vocab.json; floats as Python writes them (repr: round-trips exactly)",
         "batches": cases,
+        **({} if nb_train is None else {"naiveBayesTraining": nb_train}),
     })
     return out_dir
 
@@ -142,6 +161,8 @@ def main():
             print(make_fixture(cell, pooling, bidirectional, num_layers, seed=100 + i))
         # a bigram bag of 13 rows (pairs of the 48 words share them), 4 values each
         print(make_fixture("gru", "max", True, 1, seed=200, bigram=(13, 4)))
+        # a naive Bayes expert of 17 pair rows, α 0.5, weight 0.4, counted from 40 fixed sequences of 3 classes
+        print(make_fixture("gru", "max", True, 1, seed=300, nb=(17, 0.5, 0.4)))
         return
     torch.manual_seed(args.seed)
     V, C, E, H = len(WORDS) + 2, 2, 8, 6

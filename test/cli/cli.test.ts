@@ -190,6 +190,8 @@ const BAD: BadCase[] = [
   { name: 'a bad line in the vectors file', command: 'train', args: (d) => ['--train', join(d, 'train.tsv'), '--embeddings', join(d, 'bad.vec')], message: /bad\.vec:2: expected a word and 4 numbers, found 3 numbers\.$/ },
   { name: '--bigram-dim without --bigram-buckets', command: 'train', args: (d) => ['--train', join(d, 'train.tsv'), '--bigram-dim', '8'], message: /^error: --bigram-dim 8 sizes the rows of a bigram bag, so it needs --bigram-buckets N \(N ≥ 2\)\.$/ },
   { name: '--bigram-buckets 1', command: 'train', args: (d) => ['--train', join(d, 'train.tsv'), '--bigram-buckets', '1'], message: /^error: TextClassifier: bigramBuckets must be 0 \(no bigram bag\) or an integer from 2 to 16777216, got 1\.?$/ },
+  { name: '--nb-alpha with --nb-buckets 0', command: 'train', args: (d) => ['--train', join(d, 'train.tsv'), '--nb-buckets', '0', '--nb-alpha', '0.5'], message: /^error: --nb-alpha 0\.5 smooths the naive Bayes expert, which --nb-buckets 0 turns off\.$/ },
+  { name: '--nb-buckets 1', command: 'train', args: (d) => ['--train', join(d, 'train.tsv'), '--nb-buckets', '1'], message: /^error: TextClassifier: nbBuckets must be 0 \(no naive Bayes expert\) or an integer from 2 to 16777216, got 1\.?$/ },
   { name: 'eval label unseen in training', command: 'eval', args: (d) => ['--model', pathIn('model'), '--data', join(d, 'unseen.tsv'), '--json'], message: /unseen\.tsv:3: the label 'meh' is not one the model knows/ },
   { name: 'a directory that is not a model', command: 'eval', args: (d) => ['--model', d, '--data', join(d, 'dev.tsv')], message: /is not a model directory: it has no config\.json/ },
   { name: 'a corrupt config.json', command: 'predict', args: (d) => ['--model', join(d, 'broken-model'), 'hi'], message: /broken-model\/config\.json: invalid JSON/ },
@@ -277,6 +279,31 @@ describe('bad input: exit 2, one sentence on stderr, nothing written', () => {
       const row = (word: string): number[] => Array.from(w.subarray(vocab.indexOf(word) * 4, vocab.indexOf(word) * 4 + 4));
       expect(row('gorgeous')).toEqual([0.5, 0.25, -1, 2]);
       expect(row('film')).toEqual([1, 2, 3, 4]);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+
+  it('--nb-buckets N --nb-alpha X: the expert is fitted on --dev and reported, saved, and predict reads it; --nb-buckets 0 builds none', async () => {
+    const out = join(tmpdir(), `recurrent-cli-nb-${process.pid}`);
+    try {
+      const flags = ['--hidden-size', '6', '--batch-size', '8', '--seed', '3', '--epochs', '2', '--out', out];
+      const r = await run('train', ['--train', join(work, 'train.tsv'), '--dev', join(work, 'dev.tsv'), '--nb-buckets', '64', '--nb-alpha', '0.5', ...flags]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const model = await TextClassifier.load(out);
+      expect([model.config.nbBuckets, model.config.nbAlpha]).toEqual([64, 0.5]);
+      const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8')) as { naiveBayes: { scale: number; devAccuracyWithout: number; devAccuracyWith: number } };
+      const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
+      const { scale, devAccuracyWithout, devAccuracyWith } = metrics.naiveBayes;
+      expect(r.stdout).toContain(`naive Bayes expert: weight ${scale} (dev accuracy ${pct(devAccuracyWithout)} without it, ${pct(devAccuracyWith)} with it)\n`);
+      expect(model.nb!.scale.data[0]).toBe(Math.fround(scale));
+      const p = await run('predict', ['--model', out, 'a gorgeous film']);
+      expect(p.code).toBe(0);
+      const none = await run('train', ['--train', join(work, 'train.tsv'), '--nb-buckets', '0', ...flags, '--force']);
+      expect(none.code).toBe(0);
+      expect(none.stdout).not.toContain('naive Bayes');
+      expect((await TextClassifier.load(out)).nb).toBeNull();
     } finally {
       await rm(out, { recursive: true, force: true });
     }

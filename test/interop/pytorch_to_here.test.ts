@@ -7,7 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSafetensors, noGrad, Tensor } from '@recurrent/nn-core';
-import { loadModel, pipelineFromJson, TextClassifier } from '@recurrent/trainer';
+import { loadModel, NaiveBayes, pipelineFromJson, TextClassifier } from '@recurrent/trainer';
 import { describe, expect, it } from 'vitest';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -33,8 +33,22 @@ function idsTensor(ids: number[][]): Tensor {
 }
 
 describe('PyTorch state_dict → TextClassifier.load', () => {
-  it('covers the 3 cells × 3 poolings, and a bigram bag (10 fixture directories)', () => {
-    expect(DIRS).toHaveLength(10);
+  it('covers the 3 cells × 3 poolings, a bigram bag and a naive Bayes expert (11 fixture directories)', () => {
+    expect(DIRS).toHaveLength(11);
+  });
+
+  it("torch_gru_max_nb: our NaiveBayes counts PyTorch's tables from the same training sequences (to 1e-6 in float32)", async () => {
+    const dir = join(FIXTURES, 'torch_gru_max_nb');
+    const t = (JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as { naiveBayesTraining: { ids: number[][]; labels: number[]; alpha: number; scale: number } }).naiveBayesTraining;
+    const torch = await TextClassifier.load(dir);
+    const nb = new NaiveBayes(50, 3, 17);
+    nb.fit(t.ids.map((r) => Int32Array.from(r)), Int32Array.from(t.labels), t.alpha);
+    expect(torch.nb!.scale.data[0]).toBe(Math.fround(t.scale));
+    for (const k of ['unigram', 'bigram', 'prior'] as const) {
+      expect(nb[k].shape).toEqual(torch.nb![k].shape);
+      expect(maxAbsDiff(nb[k].data, Array.from(torch.nb![k].data))).toBeLessThan(1e-6);
+    }
+    expect(Array.from(torch.nb!.bigram.data).filter((v) => v !== 0).length).toBeGreaterThan(20); // most of the 16 pair rows hold counts
   });
 
   for (const name of DIRS) {

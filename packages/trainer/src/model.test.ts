@@ -21,7 +21,12 @@ describe('TextClassifier', () => {
       'rnn.bias_hh_l0_reverse',
       'fc.weight',
       'fc.bias',
+      'nb.unigram', // the naive Bayes expert's buffers (on by default; naive_bayes.ts)
+      'nb.bigram',
+      'nb.prior',
+      'nb.scale',
     ]);
+    expect(sd['nb.bigram'].shape).toEqual([262_144, 3]);
     expect(sd['rnn.weight_ih_l0'].shape).toEqual([15, 4]); // G·H = 3·5 for GRU
     expect(sd['fc.weight'].shape).toEqual([3, 10]); // (C, D·H)
     expect(Array.from(sd['embedding.weight'].data.slice(0, 4))).toEqual([0, 0, 0, 0]); // <pad> row
@@ -159,7 +164,7 @@ describe('TextClassifier', () => {
       const B = 131072;
       const m = bagOnly(B);
       const sd = m.stateDict();
-      expect(Object.keys(sd).slice(-3)).toEqual(['fc.weight', 'fc.bias', 'bigram.weight']);
+      expect(Object.keys(sd).filter((k) => !k.startsWith('nb.')).slice(-3)).toEqual(['fc.weight', 'fc.bias', 'bigram.weight']);
       expect(sd['bigram.weight'].shape).toEqual([B, 2]);
       expect(sd['fc.weight'].shape).toEqual([2, 8]);
       expect(Array.from(sd['bigram.weight'].data.slice(0, 2))).toEqual([0, 0]);

@@ -23,15 +23,19 @@
  * fc.weight                                      (C, D·H, + bigramDim with a bigram bag)
  * fc.bias                                        (C)
  * bigram.weight                                  (bigramBuckets, bigramDim)   only with a bigram bag; row 0 is zero
+ * nb.unigram (V, C), nb.bigram (nbBuckets, C), nb.prior (C), nb.scale (1)   only with a naive Bayes expert (buffers)
  * ```
+ * With a naive Bayes expert (`nbBuckets` > 0; naive_bayes.ts), its class scores times `nb.scale` are added to the
+ * logits in eval mode.
  * With a bigram bag (`bigramBuckets` > 0), the mean of the rows of each row's consecutive id pairs (`bigramRow`) is
  * concatenated after the pooled features, before the dropout and fc.
  * with G = 1 (RNN), 3 (GRU), 4 (LSTM) and PyTorch's gate order, so the weights load into
  * `nn.Embedding(V, E, padding_idx=0)`, `nn.LSTM(E, H, num_layers, batch_first=True, bidirectional=…)` and
  * `nn.Linear(D·H, C)`.
  */
-import { F, Tensor, cat, div, kernelsReady, max, maskedFill, nn, rand, select, sum, tensor, type FloatDType } from '@recurrent/nn-core';
+import { F, Tensor, add, cat, div, kernelsReady, max, maskedFill, nn, rand, select, sum, tensor, type FloatDType } from '@recurrent/nn-core';
 import { bigramRow, resolveConfig, type TextClassifierConfig, type TextClassifierOptions } from './model_config.js';
+import { NaiveBayes } from './naive_bayes.js';
 import { loadWeightsInto, readModelDir, readModelFrom, type ModelDirectory } from './model_dir.js';
 import { isUrl, urlSource, type ModelSource, type UrlSourceOptions } from './model_files.js';
 
@@ -83,6 +87,7 @@ export class TextClassifier extends nn.Module {
       nn.init.uniform_(this.bigram.weight, -1 / Dg, 1 / Dg);
       this.bigram.weight.data.fill(0, 0, Dg); // the padding row
     }
+    if (cfg.nbBuckets > 0) this.nb = this.registerModule('nb', new NaiveBayes(cfg.vocabSize, cfg.numClasses, cfg.nbBuckets, dtype));
   }
 
   /**
@@ -96,6 +101,9 @@ export class TextClassifier extends nn.Module {
 
   /** The bigram bag's embedding `(bigramBuckets, bigramDim)`, or null without one. */
   readonly bigram: nn.Embedding | null = null;
+
+  /** The naive Bayes expert (counted by `train`, its scale fitted on the dev set), or null without one. */
+  readonly nb: NaiveBayes | null = null;
 
   /** Size of the features `fc` reads: D·H pooled, plus bigramDim with a bigram bag. */
   get featureSize(): number {
@@ -127,12 +135,25 @@ export class TextClassifier extends nn.Module {
     if (!this.training) {
       // inference: the same bits through one call that allocates nothing per step (null where it does not apply)
       const pooled = nn.utils.embedRecurrentPool(this.embedding, this.rnn, ids, Int32Array.from(lengths), this.config.pooling);
-      if (pooled !== null) return this.fc.forward(this.withBigrams(pooled, ids, lengths));
+      if (pooled !== null) return this.withNaiveBayes(this.fc.forward(this.withBigrams(pooled, ids, lengths)), ids, lengths);
     }
     const x = this.embeddingDropout.forward(this.embedding.forward(this.dropWords(ids))); // (N, L, E)
     const [out, hN] = this.runRnn(x, lengths); // (N, L, D·H), (numLayers·D, N, H)
     const pooled = this.withBigrams(this.pool(out, hN, lengths), ids, lengths); // (N, featureSize)
-    return this.fc.forward(this.dropout.forward(pooled));
+    return this.withNaiveBayes(this.fc.forward(this.dropout.forward(pooled)), ids, lengths);
+  }
+
+  /**
+   * The logits plus the naive Bayes expert's scaled scores, in eval mode when the model has one with a scale other
+   * than 0; otherwise `logits` itself (training never sees the expert: the network learns alone).
+   * @param logits - `(N, C)`
+   * @returns `(N, C)`
+   */
+  private withNaiveBayes(logits: Tensor, ids: Tensor, lengths: Int32Array | readonly number[]): Tensor {
+    const nb = this.nb;
+    if (nb === null || this.training || nb.scale.data[0] === 0) return logits;
+    const scores = nb.scores(ids, lengths); // float64; rounded to the logits' dtype once, then added
+    return add(logits, new Tensor(logits.dtype === 'float64' ? scores : Float32Array.from(scores), logits.shape));
   }
 
   /**

@@ -44,6 +44,14 @@ export interface TextClassifierConfig {
   bigramBuckets: number;
   /** Size of the bigram rows (used when bigramBuckets > 0). */
   bigramDim: number;
+  /**
+   * The naive Bayes expert (naive_bayes.ts; 0 = none): multinomial naive Bayes over the token ids and their
+   * consecutive pairs, the pairs hashed into this many rows by `bigramRow`, counted from the training set, its class
+   * scores added to the logits with a scale fitted on the dev set. Model files written before it existed have none.
+   */
+  nbBuckets: number;
+  /** Laplace smoothing α of the naive Bayes counts (used when nbBuckets > 0). */
+  nbAlpha: number;
 }
 
 export type TextClassifierOptions = Pick<TextClassifierConfig, 'vocabSize' | 'numClasses'> & Partial<TextClassifierConfig>;
@@ -63,6 +71,8 @@ export const DEFAULT_ARCHITECTURE = {
   dropout: 0.35,
   bigramBuckets: 0,
   bigramDim: 32,
+  nbBuckets: 262_144,
+  nbAlpha: 1,
 } as const satisfies Omit<TextClassifierConfig, 'vocabSize' | 'numClasses'>;
 
 /** The architecture settings among `options` (every key of DEFAULT_ARCHITECTURE; unset ones stay undefined). */
@@ -106,6 +116,8 @@ export function resolveConfig(options: TextClassifierOptions): TextClassifierCon
     dropout: options.dropout ?? DEFAULT_ARCHITECTURE.dropout,
     bigramBuckets: options.bigramBuckets ?? DEFAULT_ARCHITECTURE.bigramBuckets,
     bigramDim: options.bigramDim ?? DEFAULT_ARCHITECTURE.bigramDim,
+    nbBuckets: options.nbBuckets ?? DEFAULT_ARCHITECTURE.nbBuckets,
+    nbAlpha: options.nbAlpha ?? DEFAULT_ARCHITECTURE.nbAlpha,
   };
   const positive = (k: 'vocabSize' | 'numClasses' | 'embeddingDim' | 'hiddenSize' | 'numLayers' | 'bigramDim', min = 1): void => {
     if (!Number.isInteger(cfg[k]) || cfg[k] < min) throw new RangeError(`TextClassifier: ${k} must be an integer ≥ ${min}, got ${cfg[k]}`);
@@ -119,6 +131,13 @@ export function resolveConfig(options: TextClassifierOptions): TextClassifierCon
   const B = cfg.bigramBuckets;
   if (!(Number.isInteger(B) && (B === 0 || (B >= 2 && B <= MAX_BIGRAM_BUCKETS)))) {
     throw new RangeError(`TextClassifier: bigramBuckets must be 0 (no bigram bag) or an integer from 2 to ${MAX_BIGRAM_BUCKETS}, got ${B}`);
+  }
+  const Nb = cfg.nbBuckets;
+  if (!(Number.isInteger(Nb) && (Nb === 0 || (Nb >= 2 && Nb <= MAX_BIGRAM_BUCKETS)))) {
+    throw new RangeError(`TextClassifier: nbBuckets must be 0 (no naive Bayes expert) or an integer from 2 to ${MAX_BIGRAM_BUCKETS}, got ${Nb}`);
+  }
+  if (!(typeof cfg.nbAlpha === 'number' && cfg.nbAlpha > 0 && Number.isFinite(cfg.nbAlpha))) {
+    throw new RangeError(`TextClassifier: nbAlpha must be a positive number, got ${String(cfg.nbAlpha)}`);
   }
   if (typeof cfg.bidirectional !== 'boolean') throw new TypeError(`TextClassifier: bidirectional must be a boolean, got ${String(cfg.bidirectional)}`);
   if (!CELLS.includes(cfg.cell)) throw new RangeError(`TextClassifier: cell must be one of ${CELLS.join(', ')}, got '${String(cfg.cell)}'`);

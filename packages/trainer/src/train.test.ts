@@ -9,6 +9,7 @@ import { readDataset, type Dataset } from './data/read.js';
 import { NonFiniteLossError } from './errors.js';
 import { evaluateEncoded } from './evaluate.js';
 import { train, type StartInfo, type TrainOptions } from './train.js';
+import { Classifier } from './classifier.js';
 
 const sst2 = fileURLToPath(new URL('../../../data/sst2/', import.meta.url));
 let trainSet: Dataset;
@@ -182,8 +183,52 @@ describe('train (seeded end to end)', () => {
     expect(r.history.map((h) => h.devAccuracy)).toEqual([18 / 32, 14 / 32]);
     expect(r.stoppedEarly).toBe(true);
     expect(r.bestEpoch).toBe(1);
-    // The returned weights are epoch 1's: re-evaluating them gives epoch 1's accuracy, not the last one.
+    // The returned weights are epoch 1's: re-evaluating the network alone (the naive Bayes expert's scale at 0)
+    // gives epoch 1's accuracy, not the last one.
+    const nb = r.model.nb!;
+    const scale = nb.scale.data[0];
+    nb.scale.data[0] = 0;
     expect(evaluateEncoded(r.model, r.data.dev!, r.data.labels).metrics.accuracy).toBe(18 / 32);
+    // With the expert fitted on the dev set after training: the dev accuracy the result reports.
+    nb.scale.data[0] = scale;
+    // (regression values: 21/32 with the expert at weight 0.27, held by the float32 buffer as fround(0.27))
+    expect(r.naiveBayes).toEqual({ scale: 0.27, devAccuracyWithout: 18 / 32, devAccuracyWith: 21 / 32 });
+    expect(scale).toBe(Math.fround(0.27));
+    expect(evaluateEncoded(r.model, r.data.dev!, r.data.labels).metrics.accuracy).toBe(21 / 32);
+    expect(r.devMetrics!.accuracy).toBe(21 / 32);
+  });
+});
+
+describe('train: the naive Bayes expert', () => {
+  it('is counted from the training set, fitted on dev after training, saved with the model and read back', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'trainer-nb-'));
+    const r = await train(tiny({ out: dir, epochs: 6, patience: 1, lr: 0.1 }));
+    expect(r.naiveBayes!.scale).toBe(0.27); // the run of the early-stopping test above
+    const loaded = await Classifier.load(dir);
+    expect(loaded.model.nb!.scale.data[0]).toBe(Math.fround(0.27));
+    expect(Array.from(loaded.model.nb!.unigram.data)).toEqual(Array.from(r.model.nb!.unigram.data));
+    const texts = devSet.examples.map((e) => e.text);
+    expect(loaded.predictBatch(texts)).toEqual(Classifier.fromTraining(r).predictBatch(texts));
+    const metrics = JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8')) as { dev: { accuracy: number }; naiveBayes: unknown };
+    expect(metrics.naiveBayes).toEqual({ scale: 0.27, devAccuracyWithout: 18 / 32, devAccuracyWith: 21 / 32 });
+    expect(metrics.dev.accuracy).toBe(21 / 32);
+  });
+
+  it('a finished run resumed to more epochs continues from its last epoch, as one uninterrupted run', async () => {
+    const [a, b] = await Promise.all([mkdtemp(join(tmpdir(), 'trainer-nb-a-')), mkdtemp(join(tmpdir(), 'trainer-nb-b-'))]);
+    const straight = await train(tiny({ out: a, epochs: 3 }));
+    await train(tiny({ out: b, epochs: 2 })); // finished: the expert fitted and saved with the best epoch's weights
+    const resumed = await train(tiny({ out: b, epochs: 3, resume: true }));
+    expect(resumed.history).toEqual(straight.history.map((h, i) => ({ ...h, seconds: resumed.history[i].seconds, tokensPerSec: resumed.history[i].tokensPerSec })));
+    expect(resumed.naiveBayes).toEqual(straight.naiveBayes);
+    expect(await readFile(join(b, 'model.safetensors'))).toEqual(await readFile(join(a, 'model.safetensors')));
+  });
+
+  it('without a dev set keeps weight 0 (the network alone); nbBuckets 0 builds none', async () => {
+    const r = await train(tiny({ dev: null }));
+    expect(r.naiveBayes).toBeNull();
+    expect(r.model.nb!.scale.data[0]).toBe(0);
+    expect((await train(tiny({ nbBuckets: 0 }))).model.nb).toBeNull();
   });
 });
 

@@ -5,7 +5,8 @@
  * → backward → gradient clipping (`nn.utils.clipGradNorm`) → optimizer step (Adam, or AdamW) → `onBatchEnd`;
  * then validation on the dev set, the learning-rate schedule, early stopping on dev accuracy, the model
  * directory and training state written to `out` (when given), and `onEpochEnd`. At the end the best epoch's
- * weights are restored.
+ * weights are restored, the naive Bayes expert's scale is fitted on the dev set (naive_bayes.ts), and the model
+ * directory is written once more with it.
  *
  * Seeding: `manualSeed(seed)` drives the weight initialization and dropout; the batch order comes from a
  * separate `Generator(seed + 1)`, so changing the model does not change the data order. Both generator states
@@ -41,5 +42,5 @@ export async function train(options: TrainOptions, callbacks: TrainCallbacks = {
     const end = await run.endEpoch(epoch, dev);
     callbacks.onEpochEnd?.(end);
   }
-  return run.result();
+  return run.finish();
 }

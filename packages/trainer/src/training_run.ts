@@ -10,7 +10,8 @@ import { DataLoader } from './data/loader.js';
 import { readWordVectors, type WordVectors } from './data/word_vectors.js';
 import { NonFiniteLossError } from './errors.js';
 import { joinPath } from '#platform';
-import { evaluateEncoded, type Evaluation } from './evaluate.js';
+import { evaluateEncoded, predictEncoded, type Evaluation } from './evaluate.js';
+import { fitNaiveBayesScale } from './naive_bayes.js';
 import type { Metrics } from './metrics.js';
 import { loadModel, TextClassifier, type LoadedModel } from './model.js';
 import { pickArchitecture } from './model_config.js';
@@ -60,6 +61,15 @@ export interface TrainResult {
   stoppedEarly: boolean;
   /** How much of the vocabulary the pretrained vectors covered (null without `embeddings`, or on resume). */
   embeddings: EmbeddingCoverage | null;
+  /** The naive Bayes expert's fitted scale and the dev accuracy without and with it (null without expert or dev set). */
+  naiveBayes: NaiveBayesFit | null;
+}
+
+/** What fitting the naive Bayes expert's scale on the dev set gave (see naive_bayes.ts). */
+export interface NaiveBayesFit {
+  scale: number;
+  devAccuracyWithout: number;
+  devAccuracyWith: number;
 }
 
 /** What `train` reports once a run has started. */
@@ -116,6 +126,8 @@ export class TrainingRun {
   private devMetrics: Metrics | null = null;
   /** What the pretrained vectors covered (null without them, and on resume). */
   readonly embeddings: EmbeddingCoverage | null;
+  /** The naive Bayes fit of `result()`. */
+  private naiveBayes: NaiveBayesFit | null = null;
 
   /**
    * A fresh run of `o` on `data` (architecture from `saved` when resuming). The model's initialization draws from
@@ -136,6 +148,8 @@ export class TrainingRun {
     this.model = new TextClassifier(saved?.architecture ?? { ...arch, vocabSize: data.pipeline.vocabSize, numClasses: data.labels.length });
     this.embeddings = vectors === null ? null : usePretrained(this.model.embedding.weight, vectors, o.freezeEmbeddings === true);
     if (o.freezeEmbeddings === true) this.model.embedding.weight.requiresGrad = false;
+    // the naive Bayes expert is counted once, from the training set (a resumed run reloads it with the weights)
+    if (saved === null) this.model.nb?.fit(data.train.ids, data.train.labels, this.model.config.nbAlpha);
     this.params = this.model.parameters().filter((p) => p.requiresGrad);
     this.optimizer =
       o.optimizer === 'adamw'
@@ -304,24 +318,53 @@ export class TrainingRun {
     return { ...record, improved, ...best, stopping: state.stopped };
   }
 
-  /** The model with the best weights (or the last ones), in eval mode, and the run's summary. */
+  /**
+   * The model with the best weights (or the last ones), in eval mode, its naive Bayes expert's scale fitted on the
+   * dev set, and the run's summary. `finish` also saves it.
+   */
   result(): TrainResult {
     const { model, data, state } = this;
     if (this.bestWeights !== null) model.loadStateDict(this.bestWeights);
     model.eval();
+    const naiveBayes = this.fitNaiveBayes();
+    if (naiveBayes !== null) {
+      if (this.bestWeights !== null) this.bestWeights = snapshot(model);
+      this.devMetrics = null; // measured again, with the expert
+    }
     if (this.devMetrics === null && data.dev !== null && state.history.length > 0) this.devMetrics = evaluateEncoded(model, data.dev, data.labels).metrics;
+    this.naiveBayes = naiveBayes;
     const { devMetrics, embeddings } = this;
-    return { model, data, history: state.history, bestEpoch: state.best?.epoch ?? null, devMetrics, stoppedEarly: state.stopped, embeddings };
+    return { model, data, history: state.history, bestEpoch: state.best?.epoch ?? null, devMetrics, stoppedEarly: state.stopped, embeddings, naiveBayes };
   }
 
-  /** The model directory and the training state of this epoch, written as one atomic step. */
-  private async save(out: string): Promise<void> {
+  /** `result()`, then the model directory saved to `out` (when given) with the fitted expert. */
+  async finish(): Promise<TrainResult> {
+    const last = snapshot(this.model); // what a resumed run continues from (its expert's scale still 0)
+    const result = this.result();
+    if (result.naiveBayes !== null && this.options.out !== undefined && this.options.out !== null) await this.save(this.options.out, last);
+    return result;
+  }
+
+  /** The naive Bayes scale of the best dev accuracy, set in the model (null without an expert or a dev set). */
+  private fitNaiveBayes(): NaiveBayesFit | null {
+    const { model, data } = this;
+    const nb = model.nb;
+    if (nb === null || data.dev === null || data.dev.ids.length === 0) return null;
+    nb.scale.data[0] = 0;
+    const { probs } = predictEncoded(model, data.dev.ids, data.dev.labels);
+    const fit = fitNaiveBayesScale(Float64Array.from(probs, Math.log), nb.scoresOf(data.dev.ids, 1), data.dev.labels);
+    nb.scale.data[0] = fit.scale;
+    return { scale: fit.scale, devAccuracyWithout: fit.accuracyWithout, devAccuracyWith: fit.accuracyWith };
+  }
+
+  /** The model directory and the training state (continuing from `lastWeights`), written as one atomic step. */
+  private async save(out: string, lastWeights: Record<string, Tensor> = this.model.stateDict()): Promise<void> {
     const { model, data, state } = this;
     const config = modelConfig(model, data);
-    const metrics = { bestEpoch: state.best?.epoch ?? null, dev: this.devMetrics, history: state.history };
+    const metrics = { bestEpoch: state.best?.epoch ?? null, dev: this.devMetrics, history: state.history, ...(this.naiveBayes === null ? {} : { naiveBayes: this.naiveBayes }) };
     const curve = state.history.map((h) => ({ epoch: h.epoch, trainLoss: h.trainLoss, devAccuracy: h.devAccuracy }));
     const weights = this.bestWeights ?? model.stateDict();
-    const training = { state, lastWeights: model.stateDict(), optimizer: this.optimizer.stateDict() };
+    const training = { state, lastWeights, optimizer: this.optimizer.stateDict() };
     await saveCheckpoint(out, { weights, config, vocab: data.pipeline.vocabJson(), metrics, curve }, training);
   }
 

@@ -84,6 +84,10 @@ Model:
                            text's consecutive-token-pair rows joins the pooled features (default ${A.bigramBuckets}: none;
                            131072 is a good start for short texts)
   --bigram-dim N           size of those rows (default ${A.bigramDim})
+  --nb-buckets N           naive Bayes expert: multinomial naive Bayes over the tokens and consecutive-token
+                           pairs (pairs hashed into N rows), counted from the training data and added to the
+                           network's scores with a weight fitted on the dev set (default ${A.nbBuckets}; 0: none)
+  --nb-alpha X             its Laplace smoothing (default ${A.nbAlpha})
 Training:
   --epochs N               (default: at least ${B.minEpochs}, and at least ${B.minSteps} optimizer steps; with
                            --resume, the total to reach)
@@ -128,6 +132,8 @@ const OPTIONS = {
   'word-dropout': { type: 'string' },
   'bigram-buckets': { type: 'string' },
   'bigram-dim': { type: 'string' },
+  'nb-buckets': { type: 'string' },
+  'nb-alpha': { type: 'string' },
   'rnn-dropout': { type: 'string' },
   epochs: { type: 'string' },
   'batch-size': { type: 'string' },
@@ -163,6 +169,8 @@ const ARCH_FLAGS: Partial<Record<keyof Architecture, string>> = {
   rnnDropout: '--rnn-dropout',
   bigramBuckets: '--bigram-buckets',
   bigramDim: '--bigram-dim',
+  nbBuckets: '--nb-buckets',
+  nbAlpha: '--nb-alpha',
 };
 
 const probability = { min: 0, maxExclusive: 1, expected: 'a probability from 0 up to (not including) 1' };
@@ -181,7 +189,12 @@ function readArchitecture(v: ParsedArgs['values']): Architecture {
     rnnDropout: readNumber(v, 'rnn-dropout', probability),
     bigramBuckets: readInt(v, 'bigram-buckets', 0, MAX_BIGRAM_BUCKETS),
     bigramDim: readInt(v, 'bigram-dim', 1),
+    nbBuckets: readInt(v, 'nb-buckets', 0, MAX_BIGRAM_BUCKETS),
+    nbAlpha: readNumber(v, 'nb-alpha', { min: 0, minExclusive: true, expected: 'a positive number' }),
   };
+  if (arch.nbAlpha !== undefined && (arch.nbBuckets ?? A.nbBuckets) === 0) {
+    throw new UsageError(`--nb-alpha ${arch.nbAlpha} smooths the naive Bayes expert, which --nb-buckets 0 turns off`);
+  }
   if (arch.bigramDim !== undefined && (arch.bigramBuckets ?? A.bigramBuckets) === 0) {
     throw new UsageError(`--bigram-dim ${arch.bigramDim} sizes the rows of a bigram bag, so it needs --bigram-buckets N (N ≥ 2)`);
   }
@@ -363,7 +376,15 @@ async function main(argv: string[]): Promise<void> {
   const best = result.bestEpoch === null ? `kept the last epoch (${result.history.length === 0 ? 0 : result.history[result.history.length - 1].epoch})` : `best epoch ${result.bestEpoch}`;
   const dev = result.devMetrics === null ? '' : ` (dev accuracy ${pct(result.devMetrics.accuracy)}, macro-F1 ${pct(result.devMetrics.macroF1)})`;
   const early = result.stoppedEarly ? '; stopped early (no dev improvement)' : '';
+  const nb = result.naiveBayes;
+  const nbText =
+    nb !== null
+      ? `naive Bayes expert: weight ${nb.scale} (dev accuracy ${pct(nb.devAccuracyWithout)} without it, ${pct(nb.devAccuracyWith)} with it)\n`
+      : result.model.nb !== null && devSet === null
+        ? 'naive Bayes expert: weight 0 (no dev set to fit it on)\n'
+        : '';
   process.stdout.write(
+    nbText +
     `done in ${duration(seconds)}: ${best}${dev}${early}; vocabulary ${int(result.data.pipeline.vocabSize)} tokens, labels ${result.data.labels.join(', ')}\n` +
       `saved ${out} (${MODEL_FILES.weights}, ${MODEL_FILES.config}, ${MODEL_FILES.vocab}, ${MODEL_FILES.metrics}, ${MODEL_FILES.curve}, training state)\n` +
       `next: ${cmd.eval} --model ${out} --data ${devSet?.file ?? trainSet.file}\n`,

@@ -116,4 +116,44 @@ describe('exportOnnx run by ONNX Runtime', () => {
       await session.release();
     });
   }
+
+  for (const c of [
+    { cell: 'gru' as const, pooling: 'max' as const, bidirectional: true, numLayers: 1, nbBuckets: 7, bigramBuckets: 0 },
+    { cell: 'lstm' as const, pooling: 'mean' as const, bidirectional: false, numLayers: 1, nbBuckets: 262_144, bigramBuckets: 131_072 },
+  ]) {
+    it(`with a naive Bayes expert of ${c.nbBuckets} pair rows${c.bigramBuckets > 0 ? ' and a bigram bag' : ''}: probabilities equal ours to 1e-5, one-token rows included`, async () => {
+      manualSeed(13);
+      const model = new TextClassifier({ vocabSize: pipeline.vocabSize, numClasses: 3, embeddingDim: 8, hiddenSize: 6, embeddingInitRange: null, ...c });
+      const labels = Int32Array.from(encoded, (_, i) => i % 3);
+      model.nb!.fit(encoded, labels, 1); // the 12 sentences as training data: every id and pair of them has a row
+      model.nb!.scale.data[0] = 0.3;
+      model.eval();
+      const session = await ort.InferenceSession.create(exportOnnx(model));
+      const oneToken = encoded.slice(0, 3).map((e) => e.subarray(0, 1));
+      const batches: [readonly Int32Array[], number][] = [...BATCHES.map(([rows, extra]): [Int32Array[], number] => [rows.map((i) => encoded[i]), extra]), [oneToken, 0], [[oneToken[0], encoded[4]], 2]];
+      let moved = 0;
+      for (const [seqs, extra] of batches) {
+        const b = batchOf(seqs, extra);
+        const ours = noGrad(() => model.forward(b.ids, b.lengths).exp()).data;
+        const out = await session.run(b.ortFeeds);
+        // The scores are sums of up to ~60 float32 table rows (ONNX Runtime adds them in float32, we in float64):
+        // a few float32 ulps of the scores, well under 1e-5 in the probabilities.
+        expect(maxAbsDiff(out.probs.data as Float32Array, ours)).toBeLessThan(1e-5);
+        model.nb!.scale.data[0] = 0;
+        moved = Math.max(moved, maxAbsDiff(noGrad(() => model.forward(b.ids, b.lengths).exp()).data, ours));
+        model.nb!.scale.data[0] = 0.3;
+      }
+      expect(moved).toBeGreaterThan(0.1); // the expert changes the probabilities the export is checked on
+      await session.release();
+    });
+  }
+
+  it('leaves the expert out of the graph while its weight is 0 (as the model does)', () => {
+    manualSeed(13);
+    const model = new TextClassifier({ vocabSize: pipeline.vocabSize, numClasses: 3, embeddingDim: 8, hiddenSize: 6 });
+    const without = new TextClassifier({ vocabSize: pipeline.vocabSize, numClasses: 3, embeddingDim: 8, hiddenSize: 6, nbBuckets: 0 });
+    without.loadStateDict(Object.fromEntries(Object.entries(model.stateDict()).filter(([k]) => !k.startsWith('nb.'))));
+    const sizeWith = exportOnnx(model).length;
+    expect(sizeWith).toBeLessThan(exportOnnx(without).length + 600); // only the architecture metadata differs
+  });
 });

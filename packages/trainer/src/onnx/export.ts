@@ -21,7 +21,8 @@
  * - `mean` / `max`: a `(N, L, 1)` mask `Range(L) < lengths`, then `Where` (0 or −∞ at padded steps) and
  *   `ReduceSum / lengths` or `ReduceMax` over L.
  * With a bigram bag, its mean row (hashed with int64 `Mul`/`Add`/`Mod`, masked with `Where`, `Gather`, `ReduceSum`
- * and `Div`) is concatenated after the pooled features (see `bigramBag`).
+ * and `Div`) is concatenated after the pooled features (see `bigramBag`). With a fitted naive Bayes expert, its
+ * scaled scores are added to the logits (see `naiveBayes`; the same pair hashing, `Gather` of its tables, masked sums).
  * Dropout is absent (inference graph).
  * @see https://onnx.ai/onnx/operators/onnx__LSTM.html
  */
@@ -113,7 +114,10 @@ export function textClassifierOnnx(model: TextClassifier, options: ExportOnnxOpt
     }
   }
   const features = cfg.bigramBuckets > 0 ? bigramBag(g, cfg.bigramBuckets) : 'pooled';
-  g.add('Gemm', [features, 'fc.weight', 'fc.bias'], ['logits'], { transB: 1 }); // (N, C)
+  const scale = model.nb?.scale.data[0] ?? 0;
+  const withNb = model.nb !== null && scale !== 0;
+  g.add('Gemm', [features, 'fc.weight', 'fc.bias'], [withNb ? 'logits_net' : 'logits'], { transB: 1 }); // (N, C)
+  if (withNb) naiveBayes(g, cfg.nbBuckets, scale);
   g.add('LogSoftmax', ['logits'], ['log_probs'], { axis: 1 });
   g.add('Exp', ['log_probs'], ['probs']);
 
@@ -142,36 +146,75 @@ export function textClassifierOnnx(model: TextClassifier, options: ExportOnnxOpt
 }
 
 /**
- * The bigram bag (model.ts `withBigrams`) after the pooled features: rows (a · BIGRAM_PRIME + b) mod (B − 1) + 1 of
- * the id pairs (a, b) = (ids[:, t], ids[:, t + 1]) with t + 1 < lengths (else row 0, the zero padding row), summed
+ * The bigram bag (model.ts `withBigrams`) after the pooled features: rows of the id pairs (see `pairRows`), summed
  * and divided by max(1, lengths − 1), then concatenated after `pooled`. Returns the name of the `(N, D·H + Dg)`
  * features.
  */
 function bigramBag(g: GraphBuilder, buckets: number): string {
   const t = g.weight('bigram.weight');
   g.constant('bigram.weight', t.data, t.shape);
-  const i64 = (name: string, v: number): string => g.int64(name, [v], []);
-  g.add('Slice', ['ids', g.int64('bg_start_0', [0]), g.int64('bg_end_last', [-1]), g.int64('bg_axes', [1])], ['bg_a']); // (N, L − 1)
-  g.add('Slice', ['ids', g.int64('bg_start_1', [1]), g.int64('bg_end_all', [Number.MAX_SAFE_INTEGER]), 'bg_axes'], ['bg_b']);
-  g.add('Mul', ['bg_a', i64('bg_prime', BIGRAM_PRIME)], ['bg_a_p']);
-  g.add('Add', ['bg_a_p', 'bg_b'], ['bg_pair']);
-  g.add('Mod', ['bg_pair', i64('bg_mod', buckets - 1)], ['bg_rest']);
-  g.add('Add', ['bg_rest', i64('bg_one', 1)], ['bg_row']);
-  // valid pairs: t < lengths − 1
-  g.add('Shape', ['bg_a'], ['bg_shape']);
-  g.add('Gather', ['bg_shape', i64('bg_axis_1', 1)], ['bg_pairs'], { axis: 0 }); // L − 1, a scalar
-  g.add('Range', [i64('bg_zero', 0), 'bg_pairs', 'bg_one'], ['bg_steps']);
-  g.add('Sub', ['lengths', 'bg_one'], ['bg_len']); // (N)
-  g.add('Unsqueeze', ['bg_len', g.int64('bg_unsqueeze_axes', [1])], ['bg_len_col']); // (N, 1)
-  g.add('Less', ['bg_steps', 'bg_len_col'], ['bg_valid']); // (N, L − 1)
-  g.add('Where', ['bg_valid', 'bg_row', 'bg_zero'], ['bg_rows']);
-  g.add('Gather', ['bigram.weight', 'bg_rows'], ['bg_vectors'], { axis: 0 }); // (N, L − 1, Dg)
+  const rows = pairRows(g, 'bg', buckets);
+  g.add('Gather', ['bigram.weight', rows], ['bg_vectors'], { axis: 0 }); // (N, L − 1, Dg)
   g.add('ReduceSum', ['bg_vectors', 'bg_unsqueeze_axes'], ['bg_sum'], { keepdims: 0 }); // (N, Dg)
   g.add('Max', ['bg_len_col', 'bg_one'], ['bg_count']);
   g.add('Cast', ['bg_count'], ['bg_count_f'], { to: DataType.FLOAT });
   g.add('Div', ['bg_sum', 'bg_count_f'], ['bg_mean']);
   g.add('Concat', ['pooled', 'bg_mean'], ['features'], { axis: 1 });
   return 'features';
+}
+
+/**
+ * Rows (a · BIGRAM_PRIME + b) mod (buckets − 1) + 1 of the id pairs (a, b) = (ids[:, t], ids[:, t + 1]) with
+ * t + 1 < lengths, row 0 elsewhere (`bigramRow`, in int64). Names start with `p`; returns the `(N, L − 1)` rows,
+ * and leaves `<p>_len_col` (lengths − 1, `(N, 1)`), `<p>_one` and `<p>_unsqueeze_axes` ([1]) for the caller.
+ */
+function pairRows(g: GraphBuilder, p: string, buckets: number): string {
+  const i64 = (name: string, v: number): string => g.int64(name, [v], []);
+  g.add('Slice', ['ids', g.int64(`${p}_start_0`, [0]), g.int64(`${p}_end_last`, [-1]), g.int64(`${p}_axes`, [1])], [`${p}_a`]); // (N, L − 1)
+  g.add('Slice', ['ids', g.int64(`${p}_start_1`, [1]), g.int64(`${p}_end_all`, [Number.MAX_SAFE_INTEGER]), `${p}_axes`], [`${p}_b`]);
+  g.add('Mul', [`${p}_a`, i64(`${p}_prime`, BIGRAM_PRIME)], [`${p}_a_p`]);
+  g.add('Add', [`${p}_a_p`, `${p}_b`], [`${p}_pair`]);
+  g.add('Mod', [`${p}_pair`, i64(`${p}_mod`, buckets - 1)], [`${p}_rest`]);
+  g.add('Add', [`${p}_rest`, i64(`${p}_one`, 1)], [`${p}_row`]);
+  // valid pairs: t < lengths − 1
+  g.add('Shape', [`${p}_a`], [`${p}_shape`]);
+  g.add('Gather', [`${p}_shape`, i64(`${p}_axis_1`, 1)], [`${p}_pairs`], { axis: 0 }); // L − 1, a scalar
+  g.add('Range', [i64(`${p}_zero`, 0), `${p}_pairs`, `${p}_one`], [`${p}_steps`]);
+  g.add('Sub', ['lengths', `${p}_one`], [`${p}_len`]); // (N)
+  g.add('Unsqueeze', [`${p}_len`, g.int64(`${p}_unsqueeze_axes`, [1])], [`${p}_len_col`]); // (N, 1)
+  g.add('Less', [`${p}_steps`, `${p}_len_col`], [`${p}_valid`]); // (N, L − 1)
+  g.add('Where', [`${p}_valid`, `${p}_row`, `${p}_zero`], [`${p}_rows`]);
+  return `${p}_rows`;
+}
+
+/**
+ * The naive Bayes expert (naive_bayes.ts) added to the logits: `nb.prior` + the `nb.unigram` rows of the valid ids
+ * + the `nb.bigram` rows of the valid pairs (row 0, all zeros, for the others), times the scale. Returns the name
+ * of the `(N, C)` logits with it.
+ */
+function naiveBayes(g: GraphBuilder, buckets: number, scale: number): string {
+  for (const k of ['nb.unigram', 'nb.bigram', 'nb.prior']) {
+    const t = g.weight(k);
+    g.constant(k, t.data, t.shape);
+  }
+  g.add('Shape', ['ids'], ['nb_ids_shape']);
+  g.add('Gather', ['nb_ids_shape', g.int64('nb_axis_1', [1], [])], ['nb_seq_len'], { axis: 0 }); // L
+  g.add('Range', [g.int64('nb_zero', [0], []), 'nb_seq_len', g.int64('nb_step', [1], [])], ['nb_steps']); // (L)
+  g.add('Unsqueeze', ['lengths', g.int64('nb_axes_1', [1])], ['nb_lengths_col']); // (N, 1)
+  g.add('Less', ['nb_steps', 'nb_lengths_col'], ['nb_valid']); // (N, L)
+  g.add('Where', ['nb_valid', 'ids', 'nb_zero'], ['nb_ids']); // padding → id 0, whose row is added and removed below
+  g.add('Gather', ['nb.unigram', 'nb_ids'], ['nb_uni_rows'], { axis: 0 }); // (N, L, C)
+  g.add('Unsqueeze', ['nb_valid', g.int64('nb_axes_2', [2])], ['nb_valid_3d']); // (N, L, 1)
+  g.add('Where', ['nb_valid_3d', 'nb_uni_rows', g.constant('nb_zero_f', Float32Array.of(0), [])], ['nb_uni_masked']);
+  g.add('ReduceSum', ['nb_uni_masked', 'nb_axes_1'], ['nb_uni'], { keepdims: 0 }); // (N, C)
+  const rows = pairRows(g, 'nbp', buckets);
+  g.add('Gather', ['nb.bigram', rows], ['nb_bi_rows'], { axis: 0 }); // (N, L − 1, C)
+  g.add('ReduceSum', ['nb_bi_rows', 'nbp_unsqueeze_axes'], ['nb_bi'], { keepdims: 0 }); // (N, C)
+  g.add('Add', ['nb_uni', 'nb_bi'], ['nb_tokens']);
+  g.add('Add', ['nb_tokens', 'nb.prior'], ['nb_scores']);
+  g.add('Mul', ['nb_scores', g.constant('nb.scale', Float32Array.of(scale), [])], ['nb_scaled']);
+  g.add('Add', ['logits_net', 'nb_scaled'], ['logits']);
+  return 'logits';
 }
 
 /** The ONNX file (ModelProto bytes) of `model`. */
