@@ -7,7 +7,7 @@ export { accuracy, confusionMatrix, classificationMetrics, metricsFromConfusion,
 export { trainingBudget, TRAINING_BUDGET, type TrainingBudget } from './budget.js';
 export { train, DEFAULT_TRAIN_OPTIONS, type TrainOptions, type TrainCallbacks, type TrainResult, type BatchEndInfo, type EpochEndInfo, type EpochRecord, type LrSchedule, type StartInfo, type EmbeddingCoverage } from './train.js';
 export { readWordVectors, type WordVectors, type ReadWordVectorsOptions } from './data/word_vectors.js';
-export { TrainingRun, type EpochTotals, type NaiveBayesFit } from './training_run.js';
+export { TrainingRun, fitNaiveBayesExpert, type EpochTotals, type NaiveBayesFit } from './training_run.js';
 export { NaiveBayes, NB_SCALES, fitNaiveBayesScale } from './naive_bayes.js';
 export { resolveOptions, savedTrainOptions, type ResolvedOptions, type RunOptions } from './options.js';
 export { prepareData, type DataOptions, type PreparedData, type SavedVocabulary } from './prepare.js';

@@ -6,7 +6,7 @@
  */
 import { argmax, defaultGenerator, F, Generator, kernelsReady, manualSeed, nn, optim, Tensor } from '@recurrent/nn-core';
 import { FORMAT_VERSION, MODEL_FILES } from './checkpoint.js';
-import { DataLoader } from './data/loader.js';
+import { DataLoader, type EncodedData } from './data/loader.js';
 import { readWordVectors, type WordVectors } from './data/word_vectors.js';
 import { NonFiniteLossError } from './errors.js';
 import { joinPath } from '#platform';
@@ -70,6 +70,21 @@ export interface NaiveBayesFit {
   scale: number;
   devAccuracyWithout: number;
   devAccuracyWith: number;
+}
+
+/**
+ * Fits the scale of `model`'s naive Bayes expert (its tables already counted) on `dev`: the network's
+ * log-probabilities with the scale at 0, then the scale of `NB_SCALES` with the best dev accuracy, set in the model.
+ * Null (and the model unchanged) without an expert or dev rows.
+ */
+export function fitNaiveBayesExpert(model: TextClassifier, dev: EncodedData | null): NaiveBayesFit | null {
+  const nb = model.nb;
+  if (nb === null || dev === null || dev.ids.length === 0) return null;
+  nb.scale.data[0] = 0;
+  const { probs } = predictEncoded(model, dev.ids, dev.labels);
+  const fit = fitNaiveBayesScale(Float64Array.from(probs, Math.log), nb.scoresOf(dev.ids, 1), dev.labels);
+  nb.scale.data[0] = fit.scale;
+  return { scale: fit.scale, devAccuracyWithout: fit.accuracyWithout, devAccuracyWith: fit.accuracyWith };
 }
 
 /** What `train` reports once a run has started. */
@@ -347,14 +362,7 @@ export class TrainingRun {
 
   /** The naive Bayes scale of the best dev accuracy, set in the model (null without an expert or a dev set). */
   private fitNaiveBayes(): NaiveBayesFit | null {
-    const { model, data } = this;
-    const nb = model.nb;
-    if (nb === null || data.dev === null || data.dev.ids.length === 0) return null;
-    nb.scale.data[0] = 0;
-    const { probs } = predictEncoded(model, data.dev.ids, data.dev.labels);
-    const fit = fitNaiveBayesScale(Float64Array.from(probs, Math.log), nb.scoresOf(data.dev.ids, 1), data.dev.labels);
-    nb.scale.data[0] = fit.scale;
-    return { scale: fit.scale, devAccuracyWithout: fit.accuracyWithout, devAccuracyWith: fit.accuracyWith };
+    return fitNaiveBayesExpert(this.model, this.data.dev);
   }
 
   /** The model directory and the training state (continuing from `lastWeights`), written as one atomic step. */
