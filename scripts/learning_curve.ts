@@ -10,16 +10,18 @@
  * `defaults`), to try a change of the defaults on the same subsets.
  * `--rule new` trains with no training options (the data-dependent budget of packages/trainer/src/budget.ts);
  * `--rule old` with the defaults before it, `epochs: 5, patience: 2`. Each run prints one JSON line: dev accuracy of
- * the kept weights, the best epoch, epochs and optimizer steps trained, seconds, and dev accuracy after every epoch.
+ * the kept weights (with the naive Bayes expert fitted on dev, as `train` does) and of the network alone
+ * (`devNetwork`), the expert's weight, the best epoch, epochs and optimizer steps trained, seconds, and the
+ * network's dev accuracy after every epoch.
  * `--table` reads such lines (ours and PyTorch's) and prints the markdown table of packages/docs/recipe.md: per size,
- * the mean and the spread (lowest–highest) over the seeds of our two rules, of each PyTorch configuration, and of
- * the best PyTorch configuration (by mean), with the mean optimizer steps trained ("st"). At sizes where the budget
- * is the old one (5 epochs, patience 2: 25,600 examples and more) the new rule's runs are the old rule's.
+ * the mean and the spread (lowest–highest) over the seeds of our defaults, of the same runs' network alone, of the
+ * old rule's runs, of each PyTorch configuration, and of the best PyTorch configuration (by mean), with the mean
+ * optimizer steps trained ("st").
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { defaultRecipe, readDataset, SST2_DIR, train, trainingBudget, type TrainOptions } from '@recurrent/trainer';
+import { defaultRecipe, readDataset, SST2_DIR, train, type TrainOptions } from '@recurrent/trainer';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -67,6 +69,9 @@ async function curves(): Promise<void> {
         config: values.config,
         seed,
         dev: round(r.devMetrics?.accuracy ?? NaN),
+        // the network alone (the naive Bayes expert's weight at 0): the kept epoch's dev accuracy
+        devNetwork: round(r.naiveBayes?.devAccuracyWithout ?? r.devMetrics?.accuracy ?? NaN),
+        nbScale: r.naiveBayes?.scale ?? null,
         bestEpoch: r.bestEpoch,
         epochs: r.history.length,
         steps,
@@ -92,8 +97,15 @@ interface Line {
   config: string;
   seed: number;
   dev: number;
+  /** Dev accuracy of the network alone (lines written before the naive Bayes expert had only the network: `dev`). */
+  devNetwork?: number;
+  bestEpoch?: number | null;
+  curve?: number[];
   steps: number;
 }
+
+/** The network's own dev accuracy of a run: `devNetwork`, else the kept epoch's point of the curve (the expert is fitted after the epochs). */
+const networkDev = (l: Line): number => l.devNetwork ?? (l.curve !== undefined && l.bestEpoch != null ? l.curve[l.bestEpoch - 1] : l.dev);
 
 async function table(files: string[]): Promise<void> {
   const lines: Line[] = [];
@@ -103,30 +115,28 @@ async function table(files: string[]): Promise<void> {
     const k = `${l.size}\t${l.who}\t${l.config}`;
     groups.set(k, [...(groups.get(k) ?? []), l]);
   }
-  const stat = (ls: Line[]): { mean: number; text: string } => {
-    const acc = ls.map((l) => l.dev * 100);
+  const stat = (ls: Line[], value: (l: Line) => number = (l) => l.dev): { mean: number; text: string } => {
+    const acc = ls.map((l) => value(l) * 100);
     const mean = acc.reduce((a, b) => a + b, 0) / acc.length;
     const steps = Math.round(ls.reduce((a, l) => a + l.steps, 0) / ls.length);
     return { mean, text: `${mean.toFixed(1)} (${Math.min(...acc).toFixed(1)}–${Math.max(...acc).toFixed(1)}${ls.length === 3 ? '' : `; ${ls.length} seed${ls.length === 1 ? '' : 's'}`}) ${steps} st` };
   };
   const sizes = [...new Set(lines.map((l) => l.size))].sort((a, b) => a - b);
   const torchConfigs = [...new Set(lines.filter((l) => l.who === 'torch').map((l) => l.config))];
-  const head = ['n', 'ours, new rule', 'ours, old rule', ...torchConfigs.map((c) => `PyTorch ${c}`), 'best PyTorch', 'new − best'];
+  const head = ['n', 'ours, defaults', 'ours, the network alone', 'ours, old rule (network alone)', ...torchConfigs.map((c) => `PyTorch ${c}`), 'best PyTorch', 'defaults − best'];
   process.stdout.write(`| ${head.join(' | ')} |\n|${head.map(() => '---').join('|')}|\n`);
   for (const n of sizes) {
-    const cell = (who: string, config: string): { mean: number; text: string } | null => {
+    const cell = (who: string, config: string, value?: (l: Line) => number): { mean: number; text: string } | null => {
       const ls = groups.get(`${n}\t${who}\t${config}`);
-      return ls === undefined ? null : stat(ls);
+      return ls === undefined ? null : stat(ls, value);
     };
     const torch = torchConfigs.map((c) => cell('torch', c));
     const best = torch.reduce<{ mean: number; text: string; i: number } | null>((b, t, i) => (t !== null && (b === null || t.mean > b.mean) ? { ...t, i } : b), null);
-    // Where the budget is the old one (5 epochs, patience 2) the two rules train the same run, bit for bit.
-    const same = JSON.stringify(trainingBudget(Math.ceil(n / 64))) === JSON.stringify({ epochs: 5, patience: 2 });
-    const newRuns = cell('ours-new', 'defaults');
-    const ours = newRuns ?? (same ? cell('ours-old', 'defaults') : null);
+    const ours = cell('ours-new', 'defaults');
     const row = [
       n.toLocaleString('en-US'),
-      ours === null ? '—' : newRuns === null ? `${ours.text} (= old)` : ours.text,
+      ours?.text ?? '—',
+      cell('ours-new', 'defaults', networkDev)?.text ?? '—',
       cell('ours-old', 'defaults')?.text ?? '—',
       ...torch.map((t) => t?.text ?? '—'),
       best === null ? '—' : torchConfigs[best.i],

@@ -239,7 +239,8 @@ function table(): void {
       const ours = pick('ours', tag, set);
       return ours.length === 0 ? 'not run' : `${fmt(ours)} ${diff(ours, pick('fasttext', 'train', set))}`;
     });
-    out += `| ${flags === '' ? '(defaults)' : `\`${flags}\``} | ${cells.join(' | ')} |\n`;
+    const label = flags !== '' ? `\`${flags}\`` : tag === 'defaults' ? '(defaults)' : `(${tag})`;
+    out += `| ${label} | ${cells.join(' | ')} |\n`;
   }
   process.stdout.write(out);
 }

@@ -96,6 +96,31 @@ describe('TextClassifier', () => {
       expect(Array.from(m.embedding.weight.grad!.data.slice(4, 8)).some((g) => g !== 0)).toBe(true);
     });
 
+    it('rare-word dropout: a token seen c times becomes <unk> with probability α / (α + c), on top of word dropout', () => {
+      manualSeed(1);
+      const m = new TextClassifier({ ...opts, wordDropout: 0.1, rareWordDropout: 0.5 });
+      expect(() => m.forward(x, lengths)).toThrow('TextClassifier: rareWordDropout needs the training counts of the token ids (setTokenCounts)');
+      expect(() => m.setTokenCounts([1, 2])).toThrow('TextClassifier.setTokenCounts: 2 counts, expected one per token id (V=30)');
+      const counts = Array.from({ length: 30 }, (_, id) => (id < 2 ? 0 : id % 3 === 0 ? 1 : 40)); // ids 3, 6, … seen once
+      m.setTokenCounts(counts);
+      const seen: number[][] = [];
+      const forward = m.embedding.forward.bind(m.embedding);
+      m.embedding.forward = (t: Tensor) => (seen.push(Array.from(t.data)), forward(t));
+      manualSeed(7);
+      m.forward(x, lengths);
+      manualSeed(7);
+      const u = Array.from(rand([8, 25]).data);
+      // once-seen ids: 1 − 0.9 · (1 − 0.5 / 1.5) = 0.4; 40-times ids: 1 − 0.9 · (1 − 0.5 / 40.5) ≈ 0.111
+      const q = (id: number): number => 1 - 0.9 * (1 - 0.5 / (0.5 + counts[id]));
+      expect(q(3)).toBeCloseTo(0.4, 12);
+      expect(seen[0]).toEqual(Array.from(x.data, (id, i) => (id !== 0 && u[i] < q(id) ? 1 : id)));
+      const rate = (pred: (id: number) => boolean): number => {
+        const at = Array.from(x.data, (id, i) => i).filter((i) => x.data[i] !== 0 && pred(x.data[i]));
+        return at.filter((i) => seen[0][i] === 1).length / at.length;
+      };
+      expect(rate((id) => counts[id] === 1)).toBeGreaterThan(rate((id) => counts[id] === 40)); // rare words drop more
+    });
+
     it('changes nothing in eval mode, and at p = 0 draws nothing (the random stream of a model without it)', () => {
       manualSeed(2);
       const m = new TextClassifier({ ...opts, wordDropout: 0.5 }).eval();

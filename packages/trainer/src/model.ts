@@ -156,19 +156,40 @@ export class TextClassifier extends nn.Module {
     return add(logits, new Tensor(logits.dtype === 'float64' ? scores : Float32Array.from(scores), logits.shape));
   }
 
+  /** Occurrences of each token id in the training texts, for rare-word dropout (null until `setTokenCounts`). */
+  private tokenCounts: Float64Array | null = null;
+
   /**
-   * Word dropout (training only, `wordDropout` > 0): each id other than `<pad>` (0) becomes `<unk>` (1) with
-   * probability `wordDropout`, one draw per position from the global generator (`rand`); otherwise `ids` itself,
-   * with no draw (so a model without word dropout trains with the same random stream as before it existed).
+   * Gives the model the training set's count of each token id (`(V)`), which rare-word dropout draws with. `train`
+   * calls it; a model trained by other code with `rareWordDropout` > 0 must too.
+   */
+  setTokenCounts(counts: ArrayLike<number>): void {
+    const V = this.config.vocabSize;
+    if (counts.length !== V) throw new RangeError(`TextClassifier.setTokenCounts: ${counts.length} counts, expected one per token id (V=${V})`);
+    this.tokenCounts = Float64Array.from(counts);
+  }
+
+  /**
+   * Word dropout (training only): each id other than `<pad>` (0) becomes `<unk>` (1) with probability
+   * 1 − (1 − wordDropout) · (1 − α / (α + count)), α = rareWordDropout (the second factor only with α > 0), one draw
+   * per position from the global generator (`rand`); without either, `ids` itself with no draw (so a model without
+   * word dropout trains with the same random stream as before it existed).
    * @param ids - `(N, L)` int32
    */
   private dropWords(ids: Tensor): Tensor {
     const p = this.config.wordDropout;
-    if (!this.training || p === 0) return ids;
+    const alpha = this.config.rareWordDropout;
+    if (!this.training || (p === 0 && alpha === 0)) return ids;
+    const counts = this.tokenCounts;
+    if (alpha > 0 && counts === null) throw new Error('TextClassifier: rareWordDropout needs the training counts of the token ids (setTokenCounts)');
     const u = rand(ids.shape).data;
     const src = ids.data as Int32Array;
     const out = new Int32Array(src.length);
-    for (let i = 0; i < src.length; i++) out[i] = src[i] !== 0 && u[i] < p ? 1 : src[i];
+    for (let i = 0; i < src.length; i++) {
+      const id = src[i];
+      const q = alpha > 0 ? 1 - (1 - p) * (1 - alpha / (alpha + (counts as Float64Array)[id])) : p;
+      out[i] = id !== 0 && u[i] < q ? 1 : id;
+    }
     return new Tensor(out, ids.shape);
   }
 

@@ -30,6 +30,13 @@ export interface TextClassifierConfig {
    * that the `<unk>` vector, which every word unseen in training gets at prediction time, is trained too.
    */
   wordDropout: number;
+  /**
+   * Rare-word dropout α (0 = none): in training, a token seen c times in the training set also becomes `<unk>` with
+   * probability α / (α + c) (Kiperwasser & Goldberg 2016), so that the `<unk>` vector is trained on the kind of words
+   * that will be unseen at prediction time, while frequent words are almost never dropped. Needs the training counts
+   * (`setTokenCounts`; `train` sets them).
+   */
+  rareWordDropout: number;
   /** Dropout on the embeddings (0 = none). */
   embeddingDropout: number;
   /** Dropout between recurrent layers (PyTorch's `dropout` argument; only with numLayers > 1). */
@@ -66,6 +73,7 @@ export const DEFAULT_ARCHITECTURE = {
   pooling: 'max',
   embeddingInitRange: 0.25,
   wordDropout: 0,
+  rareWordDropout: 0,
   embeddingDropout: 0.6,
   rnnDropout: 0,
   dropout: 0.35,
@@ -111,6 +119,7 @@ export function resolveConfig(options: TextClassifierOptions): TextClassifierCon
     pooling: options.pooling ?? DEFAULT_ARCHITECTURE.pooling,
     embeddingInitRange: options.embeddingInitRange === undefined ? DEFAULT_ARCHITECTURE.embeddingInitRange : options.embeddingInitRange,
     wordDropout: options.wordDropout ?? DEFAULT_ARCHITECTURE.wordDropout,
+    rareWordDropout: options.rareWordDropout ?? DEFAULT_ARCHITECTURE.rareWordDropout,
     embeddingDropout: options.embeddingDropout ?? DEFAULT_ARCHITECTURE.embeddingDropout,
     rnnDropout: options.rnnDropout ?? DEFAULT_ARCHITECTURE.rnnDropout,
     dropout: options.dropout ?? DEFAULT_ARCHITECTURE.dropout,
@@ -135,6 +144,9 @@ export function resolveConfig(options: TextClassifierOptions): TextClassifierCon
   const Nb = cfg.nbBuckets;
   if (!(Number.isInteger(Nb) && (Nb === 0 || (Nb >= 2 && Nb <= MAX_BIGRAM_BUCKETS)))) {
     throw new RangeError(`TextClassifier: nbBuckets must be 0 (no naive Bayes expert) or an integer from 2 to ${MAX_BIGRAM_BUCKETS}, got ${Nb}`);
+  }
+  if (!(typeof cfg.rareWordDropout === 'number' && cfg.rareWordDropout >= 0 && Number.isFinite(cfg.rareWordDropout))) {
+    throw new RangeError(`TextClassifier: rareWordDropout must be a number ≥ 0 (α of α / (α + count)), got ${String(cfg.rareWordDropout)}`);
   }
   if (!(typeof cfg.nbAlpha === 'number' && cfg.nbAlpha > 0 && Number.isFinite(cfg.nbAlpha))) {
     throw new RangeError(`TextClassifier: nbAlpha must be a positive number, got ${String(cfg.nbAlpha)}`);

@@ -163,6 +163,7 @@ export class TrainingRun {
     this.model = new TextClassifier(saved?.architecture ?? { ...arch, vocabSize: data.pipeline.vocabSize, numClasses: data.labels.length });
     this.embeddings = vectors === null ? null : usePretrained(this.model.embedding.weight, vectors, o.freezeEmbeddings === true);
     if (o.freezeEmbeddings === true) this.model.embedding.weight.requiresGrad = false;
+    if (this.model.config.rareWordDropout > 0) this.model.setTokenCounts(tokenCounts(data.train.ids, this.model.config.vocabSize));
     // the naive Bayes expert is counted once, from the training set (a resumed run reloads it with the weights)
     if (saved === null) this.model.nb?.fit(data.train.ids, data.train.labels, this.model.config.nbAlpha);
     this.params = this.model.parameters().filter((p) => p.requiresGrad);
@@ -379,6 +380,13 @@ export class TrainingRun {
   private rngState(): TrainingState['rng'] {
     return { global: defaultGenerator.getState(), shuffler: this.shuffler.getState() };
   }
+}
+
+/** Occurrences of each token id 0 … V − 1 in `ids`. */
+function tokenCounts(ids: readonly Int32Array[], V: number): Float64Array {
+  const counts = new Float64Array(V);
+  for (const row of ids) for (const id of row) counts[id]++;
+  return counts;
 }
 
 /** The dev metrics saved with the kept weights (metrics.json's `dev`), or null. */

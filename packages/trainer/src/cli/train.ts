@@ -79,6 +79,8 @@ Model:
   --embedding-dropout P    dropout on the embeddings (default ${A.embeddingDropout})
   --word-dropout P         in training, each token becomes <unk> with probability P, so that the vector of
                            words unseen in training is learned too (default ${A.wordDropout})
+  --rare-word-dropout A    in training, a token seen c times also becomes <unk> with probability A / (A + c):
+                           mostly rare words, as those unseen at prediction time (default ${A.rareWordDropout}; try 0.25)
   --rnn-dropout P          dropout between recurrent layers, needs --num-layers > 1 (default ${A.rnnDropout})
   --bigram-buckets N       add a bag of hashed bigrams of N rows beside the recurrent layer: the mean of a
                            text's consecutive-token-pair rows joins the pooled features (default ${A.bigramBuckets}: none;
@@ -130,6 +132,7 @@ const OPTIONS = {
   dropout: { type: 'string' },
   'embedding-dropout': { type: 'string' },
   'word-dropout': { type: 'string' },
+  'rare-word-dropout': { type: 'string' },
   'bigram-buckets': { type: 'string' },
   'bigram-dim': { type: 'string' },
   'nb-buckets': { type: 'string' },
@@ -166,6 +169,7 @@ const ARCH_FLAGS: Partial<Record<keyof Architecture, string>> = {
   dropout: '--dropout',
   embeddingDropout: '--embedding-dropout',
   wordDropout: '--word-dropout',
+  rareWordDropout: '--rare-word-dropout',
   rnnDropout: '--rnn-dropout',
   bigramBuckets: '--bigram-buckets',
   bigramDim: '--bigram-dim',
@@ -186,6 +190,7 @@ function readArchitecture(v: ParsedArgs['values']): Architecture {
     dropout: readNumber(v, 'dropout', probability),
     embeddingDropout: readNumber(v, 'embedding-dropout', probability),
     wordDropout: readNumber(v, 'word-dropout', probability),
+    rareWordDropout: readNumber(v, 'rare-word-dropout', { min: 0, expected: 'a number ≥ 0' }),
     rnnDropout: readNumber(v, 'rnn-dropout', probability),
     bigramBuckets: readInt(v, 'bigram-buckets', 0, MAX_BIGRAM_BUCKETS),
     bigramDim: readInt(v, 'bigram-dim', 1),
