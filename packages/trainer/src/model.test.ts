@@ -74,20 +74,25 @@ describe('TextClassifier', () => {
     const x = ids(Array.from({ length: 8 }, (_, n) => Array.from({ length: 25 }, (_, t) => (t < 20 - n ? 2 + ((n * 25 + t) % 28) : 0))));
     const lengths = Array.from({ length: 8 }, (_, n) => 20 - n);
 
-    it('in training, each non-pad token becomes <unk> (1) with probability p, one draw per position from the global generator', () => {
-      manualSeed(1);
-      const m = new TextClassifier({ ...opts, wordDropout: 0.25 });
+    /** The ids the embedding receives in one training forward of `m` after `manualSeed(7)`, and the uniform draws of that seed. */
+    function idsSeen(m: TextClassifier): { seen: number[]; u: number[] } {
       const seen: number[][] = [];
-      // the ids the embedding receives
       const forward = m.embedding.forward.bind(m.embedding);
       m.embedding.forward = (t: Tensor) => (seen.push(Array.from(t.data)), forward(t));
       manualSeed(7);
       m.forward(x, lengths);
-      // the same draws, replayed: u < p turns a token into <unk>, pads (0) stay
-      manualSeed(7);
-      const u = Array.from(rand([8, 25]).data);
+      m.embedding.forward = forward;
+      manualSeed(7); // the same draws, replayed
+      return { seen: seen[0], u: Array.from(rand([8, 25]).data) };
+    }
+
+    it('in training, each non-pad token becomes <unk> (1) with probability p, one draw per position from the global generator', () => {
+      manualSeed(1);
+      const m = new TextClassifier({ ...opts, wordDropout: 0.25 });
+      const { seen, u } = idsSeen(m);
+      // u < p turns a token into <unk>, pads (0) stay
       const expected = Array.from(x.data, (id, i) => (id !== 0 && u[i] < 0.25 ? 1 : id));
-      expect(seen[0]).toEqual(expected);
+      expect(seen).toEqual(expected);
       const dropped = expected.filter((id, i) => id === 1 && x.data[i] !== 1).length;
       expect(dropped).toBeGreaterThan(0.25 * 140 * 0.5); // 140 non-pad tokens: about 35 become <unk>
       expect(dropped).toBeLessThan(0.25 * 140 * 1.5);
@@ -103,20 +108,14 @@ describe('TextClassifier', () => {
       expect(() => m.setTokenCounts([1, 2])).toThrow('TextClassifier.setTokenCounts: 2 counts, expected one per token id (V=30)');
       const counts = Array.from({ length: 30 }, (_, id) => (id < 2 ? 0 : id % 3 === 0 ? 1 : 40)); // ids 3, 6, … seen once
       m.setTokenCounts(counts);
-      const seen: number[][] = [];
-      const forward = m.embedding.forward.bind(m.embedding);
-      m.embedding.forward = (t: Tensor) => (seen.push(Array.from(t.data)), forward(t));
-      manualSeed(7);
-      m.forward(x, lengths);
-      manualSeed(7);
-      const u = Array.from(rand([8, 25]).data);
+      const { seen, u } = idsSeen(m);
       // once-seen ids: 1 − 0.9 · (1 − 0.5 / 1.5) = 0.4; 40-times ids: 1 − 0.9 · (1 − 0.5 / 40.5) ≈ 0.111
       const q = (id: number): number => 1 - 0.9 * (1 - 0.5 / (0.5 + counts[id]));
       expect(q(3)).toBeCloseTo(0.4, 12);
-      expect(seen[0]).toEqual(Array.from(x.data, (id, i) => (id !== 0 && u[i] < q(id) ? 1 : id)));
+      expect(seen).toEqual(Array.from(x.data, (id, i) => (id !== 0 && u[i] < q(id) ? 1 : id)));
       const rate = (pred: (id: number) => boolean): number => {
         const at = Array.from(x.data, (id, i) => i).filter((i) => x.data[i] !== 0 && pred(x.data[i]));
-        return at.filter((i) => seen[0][i] === 1).length / at.length;
+        return at.filter((i) => seen[i] === 1).length / at.length;
       };
       expect(rate((id) => counts[id] === 1)).toBeGreaterThan(rate((id) => counts[id] === 40)); // rare words drop more
     });
