@@ -303,6 +303,8 @@ describe('bad input: exit 2, one sentence on stderr, nothing written', () => {
       expect(model.nb!.scale.data[0]).toBe(Math.fround(scale));
       const p = await run('predict', ['--model', out, 'a gorgeous film']);
       expect(p.code).toBe(0);
+      const noDev = await run('train', ['--train', join(work, 'train.tsv'), ...flags, '--force']);
+      expect(noDev.stdout).toContain('naive Bayes expert: weight 0, unused (its weight is fitted on a dev set: pass --dev)\n');
       const none = await run('train', ['--train', join(work, 'train.tsv'), '--nb-buckets', '0', ...flags, '--force']);
       expect(none.code).toBe(0);
       expect(none.stdout).not.toContain('naive Bayes');

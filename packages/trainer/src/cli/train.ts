@@ -386,7 +386,7 @@ async function main(argv: string[]): Promise<void> {
     nb !== null
       ? `naive Bayes expert: weight ${nb.scale} (dev accuracy ${pct(nb.devAccuracyWithout)} without it, ${pct(nb.devAccuracyWith)} with it)\n`
       : result.model.nb !== null && devSet === null
-        ? 'naive Bayes expert: weight 0 (no dev set to fit it on)\n'
+        ? 'naive Bayes expert: weight 0, unused (its weight is fitted on a dev set: pass --dev)\n'
         : '';
   process.stdout.write(
     nbText +
