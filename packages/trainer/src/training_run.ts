@@ -15,7 +15,7 @@ import { fitNaiveBayesScale } from './naive_bayes.js';
 import type { Metrics } from './metrics.js';
 import { loadModel, TextClassifier, type LoadedModel } from './model.js';
 import { pickArchitecture } from './model_config.js';
-import type { ModelConfigFile } from './model_dir.js';
+import { saveModel, type ModelConfigFile, type SaveModelInput } from './model_dir.js';
 import { checkResumable, resolveOptions, runOptions, type ResolvedOptions, type RunningOptions, type TrainOptions } from './options.js';
 import { trainingBudget } from './budget.js';
 import { prepareData, type PreparedData } from './prepare.js';
@@ -342,39 +342,38 @@ export class TrainingRun {
     const { model, data, state } = this;
     if (this.bestWeights !== null) model.loadStateDict(this.bestWeights);
     model.eval();
-    const naiveBayes = this.fitNaiveBayes();
-    if (naiveBayes !== null) {
-      if (this.bestWeights !== null) this.bestWeights = snapshot(model);
-      this.devMetrics = null; // measured again, with the expert
-    }
+    const naiveBayes = fitNaiveBayesExpert(model, data.dev);
+    if (naiveBayes !== null) this.devMetrics = null; // measured again, with the expert
     if (this.devMetrics === null && data.dev !== null && state.history.length > 0) this.devMetrics = evaluateEncoded(model, data.dev, data.labels).metrics;
     this.naiveBayes = naiveBayes;
     const { devMetrics, embeddings } = this;
     return { model, data, history: state.history, bestEpoch: state.best?.epoch ?? null, devMetrics, stoppedEarly: state.stopped, embeddings, naiveBayes };
   }
 
-  /** `result()`, then the model directory saved to `out` (when given) with the fitted expert. */
+  /**
+   * `result()`, then, with a fitted expert, the model directory in `out` (when given) rewritten with it. The training
+   * state saved by the last epoch stays as it is: a resumed run continues from the last weights, the expert's scale 0.
+   */
   async finish(): Promise<TrainResult> {
-    const last = snapshot(this.model); // what a resumed run continues from (its expert's scale still 0)
     const result = this.result();
-    if (result.naiveBayes !== null && this.options.out !== undefined && this.options.out !== null) await this.save(this.options.out, last);
+    const out = this.options.out;
+    if (result.naiveBayes !== null && out !== undefined && out !== null) await saveModel(out, this.modelDirInput(this.model.stateDict()));
     return result;
   }
 
-  /** The naive Bayes scale of the best dev accuracy, set in the model (null without an expert or a dev set). */
-  private fitNaiveBayes(): NaiveBayesFit | null {
-    return fitNaiveBayesExpert(this.model, this.data.dev);
+  /** The model directory and the training state of this epoch, written as one atomic step. */
+  private async save(out: string): Promise<void> {
+    const { model, state } = this;
+    const training = { state, lastWeights: model.stateDict(), optimizer: this.optimizer.stateDict() };
+    await saveCheckpoint(out, this.modelDirInput(this.bestWeights ?? model.stateDict()), training);
   }
 
-  /** The model directory and the training state (continuing from `lastWeights`), written as one atomic step. */
-  private async save(out: string, lastWeights: Record<string, Tensor> = this.model.stateDict()): Promise<void> {
+  /** What the model directory holds: `weights`, the config, vocabulary, metrics (with the expert's fit) and curve. */
+  private modelDirInput(weights: Record<string, Tensor>): SaveModelInput {
     const { model, data, state } = this;
-    const config = modelConfig(model, data);
     const metrics = { bestEpoch: state.best?.epoch ?? null, dev: this.devMetrics, history: state.history, ...(this.naiveBayes === null ? {} : { naiveBayes: this.naiveBayes }) };
     const curve = state.history.map((h) => ({ epoch: h.epoch, trainLoss: h.trainLoss, devAccuracy: h.devAccuracy }));
-    const weights = this.bestWeights ?? model.stateDict();
-    const training = { state, lastWeights, optimizer: this.optimizer.stateDict() };
-    await saveCheckpoint(out, { weights, config, vocab: data.pipeline.vocabJson(), metrics, curve }, training);
+    return { weights, config: modelConfig(model, data), vocab: data.pipeline.vocabJson(), metrics, curve };
   }
 
   private rngState(): TrainingState['rng'] {

@@ -97,12 +97,7 @@ export function textClassifierOnnx(model: TextClassifier, options: ExportOnnxOpt
   } else {
     g.add('Transpose', [y], ['out_t'], { perm: [2, 0, 1, 3] }); // (N, L, D, H)
     g.add('Reshape', ['out_t', g.int64('shape_out', [0, 0, -1])], ['out']); // (N, L, D·H)
-    g.add('Shape', ['ids'], ['ids_shape']);
-    g.add('Gather', ['ids_shape', g.int64('one', [1], [])], ['seq_len'], { axis: 0 }); // L, a scalar
-    g.add('Range', [g.int64('zero', [0], []), 'seq_len', 'one'], ['steps']); // (L)
-    g.add('Unsqueeze', ['lengths', g.int64('axes_1', [1])], ['lengths_col']); // (N, 1)
-    g.add('Less', ['steps', 'lengths_col'], ['valid']); // (N, L) bool
-    g.add('Unsqueeze', ['valid', g.int64('axes_2', [2])], ['valid_3d']); // (N, L, 1)
+    validSteps(g);
     if (cfg.pooling === 'max') {
       g.add('Where', ['valid_3d', 'out', g.constant('minus_inf', Float32Array.of(-Infinity), [])], ['masked']);
       g.add('ReduceMax', ['masked'], ['pooled'], { axes: [1], keepdims: 0 });
@@ -188,6 +183,20 @@ function pairRows(g: GraphBuilder, p: string, buckets: number): string {
 }
 
 /**
+ * The `(N, L)` mask `valid` (Range(L) < lengths) and its `(N, L, 1)` form `valid_3d`, with `lengths_col` `(N, 1)`
+ * and the int64 constants `zero`, `one`, `axes_1` ([1]); built once, for the pooling and the naive Bayes expert.
+ */
+function validSteps(g: GraphBuilder): void {
+  if (g.produces('valid')) return;
+  g.add('Shape', ['ids'], ['ids_shape']);
+  g.add('Gather', ['ids_shape', g.int64('one', [1], [])], ['seq_len'], { axis: 0 }); // L, a scalar
+  g.add('Range', [g.int64('zero', [0], []), 'seq_len', 'one'], ['steps']); // (L)
+  g.add('Unsqueeze', ['lengths', g.int64('axes_1', [1])], ['lengths_col']); // (N, 1)
+  g.add('Less', ['steps', 'lengths_col'], ['valid']); // (N, L) bool
+  g.add('Unsqueeze', ['valid', g.int64('axes_2', [2])], ['valid_3d']); // (N, L, 1)
+}
+
+/**
  * The naive Bayes expert (naive_bayes.ts) added to the logits: `nb.prior` + the `nb.unigram` rows of the valid ids
  * + the `nb.bigram` rows of the valid pairs (row 0, all zeros, for the others), times the scale. Returns the name
  * of the `(N, C)` logits with it.
@@ -197,16 +206,10 @@ function naiveBayes(g: GraphBuilder, buckets: number, scale: number): string {
     const t = g.weight(k);
     g.constant(k, t.data, t.shape);
   }
-  g.add('Shape', ['ids'], ['nb_ids_shape']);
-  g.add('Gather', ['nb_ids_shape', g.int64('nb_axis_1', [1], [])], ['nb_seq_len'], { axis: 0 }); // L
-  g.add('Range', [g.int64('nb_zero', [0], []), 'nb_seq_len', g.int64('nb_step', [1], [])], ['nb_steps']); // (L)
-  g.add('Unsqueeze', ['lengths', g.int64('nb_axes_1', [1])], ['nb_lengths_col']); // (N, 1)
-  g.add('Less', ['nb_steps', 'nb_lengths_col'], ['nb_valid']); // (N, L)
-  g.add('Where', ['nb_valid', 'ids', 'nb_zero'], ['nb_ids']); // padding → id 0, whose row is added and removed below
-  g.add('Gather', ['nb.unigram', 'nb_ids'], ['nb_uni_rows'], { axis: 0 }); // (N, L, C)
-  g.add('Unsqueeze', ['nb_valid', g.int64('nb_axes_2', [2])], ['nb_valid_3d']); // (N, L, 1)
-  g.add('Where', ['nb_valid_3d', 'nb_uni_rows', g.constant('nb_zero_f', Float32Array.of(0), [])], ['nb_uni_masked']);
-  g.add('ReduceSum', ['nb_uni_masked', 'nb_axes_1'], ['nb_uni'], { keepdims: 0 }); // (N, C)
+  validSteps(g);
+  g.add('Gather', ['nb.unigram', 'ids'], ['nb_uni_rows'], { axis: 0 }); // (N, L, C); padding reads row 0, masked next
+  g.add('Where', ['valid_3d', 'nb_uni_rows', g.constant('zero_f', Float32Array.of(0), [])], ['nb_uni_masked']);
+  g.add('ReduceSum', ['nb_uni_masked', 'axes_1'], ['nb_uni'], { keepdims: 0 }); // (N, C)
   const rows = pairRows(g, 'nbp', buckets);
   g.add('Gather', ['nb.bigram', rows], ['nb_bi_rows'], { axis: 0 }); // (N, L − 1, C)
   g.add('ReduceSum', ['nb_bi_rows', 'nbp_unsqueeze_axes'], ['nb_bi'], { keepdims: 0 }); // (N, C)
@@ -239,6 +242,11 @@ class GraphBuilder {
     const t = this.state[key];
     if (t === undefined) throw new RangeError(`exportOnnx: the model has no parameter '${key}'`);
     return t;
+  }
+
+  /** Whether a node already computes `output`. */
+  produces(output: string): boolean {
+    return this.nodes.some((n) => n.outputs.includes(output));
   }
 
   add(opType: string, inputs: readonly string[], outputs: readonly string[], attributes?: Record<string, AttributeValue>): void {
