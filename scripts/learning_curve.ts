@@ -69,9 +69,10 @@ async function curves(): Promise<void> {
         config: values.config,
         seed,
         dev: round(r.devMetrics?.accuracy ?? NaN),
-        // the network alone (the naive Bayes expert's weight at 0): the kept epoch's dev accuracy
-        devNetwork: round(r.naiveBayes?.devAccuracyWithout ?? r.devMetrics?.accuracy ?? NaN),
-        nbScale: r.naiveBayes?.scale ?? null,
+        // the network alone (the experts' weights at 0): the kept epoch's dev accuracy
+        devNetwork: round(r.experts?.devAccuracyWithout ?? r.devMetrics?.accuracy ?? NaN),
+        nbScale: r.experts?.naiveBayes ?? null,
+        linearScale: r.experts?.linear ?? null,
         bestEpoch: r.bestEpoch,
         epochs: r.history.length,
         steps,

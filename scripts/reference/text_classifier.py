@@ -9,6 +9,9 @@ after the pooled features (before the dropout and fc), as our TextClassifier's b
 With nb_buckets > 0 (our nbBuckets), a naive Bayes expert (our naive_bayes.ts): buffers nb.unigram (V, C),
 nb.bigram (nb_buckets, C), nb.prior (C) and nb.scale (1), counted by `NaiveBayes.fit`; in eval mode
 scale · (prior + Σ unigram rows of the valid ids + Σ bigram rows of the valid pairs) is added to the logits.
+With linear_buckets > 0 (our linearBuckets), a linear expert (our linear_expert.ts) of the same form: buffers
+lin.unigram (V, C), lin.bigram (linear_buckets, C), lin.bias (C) and lin.scale (1), trained by `LinearExpert.fit`
+(SGD on the cross entropy, computed here by autograd); both experts' scores are summed in float64, then added.
 """
 
 import torch
@@ -19,7 +22,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 class TextClassifier(nn.Module):
     def __init__(self, vocab_size, num_classes, embedding_dim=128, hidden_size=128, num_layers=1, bidirectional=True,
                  cell="lstm", dropout=0.5, pooling="max", dtype=torch.float32, embedding_dropout=None, rnn_dropout=None,
-                 embedding_init_range=None, bigram_buckets=0, bigram_dim=32, nb_buckets=0):
+                 embedding_init_range=None, bigram_buckets=0, bigram_dim=32, nb_buckets=0, linear_buckets=0):
         """`dropout` acts on the pooled features (our `dropout`); `embedding_dropout` on the embeddings and
         `rnn_dropout` between recurrent layers default to it (ours are separate settings: embeddingDropout,
         rnnDropout). None of them matters in eval mode."""
@@ -49,6 +52,7 @@ class TextClassifier(nn.Module):
                 self.bigram.weight.uniform_(-1 / bigram_dim, 1 / bigram_dim)
                 self.bigram.weight[0].zero_()
         self.nb = NaiveBayes(vocab_size, num_classes, nb_buckets, dtype) if nb_buckets > 0 else None
+        self.lin = LinearExpert(vocab_size, num_classes, linear_buckets, dtype) if linear_buckets > 0 else None
 
     def forward(self, ids, lengths):
         """ids (N, L) int64 padded with 0; lengths (N) → log-probabilities (N, C)."""
@@ -74,8 +78,9 @@ class TextClassifier(nn.Module):
             bag = self.bigram(rows).sum(1) / pairs.clamp(min=1)[:, None].to(pooled.dtype)
             pooled = torch.cat([pooled, bag], dim=1)
         logits = self.fc(self.dropout(pooled))
-        if self.nb is not None and not self.training and self.nb.scale.item() != 0:
-            logits = logits + self.nb.scores(ids, lengths).to(logits.dtype)
+        experts = [e for e in (self.nb, self.lin) if e is not None and e.scale.item() != 0]
+        if experts and not self.training:
+            logits = logits + sum(e.scores(ids, lengths) for e in experts).to(logits.dtype)
         return torch.log_softmax(logits, dim=1)
 
 
@@ -86,16 +91,64 @@ def pair_rows(ids, lengths, buckets):
     return torch.where(valid, rows, torch.zeros_like(rows))
 
 
-class NaiveBayes(nn.Module):
+class TableExpert(nn.Module):
+    """A row of C scores per token id and per hashed consecutive pair, summed, plus a bias (our table_expert.ts)."""
+
+    def __init__(self, vocab_size, num_classes, buckets, bias_name, dtype=torch.float32):
+        super().__init__()
+        self.buckets = buckets
+        self.bias_name = bias_name
+        self.register_buffer("unigram", torch.zeros(vocab_size, num_classes, dtype=dtype))
+        self.register_buffer("bigram", torch.zeros(buckets, num_classes, dtype=dtype))
+        self.register_buffer(bias_name, torch.zeros(num_classes, dtype=dtype))
+        self.register_buffer("scale", torch.zeros(1, dtype=dtype))
+
+    def scores(self, ids, lengths):
+        """(N, C): scale · (bias + rows of the valid ids + rows of the valid pairs), summed in float64."""
+        valid = torch.arange(ids.shape[1])[None, :] < lengths[:, None]
+        uni = (self.unigram.double()[ids] * valid[:, :, None]).sum(1)
+        bi = self.bigram.double()[pair_rows(ids, lengths, self.buckets)].sum(1)  # row 0 of an unused pair is 0
+        return self.scale.double() * (getattr(self, self.bias_name).double() + uni + bi)
+
+
+class LinearExpert(TableExpert):
+    """Logistic regression over the same features (our linear_expert.ts), its tables as buffers."""
+
+    def __init__(self, vocab_size, num_classes, buckets, dtype=torch.float32):
+        super().__init__(vocab_size, num_classes, buckets, "bias", dtype)
+
+    def fit(self, sequences, labels, lr, orders):
+        """SGD from zero tables, one example a step in the given orders (one permutation per epoch), the rate
+        lr · (1 − step / steps); the gradient of the cross entropy by autograd, in float64."""
+        V, C = self.unigram.shape
+        table = torch.zeros(V + self.buckets, C, dtype=torch.float64, requires_grad=True)
+        bias = torch.zeros(C, dtype=torch.float64, requires_grad=True)
+        rows = [seq + [V + (a * 1000003 + b) % (self.buckets - 1) + 1 for a, b in zip(seq, seq[1:])] for seq in sequences]
+        steps = len(orders) * len(sequences)
+        step = 0
+        for order in orders:
+            for i in order:
+                rate = lr * (1 - step / steps)
+                step += 1
+                s = bias + table[torch.tensor(rows[i], dtype=torch.long)].sum(0)
+                loss = torch.nn.functional.cross_entropy(s[None, :], torch.tensor([labels[i]]))
+                table.grad = None
+                bias.grad = None
+                loss.backward()
+                with torch.no_grad():
+                    table -= rate * table.grad
+                    bias -= rate * bias.grad
+        with torch.no_grad():
+            self.unigram.copy_(table[:V])
+            self.bigram.copy_(table[V:])
+            self.bias.copy_(bias)
+
+
+class NaiveBayes(TableExpert):
     """Multinomial naive Bayes over token ids and hashed consecutive pairs (our naive_bayes.ts), as buffers."""
 
     def __init__(self, vocab_size, num_classes, buckets, dtype=torch.float32):
-        super().__init__()
-        self.buckets = buckets
-        self.register_buffer("unigram", torch.zeros(vocab_size, num_classes, dtype=dtype))
-        self.register_buffer("bigram", torch.zeros(buckets, num_classes, dtype=dtype))
-        self.register_buffer("prior", torch.zeros(num_classes, dtype=dtype))
-        self.register_buffer("scale", torch.zeros(1, dtype=dtype))
+        super().__init__(vocab_size, num_classes, buckets, "prior", dtype)
 
     def fit(self, sequences, labels, alpha):
         """Counts from unpadded id lists and class indices: log((k_c(f) + α) / (K_c + α·F)) centered over the
@@ -124,10 +177,3 @@ class NaiveBayes(nn.Module):
             self.unigram.copy_(table(uni))
             self.bigram.copy_(table(bi))
             self.prior.copy_(prior - prior.mean())
-
-    def scores(self, ids, lengths):
-        """(N, C): scale · (prior + rows of the valid ids + rows of the valid pairs), summed in float64."""
-        valid = torch.arange(ids.shape[1])[None, :] < lengths[:, None]
-        uni = (self.unigram.double()[ids] * valid[:, :, None]).sum(1)
-        bi = self.bigram.double()[pair_rows(ids, lengths, self.buckets)].sum(1)  # row 0 of an unused pair is 0
-        return self.scale.double() * (self.prior.double() + uni + bi)

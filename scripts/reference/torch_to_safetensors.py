@@ -10,7 +10,8 @@ verbatim), config.json ({formatVersion: 1, architecture, labels, labelNames, tok
 
 Default run: test/interop/fixtures/torch_{cell}_{pooling}/ for the 3 cells × 3 poolings (V 50, E 8, H 6, C 3;
 one or two layers, one or two directions), torch_gru_max_bigram/ (a bigram bag of 13 rows of 4) and torch_gru_max_nb/ (a
-naive Bayes expert of 17 pair rows counted from fixed training sequences, weight 0.4), each with expected.json: the log-probabilities PyTorch computes for
+naive Bayes expert of 17 pair rows counted from fixed training sequences, weight 0.4), torch_gru_max_nb_lin/ (the same
+with a linear expert of 19 pair rows trained by SGD on those sequences in fixed orders, weight 0.7), each with expected.json: the log-probabilities PyTorch computes for
 fixed token-id batches with lengths (float32 model), and for the same weights in float64 (model_float64.safetensors).
 Deterministic: torch.manual_seed per fixture, one thread; floats written by json (repr: round-trips exactly).
 """
@@ -101,17 +102,20 @@ def nb_training(vocab_size, gen):
     return seqs, [i % 3 for i in range(40)]
 
 
-def make_fixture(cell, pooling, bidirectional, num_layers, seed, bigram=None, nb=None):
+def make_fixture(cell, pooling, bidirectional, num_layers, seed, bigram=None, nb=None, lin=None):
     """`bigram`: None, or (buckets, dim) of a bigram bag (the directory's name then ends in _bigram); `nb`: None, or
-    (buckets, alpha, scale) of a naive Bayes expert (the name then ends in _nb)."""
+    (buckets, alpha, scale) of a naive Bayes expert (the name then ends in _nb); `lin`: None, or (buckets, lr,
+    epochs, scale) of a linear expert trained on the naive Bayes fixture's sequences (the name then ends in _lin)."""
     V, C, E, H = len(WORDS) + 2, 3, 8, 6
     bag = {} if bigram is None else {"bigram_buckets": bigram[0], "bigram_dim": bigram[1]}
     if nb is not None:
         bag["nb_buckets"] = nb[0]
+    if lin is not None:
+        bag["linear_buckets"] = lin[0]
     torch.manual_seed(seed)
     model = TextClassifier(V, C, embedding_dim=E, hidden_size=H, num_layers=num_layers, bidirectional=bidirectional,
                            cell=cell, dropout=0.5, pooling=pooling, **bag).eval()
-    suffix = ("" if bigram is None else "_bigram") + ("" if nb is None else "_nb")
+    suffix = ("" if bigram is None else "_bigram") + ("" if nb is None else "_nb") + ("" if lin is None else "_lin")
     out_dir = os.path.join(FIXTURES, f"torch_{cell}_{pooling}{suffix}")
     arch = architecture(V, C, E, H, num_layers, bidirectional, cell, pooling)
     if bigram is not None:
@@ -123,6 +127,15 @@ def make_fixture(cell, pooling, bidirectional, num_layers, seed, bigram=None, nb
         model.nb.fit(seqs, labels, nb[1])
         model.nb.scale.fill_(nb[2])
         nb_train = {"ids": seqs, "labels": labels, "alpha": nb[1], "scale": nb[2]}
+    lin_train = None
+    if lin is not None:
+        arch = {**arch, "linearBuckets": lin[0], "linearLr": lin[1], "linearEpochs": lin[2]}
+        seqs, labels = nb_training(V, torch.Generator().manual_seed(seed + 1))
+        gen = torch.Generator().manual_seed(seed + 2)
+        orders = [torch.randperm(len(seqs), generator=gen).tolist() for _ in range(lin[2])]
+        model.lin.fit(seqs, labels, lin[1], orders)
+        model.lin.scale.fill_(lin[3])
+        lin_train = {"ids": seqs, "labels": labels, "lr": lin[1], "orders": orders, "scale": lin[3]}
     export_dir(model, out_dir, arch, ["neg", "neu", "pos"], None, WORDS)
     model64 = TextClassifier(V, C, embedding_dim=E, hidden_size=H, num_layers=num_layers, bidirectional=bidirectional,
                              cell=cell, dropout=0.5, pooling=pooling, dtype=torch.float64, **bag).eval()
@@ -142,6 +155,7 @@ def make_fixture(cell, pooling, bidirectional, num_layers, seed, bigram=None, nb
         "note": "batches[2] are the sentences encoded by whitespace splitting + vocab.json; floats as Python writes them (repr: round-trips exactly)",
         "batches": cases,
         **({} if nb_train is None else {"naiveBayesTraining": nb_train}),
+        **({} if lin_train is None else {"linearTraining": lin_train}),
     })
     return out_dir
 
@@ -163,6 +177,8 @@ def main():
         print(make_fixture("gru", "max", True, 1, seed=200, bigram=(13, 4)))
         # a naive Bayes expert of 17 pair rows, α 0.5, weight 0.4, counted from 40 fixed sequences of 3 classes
         print(make_fixture("gru", "max", True, 1, seed=300, nb=(17, 0.5, 0.4)))
+        # beside it, a linear expert of 19 pair rows, lr 0.3, 3 epochs, weight 0.7, trained on the same sequences
+        print(make_fixture("gru", "max", True, 1, seed=300, nb=(17, 0.5, 0.4), lin=(19, 0.3, 3, 0.7)))
         return
     torch.manual_seed(args.seed)
     V, C, E, H = len(WORDS) + 2, 2, 8, 6

@@ -194,6 +194,8 @@ const BAD: BadCase[] = [
   { name: '--bigram-dim without --bigram-buckets', command: 'train', args: (d) => ['--train', join(d, 'train.tsv'), '--bigram-dim', '8'], message: /^error: --bigram-dim 8 sizes the rows of a bigram bag, so it needs --bigram-buckets N \(N ≥ 2\)\.$/ },
   { name: '--bigram-buckets 1', command: 'train', args: (d) => ['--train', join(d, 'train.tsv'), '--bigram-buckets', '1'], message: /^error: TextClassifier: bigramBuckets must be 0 \(no bigram bag\) or an integer from 2 to 16777216, got 1\.?$/ },
   { name: '--nb-alpha with --nb-buckets 0', command: 'train', args: (d) => ['--train', join(d, 'train.tsv'), '--nb-buckets', '0', '--nb-alpha', '0.5'], message: /^error: --nb-alpha 0\.5 smooths the naive Bayes expert, which --nb-buckets 0 turns off\.$/ },
+  { name: '--linear-lr with --linear-buckets 0', command: 'train', args: (d) => ['--train', join(d, 'train.tsv'), '--linear-buckets', '0', '--linear-lr', '0.5'], message: /^error: --linear-lr 0\.5 trains the linear expert, which --linear-buckets 0 turns off\.$/ },
+  { name: '--linear-epochs 0', command: 'train', args: (d) => ['--train', join(d, 'train.tsv'), '--linear-epochs', '0'], message: /^error: --linear-epochs must be a positive integer, got '0'\.$/ },
   { name: '--nb-buckets 1', command: 'train', args: (d) => ['--train', join(d, 'train.tsv'), '--nb-buckets', '1'], message: /^error: TextClassifier: nbBuckets must be 0 \(no naive Bayes expert\) or an integer from 2 to 16777216, got 1\.?$/ },
   { name: 'eval label unseen in training', command: 'eval', args: (d) => ['--model', pathIn('model'), '--data', join(d, 'unseen.tsv'), '--json'], message: /unseen\.tsv:3: the label 'meh' is not one the model knows/ },
   { name: 'a directory that is not a model', command: 'eval', args: (d) => ['--model', d, '--data', join(d, 'dev.tsv')], message: /is not a model directory: it has no config\.json/ },
@@ -287,27 +289,32 @@ describe('bad input: exit 2, one sentence on stderr, nothing written', () => {
     }
   });
 
-  it('--nb-buckets N --nb-alpha X: the expert is fitted on --dev and reported, saved, and predict reads it; --nb-buckets 0 builds none', async () => {
+  it('--nb-buckets, --nb-alpha, --linear-*: the experts are fitted on --dev and reported, saved, and predict reads them; 0 buckets build none', async () => {
     const out = join(tmpdir(), `recurrent-cli-nb-${process.pid}`);
     try {
       const flags = ['--hidden-size', '6', '--batch-size', '8', '--seed', '3', '--epochs', '2', '--out', out];
-      const r = await run('train', ['--train', join(work, 'train.tsv'), '--dev', join(work, 'dev.tsv'), '--nb-buckets', '64', '--nb-alpha', '0.5', ...flags]);
+      const experts = ['--nb-buckets', '64', '--nb-alpha', '0.5', '--linear-buckets', '32', '--linear-epochs', '3', '--linear-lr', '0.2'];
+      const r = await run('train', ['--train', join(work, 'train.tsv'), '--dev', join(work, 'dev.tsv'), ...experts, ...flags]);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       const model = await TextClassifier.load(out);
-      expect([model.config.nbBuckets, model.config.nbAlpha]).toEqual([64, 0.5]);
-      const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8')) as { naiveBayes: { scale: number; devAccuracyWithout: number; devAccuracyWith: number } };
+      const c = model.config;
+      expect([c.nbBuckets, c.nbAlpha, c.linearBuckets, c.linearEpochs, c.linearLr]).toEqual([64, 0.5, 32, 3, 0.2]);
+      type Fit = { naiveBayes: number; linear: number; devAccuracyWithout: number; devAccuracyWith: number };
+      const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8')) as { experts: Fit };
       const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
-      const { scale, devAccuracyWithout, devAccuracyWith } = metrics.naiveBayes;
-      expect(r.stdout).toContain(`naive Bayes expert: weight ${scale} (dev accuracy ${pct(devAccuracyWithout)} without it, ${pct(devAccuracyWith)} with it)\n`);
-      expect(model.nb!.scale.data[0]).toBe(Math.fround(scale));
+      const { naiveBayes, linear, devAccuracyWithout, devAccuracyWith } = metrics.experts;
+      expect(r.stdout).toContain(`experts: naive Bayes weight ${naiveBayes}, linear weight ${linear} (dev accuracy ${pct(devAccuracyWithout)} without them, ${pct(devAccuracyWith)} with them)\n`);
+      expect(model.experts.map((e) => e.scale.data[0])).toEqual([Math.fround(naiveBayes), Math.fround(linear)]);
       const p = await run('predict', ['--model', out, 'a gorgeous film']);
       expect(p.code).toBe(0);
       const noDev = await run('train', ['--train', join(work, 'train.tsv'), ...flags, '--force']);
-      expect(noDev.stdout).toContain('naive Bayes expert: weight 0, unused (its weight is fitted on a dev set: pass --dev)\n');
-      const none = await run('train', ['--train', join(work, 'train.tsv'), '--nb-buckets', '0', ...flags, '--force']);
+      expect(noDev.stdout).toContain('experts: weight 0, unused (their weights are fitted on a dev set: pass --dev)\n');
+      const nbOnly = await run('train', ['--train', join(work, 'train.tsv'), '--dev', join(work, 'dev.tsv'), '--linear-buckets', '0', ...flags, '--force']);
+      expect(nbOnly.stdout).toMatch(/\nexperts: naive Bayes weight [0-9.]+ \(dev accuracy [0-9.]+% without it, [0-9.]+% with it\)\n/);
+      const none = await run('train', ['--train', join(work, 'train.tsv'), '--nb-buckets', '0', '--linear-buckets', '0', ...flags, '--force']);
       expect(none.code).toBe(0);
-      expect(none.stdout).not.toContain('naive Bayes');
+      expect(none.stdout).not.toContain('experts');
       expect((await TextClassifier.load(out)).nb).toBeNull();
     } finally {
       await rm(out, { recursive: true, force: true });

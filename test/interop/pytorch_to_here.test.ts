@@ -7,7 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSafetensors, noGrad, Tensor } from '@recurrent/nn-core';
-import { loadModel, NaiveBayes, pipelineFromJson, TextClassifier } from '@recurrent/trainer';
+import { LinearExpert, loadModel, NaiveBayes, pipelineFromJson, TextClassifier } from '@recurrent/trainer';
 import { describe, expect, it } from 'vitest';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -33,8 +33,8 @@ function idsTensor(ids: number[][]): Tensor {
 }
 
 describe('PyTorch state_dict → TextClassifier.load', () => {
-  it('covers the 3 cells × 3 poolings, a bigram bag and a naive Bayes expert (11 fixture directories)', () => {
-    expect(DIRS).toHaveLength(11);
+  it('covers the 3 cells × 3 poolings, a bigram bag, a naive Bayes expert and both experts (12 fixture directories)', () => {
+    expect(DIRS).toHaveLength(12);
   });
 
   it("torch_gru_max_nb: our NaiveBayes counts PyTorch's tables from the same training sequences (to 1e-6 in float32)", async () => {
@@ -51,6 +51,23 @@ describe('PyTorch state_dict → TextClassifier.load', () => {
     expect(Array.from(torch.nb!.bigram.data).filter((v) => v !== 0).length).toBeGreaterThan(20); // most of the 16 pair rows hold counts
   });
 
+  it("torch_gru_max_nb_lin: our LinearExpert's SGD steps give the tables PyTorch's autograd steps give (to 1e-6)", async () => {
+    const dir = join(FIXTURES, 'torch_gru_max_nb_lin');
+    type Training = { ids: number[][]; labels: number[]; lr: number; orders: number[][]; scale: number };
+    const t = (JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as { linearTraining: Training }).linearTraining;
+    const torch = await TextClassifier.load(dir);
+    const lin = new LinearExpert(50, 3, 19);
+    lin.fitInOrder(t.ids.map((r) => Int32Array.from(r)), Int32Array.from(t.labels), t.lr, t.orders.map((o) => Int32Array.from(o)));
+    expect(torch.lin!.scale.data[0]).toBe(Math.fround(t.scale));
+    expect(torch.config.linearEpochs).toBe(t.orders.length);
+    for (const k of ['unigram', 'bigram', 'bias'] as const) {
+      const [ours, theirs] = [lin.stateDict()[k], torch.lin!.stateDict()[k]];
+      expect(ours.shape).toEqual(theirs.shape);
+      expect(maxAbsDiff(ours.data, Array.from(theirs.data))).toBeLessThan(1e-6);
+    }
+    expect(Math.max(...Array.from(torch.lin!.bigram.data, Math.abs))).toBeGreaterThan(0.1); // the steps moved the pair rows
+  });
+
   for (const name of DIRS) {
     const dir = join(FIXTURES, name);
     const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Expected;
@@ -58,8 +75,10 @@ describe('PyTorch state_dict → TextClassifier.load', () => {
     it(`${name}: float32 log-probabilities equal PyTorch's to 1e-5`, async () => {
       const model = await TextClassifier.load(dir);
       expect(model.training).toBe(false);
-      // a config.json without nbBuckets (written before the expert existed) reads as a model without one
-      expect(model.nb === null).toBe(!name.endsWith('_nb'));
+      // a config.json without nbBuckets or linearBuckets (written before the experts existed) reads as a model
+      // without them
+      expect(model.nb === null).toBe(!name.includes('_nb'));
+      expect(model.lin === null).toBe(!name.endsWith('_lin'));
       for (const b of expected.batches) {
         const logp = noGrad(() => model.forward(idsTensor(b.ids), b.lengths));
         expect(logp.shape).toEqual([b.ids.length, 3]);

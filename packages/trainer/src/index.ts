@@ -7,8 +7,10 @@ export { accuracy, confusionMatrix, classificationMetrics, metricsFromConfusion,
 export { trainingBudget, TRAINING_BUDGET, type TrainingBudget } from './budget.js';
 export { train, DEFAULT_TRAIN_OPTIONS, type TrainOptions, type TrainCallbacks, type TrainResult, type BatchEndInfo, type EpochEndInfo, type EpochRecord, type LrSchedule, type StartInfo, type EmbeddingCoverage } from './train.js';
 export { readWordVectors, type WordVectors, type ReadWordVectorsOptions } from './data/word_vectors.js';
-export { TrainingRun, fitNaiveBayesExpert, type EpochTotals, type NaiveBayesFit } from './training_run.js';
-export { NaiveBayes, NB_SCALES, fitNaiveBayesScale } from './naive_bayes.js';
+export { TrainingRun, fitExpertTables, fitExperts, type EpochTotals, type ExpertsFit } from './training_run.js';
+export { NaiveBayes } from './naive_bayes.js';
+export { LinearExpert, type LinearFitOptions } from './linear_expert.js';
+export { TableExpert, EXPERT_SCALES, fitExpertScales, type ScaleFit } from './table_expert.js';
 export { resolveOptions, savedTrainOptions, type ResolvedOptions, type RunOptions } from './options.js';
 export { prepareData, type DataOptions, type PreparedData, type SavedVocabulary } from './prepare.js';
 export { buildPipeline, pipelineFromJson, type TextPipeline, type PipelineOptions } from './pipeline.js';

@@ -25,8 +25,13 @@ describe('TextClassifier', () => {
       'nb.bigram',
       'nb.prior',
       'nb.scale',
+      'lin.unigram', // the linear expert's (linear_expert.ts)
+      'lin.bigram',
+      'lin.bias',
+      'lin.scale',
     ]);
     expect(sd['nb.bigram'].shape).toEqual([262_144, 3]);
+    expect(sd['lin.bigram'].shape).toEqual([262_144, 3]);
     expect(sd['rnn.weight_ih_l0'].shape).toEqual([15, 4]); // G·H = 3·5 for GRU
     expect(sd['fc.weight'].shape).toEqual([3, 10]); // (C, D·H)
     expect(Array.from(sd['embedding.weight'].data.slice(0, 4))).toEqual([0, 0, 0, 0]); // <pad> row
@@ -188,7 +193,7 @@ describe('TextClassifier', () => {
       const B = 131072;
       const m = bagOnly(B);
       const sd = m.stateDict();
-      expect(Object.keys(sd).filter((k) => !k.startsWith('nb.')).slice(-3)).toEqual(['fc.weight', 'fc.bias', 'bigram.weight']);
+      expect(Object.keys(sd).filter((k) => !k.startsWith('nb.') && !k.startsWith('lin.')).slice(-3)).toEqual(['fc.weight', 'fc.bias', 'bigram.weight']);
       expect(sd['bigram.weight'].shape).toEqual([B, 2]);
       expect(sd['fc.weight'].shape).toEqual([2, 8]);
       expect(Array.from(sd['bigram.weight'].data.slice(0, 2))).toEqual([0, 0]);

@@ -24,9 +24,10 @@
  * fc.bias                                        (C)
  * bigram.weight                                  (bigramBuckets, bigramDim)   only with a bigram bag; row 0 is zero
  * nb.unigram (V, C), nb.bigram (nbBuckets, C), nb.prior (C), nb.scale (1)   only with a naive Bayes expert (buffers)
+ * lin.unigram (V, C), lin.bigram (linearBuckets, C), lin.bias (C), lin.scale (1)   only with a linear expert (buffers)
  * ```
- * With a naive Bayes expert (`nbBuckets` > 0; naive_bayes.ts), its class scores times `nb.scale` are added to the
- * logits in eval mode.
+ * With a naive Bayes expert (`nbBuckets` > 0; naive_bayes.ts) or a linear expert (`linearBuckets` > 0;
+ * linear_expert.ts), their class scores times their scales are added to the logits in eval mode.
  * With a bigram bag (`bigramBuckets` > 0), the mean of the rows of each row's consecutive id pairs (`bigramRow`) is
  * concatenated after the pooled features, before the dropout and fc.
  * with G = 1 (RNN), 3 (GRU), 4 (LSTM) and PyTorch's gate order, so the weights load into
@@ -35,7 +36,9 @@
  */
 import { F, Tensor, add, cat, div, kernelsReady, max, maskedFill, nn, rand, select, sum, tensor, type FloatDType } from '@recurrent/nn-core';
 import { bigramRow, resolveConfig, type TextClassifierConfig, type TextClassifierOptions } from './model_config.js';
+import { LinearExpert } from './linear_expert.js';
 import { NaiveBayes } from './naive_bayes.js';
+import type { TableExpert } from './table_expert.js';
 import { loadWeightsInto, readModelDir, readModelFrom, type ModelDirectory } from './model_dir.js';
 import { isUrl, urlSource, type ModelSource, type UrlSourceOptions } from './model_files.js';
 
@@ -88,6 +91,7 @@ export class TextClassifier extends nn.Module {
       this.bigram.weight.data.fill(0, 0, Dg); // the padding row
     }
     if (cfg.nbBuckets > 0) this.nb = this.registerModule('nb', new NaiveBayes(cfg.vocabSize, cfg.numClasses, cfg.nbBuckets, dtype));
+    if (cfg.linearBuckets > 0) this.lin = this.registerModule('lin', new LinearExpert(cfg.vocabSize, cfg.numClasses, cfg.linearBuckets, dtype));
   }
 
   /**
@@ -104,6 +108,14 @@ export class TextClassifier extends nn.Module {
 
   /** The naive Bayes expert (counted by `train`, its scale fitted on the dev set), or null without one. */
   readonly nb: NaiveBayes | null = null;
+
+  /** The linear expert (trained by `train`, its scale fitted on the dev set), or null without one. */
+  readonly lin: LinearExpert | null = null;
+
+  /** The experts the model has (naive Bayes first). */
+  get experts(): TableExpert[] {
+    return [this.nb, this.lin].filter((e) => e !== null);
+  }
 
   /** Size of the features `fc` reads: D·H pooled, plus bigramDim with a bigram bag. */
   get featureSize(): number {
@@ -135,24 +147,25 @@ export class TextClassifier extends nn.Module {
     if (!this.training) {
       // inference: the same bits through one call that allocates nothing per step (null where it does not apply)
       const pooled = nn.utils.embedRecurrentPool(this.embedding, this.rnn, ids, Int32Array.from(lengths), this.config.pooling);
-      if (pooled !== null) return this.withNaiveBayes(this.fc.forward(this.withBigrams(pooled, ids, lengths)), ids, lengths);
+      if (pooled !== null) return this.withExperts(this.fc.forward(this.withBigrams(pooled, ids, lengths)), ids, lengths);
     }
     const x = this.embeddingDropout.forward(this.embedding.forward(this.dropWords(ids))); // (N, L, E)
     const [out, hN] = this.runRnn(x, lengths); // (N, L, D·H), (numLayers·D, N, H)
     const pooled = this.withBigrams(this.pool(out, hN, lengths), ids, lengths); // (N, featureSize)
-    return this.withNaiveBayes(this.fc.forward(this.dropout.forward(pooled)), ids, lengths);
+    return this.withExperts(this.fc.forward(this.dropout.forward(pooled)), ids, lengths);
   }
 
   /**
-   * The logits plus the naive Bayes expert's scaled scores, in eval mode when the model has one with a scale other
-   * than 0; otherwise `logits` itself (training never sees the expert: the network learns alone).
+   * The logits plus the experts' scaled scores, in eval mode, for the experts with a scale other than 0; otherwise
+   * `logits` itself (training never sees the experts: the network learns alone).
    * @param logits - `(N, C)`
    * @returns `(N, C)`
    */
-  private withNaiveBayes(logits: Tensor, ids: Tensor, lengths: Int32Array | readonly number[]): Tensor {
-    const nb = this.nb;
-    if (nb === null || this.training || nb.scale.data[0] === 0) return logits;
-    const scores = nb.scores(ids, lengths); // float64; rounded to the logits' dtype once, then added
+  private withExperts(logits: Tensor, ids: Tensor, lengths: Int32Array | readonly number[]): Tensor {
+    const experts = this.experts.filter((e) => e.scale.data[0] !== 0);
+    if (experts.length === 0 || this.training) return logits;
+    const scores = experts[0].scores(ids, lengths); // float64; summed, rounded to the logits' dtype once, then added
+    for (const e of experts.slice(1)) e.scores(ids, lengths).forEach((v, i) => (scores[i] += v));
     return add(logits, new Tensor(logits.dtype === 'float64' ? scores : Float32Array.from(scores), logits.shape));
   }
 

@@ -59,6 +59,17 @@ export interface TextClassifierConfig {
   nbBuckets: number;
   /** Laplace smoothing α of the naive Bayes counts (used when nbBuckets > 0). */
   nbAlpha: number;
+  /**
+   * The linear expert (linear_expert.ts; 0 = none): logistic regression over the naive Bayes expert's features, the
+   * pairs hashed into this many rows, trained on the training set when a run starts, its class scores added to the
+   * logits with a scale fitted on the dev set together with the naive Bayes one. Model files written before it
+   * existed have none.
+   */
+  linearBuckets: number;
+  /** Epochs of the linear expert's SGD (used when linearBuckets > 0). */
+  linearEpochs: number;
+  /** Initial learning rate of the linear expert's SGD, falling linearly to 0 (used when linearBuckets > 0). */
+  linearLr: number;
 }
 
 export type TextClassifierOptions = Pick<TextClassifierConfig, 'vocabSize' | 'numClasses'> & Partial<TextClassifierConfig>;
@@ -81,6 +92,9 @@ export const DEFAULT_ARCHITECTURE = {
   bigramDim: 32,
   nbBuckets: 262_144,
   nbAlpha: 1,
+  linearBuckets: 262_144,
+  linearEpochs: 25,
+  linearLr: 0.3,
 } as const satisfies Omit<TextClassifierConfig, 'vocabSize' | 'numClasses'>;
 
 /** The architecture settings among `options` (every key of DEFAULT_ARCHITECTURE; unset ones stay undefined). */
@@ -127,6 +141,9 @@ export function resolveConfig(options: TextClassifierOptions): TextClassifierCon
     bigramDim: options.bigramDim ?? DEFAULT_ARCHITECTURE.bigramDim,
     nbBuckets: options.nbBuckets ?? DEFAULT_ARCHITECTURE.nbBuckets,
     nbAlpha: options.nbAlpha ?? DEFAULT_ARCHITECTURE.nbAlpha,
+    linearBuckets: options.linearBuckets ?? DEFAULT_ARCHITECTURE.linearBuckets,
+    linearEpochs: options.linearEpochs ?? DEFAULT_ARCHITECTURE.linearEpochs,
+    linearLr: options.linearLr ?? DEFAULT_ARCHITECTURE.linearLr,
   };
   const positive = (k: 'vocabSize' | 'numClasses' | 'embeddingDim' | 'hiddenSize' | 'numLayers' | 'bigramDim', min = 1): void => {
     if (!Number.isInteger(cfg[k]) || cfg[k] < min) throw new RangeError(`TextClassifier: ${k} must be an integer ≥ ${min}, got ${cfg[k]}`);
@@ -141,9 +158,19 @@ export function resolveConfig(options: TextClassifierOptions): TextClassifierCon
   if (!(Number.isInteger(B) && (B === 0 || (B >= 2 && B <= MAX_BIGRAM_BUCKETS)))) {
     throw new RangeError(`TextClassifier: bigramBuckets must be 0 (no bigram bag) or an integer from 2 to ${MAX_BIGRAM_BUCKETS}, got ${B}`);
   }
-  const Nb = cfg.nbBuckets;
-  if (!(Number.isInteger(Nb) && (Nb === 0 || (Nb >= 2 && Nb <= MAX_BIGRAM_BUCKETS)))) {
-    throw new RangeError(`TextClassifier: nbBuckets must be 0 (no naive Bayes expert) or an integer from 2 to ${MAX_BIGRAM_BUCKETS}, got ${Nb}`);
+  const tableRows = (k: 'nbBuckets' | 'linearBuckets', what: string): void => {
+    const n = cfg[k];
+    if (!(Number.isInteger(n) && (n === 0 || (n >= 2 && n <= MAX_BIGRAM_BUCKETS)))) {
+      throw new RangeError(`TextClassifier: ${k} must be 0 (no ${what}) or an integer from 2 to ${MAX_BIGRAM_BUCKETS}, got ${n}`);
+    }
+  };
+  tableRows('nbBuckets', 'naive Bayes expert');
+  tableRows('linearBuckets', 'linear expert');
+  if (!(Number.isInteger(cfg.linearEpochs) && cfg.linearEpochs >= 1)) {
+    throw new RangeError(`TextClassifier: linearEpochs must be a positive integer, got ${String(cfg.linearEpochs)}`);
+  }
+  if (!(typeof cfg.linearLr === 'number' && cfg.linearLr > 0 && Number.isFinite(cfg.linearLr))) {
+    throw new RangeError(`TextClassifier: linearLr must be a positive number, got ${String(cfg.linearLr)}`);
   }
   if (!(typeof cfg.rareWordDropout === 'number' && cfg.rareWordDropout >= 0 && Number.isFinite(cfg.rareWordDropout))) {
     throw new RangeError(`TextClassifier: rareWordDropout must be a number ≥ 0 (α of α / (α + count)), got ${String(cfg.rareWordDropout)}`);

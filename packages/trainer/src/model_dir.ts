@@ -187,14 +187,14 @@ export async function readSafetensors(path: string): Promise<Record<string, Tens
 /**
  * An untrusted config.json could ask for a huge model (say vocabSize 2^31) whose allocation would fail or exhaust
  * memory. Each product below is a lower bound of the parameter count of a correct file (embedding V·E, the
- * recurrent weights ≥ numLayers·H·H and ≥ H·E, the head ≥ C·H, the bigram bag's B·Dg, the naive Bayes table's nbBuckets·C), so a valid model always passes, and a passing
+ * recurrent weights ≥ numLayers·H·H and ≥ H·E, the head ≥ C·H, the bigram bag's B·Dg, the experts' tables nbBuckets·C and linearBuckets·C), so a valid model always passes, and a passing
  * architecture allocates at most a small multiple of what the weights file holds.
  */
 function checkSizeAgainstWeights(arch: TextClassifierConfig, tensors: Record<string, Tensor>, path: string): void {
   let held = 0;
   for (const t of Object.values(tensors)) held += t.data.length;
-  const { vocabSize: V, embeddingDim: E, hiddenSize: H, numLayers, numClasses: C, bigramBuckets: B, bigramDim: Dg, nbBuckets: Nb } = arch;
-  const needed = Math.max(V * E, numLayers * H * H, H * E, C * H, B * Dg, Nb * C);
+  const { vocabSize: V, embeddingDim: E, hiddenSize: H, numLayers, numClasses: C, bigramBuckets: B, bigramDim: Dg, nbBuckets: Nb, linearBuckets: Nl } = arch;
+  const needed = Math.max(V * E, numLayers * H * H, H * E, C * H, B * Dg, Nb * C, Nl * C);
   if (needed > held) {
     throw new ModelFormatError(
       'shape-mismatch',
@@ -218,9 +218,9 @@ export function checkConfig(raw: Json, file: string): ModelConfigFile {
   if (!isJsonObject(arch)) return bad('architecture must be an object');
   let architecture: TextClassifierConfig;
   try {
-    // a file written before the naive Bayes expert existed has none (not the default of a new model)
+    // a file written before an expert existed has none of it (not the default of a new model)
     const saved = arch as unknown as TextClassifierConfig;
-    architecture = resolveConfig({ ...saved, nbBuckets: saved.nbBuckets ?? 0 });
+    architecture = resolveConfig({ ...saved, nbBuckets: saved.nbBuckets ?? 0, linearBuckets: saved.linearBuckets ?? 0 });
   } catch (err) {
     return bad(`invalid architecture: ${(err as Error).message}`);
   }

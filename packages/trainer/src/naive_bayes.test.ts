@@ -2,7 +2,7 @@ import { Tensor, logSoftmax, manualSeed } from '@recurrent/nn-core';
 import { describe, expect, it } from 'vitest';
 import { bigramRow } from './model_config.js';
 import { TextClassifier } from './model.js';
-import { NaiveBayes, fitNaiveBayesScale } from './naive_bayes.js';
+import { NaiveBayes } from './naive_bayes.js';
 
 // V = 5 (0 <pad>, 1 <unk>, words 2, 3, 4), C = 2, 7 bigram rows, α = 1.
 // Examples: [2, 3] → class 0, [3, 4, 4] → class 1, [2] → class 0.
@@ -64,24 +64,6 @@ describe('NaiveBayes', () => {
   it('rejects token ids outside the vocabulary', () => {
     const nb = new NaiveBayes(5, 2, 7);
     expect(() => nb.fit([Int32Array.of(2, 5)], Int32Array.of(0), 1)).toThrow('NaiveBayes.fit: example 0 has token id 5, expected 0 ≤ id < V=5');
-  });
-});
-
-describe('fitNaiveBayesScale', () => {
-  // labels 0, 1, 1. The network gets example 1 wrong by a margin of 1.53 and example 2 right by 0.55.
-  const logp = [-0.1, -2.4, -0.2, -1.73, -1.0, -0.45];
-  const labels = Int32Array.of(0, 1, 1);
-
-  it('takes the smallest scale of the best dev accuracy', () => {
-    // naive Bayes favours class 1 by 2 on example 1 (right from w > 0.765) and class 0 by 0.4 on example 2 (wrong
-    // from w > 1.375): all three are right from w = 0.77 to 1.37, and 0.77 is the first.
-    const scores = Float64Array.of(0, 0, -1, 1, 0.2, -0.2);
-    expect(fitNaiveBayesScale(logp, scores, labels)).toEqual({ scale: 0.77, accuracyWithout: 2 / 3, accuracyWith: 1 });
-  });
-
-  it('keeps 0 when naive Bayes only hurts', () => {
-    const scores = Float64Array.of(-1, 1, 1, -1, 1, -1);
-    expect(fitNaiveBayesScale(logp, scores, labels)).toEqual({ scale: 0, accuracyWithout: 2 / 3, accuracyWith: 2 / 3 });
   });
 });
 

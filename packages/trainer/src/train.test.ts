@@ -186,17 +186,17 @@ describe('train (seeded end to end)', () => {
     expect(r.history.map((h) => h.devAccuracy)).toEqual([18 / 32, 14 / 32]);
     expect(r.stoppedEarly).toBe(true);
     expect(r.bestEpoch).toBe(1);
-    // The returned weights are epoch 1's: re-evaluating the network alone (the naive Bayes expert's scale at 0)
-    // gives epoch 1's accuracy, not the last one.
-    const nb = r.model.nb!;
-    const scale = nb.scale.data[0];
-    nb.scale.data[0] = 0;
+    // The returned weights are epoch 1's: re-evaluating the network alone (the experts' scales at 0) gives epoch
+    // 1's accuracy, not the last one.
+    const scales = r.model.experts.map((e) => e.scale.data[0]);
+    for (const e of r.model.experts) e.scale.data[0] = 0;
     expect(evaluateEncoded(r.model, r.data.dev!, r.data.labels).metrics.accuracy).toBe(18 / 32);
-    // With the expert fitted on the dev set after training: the dev accuracy the result reports.
-    nb.scale.data[0] = scale;
-    // (regression values: 21/32 with the expert at weight 0.27, held by the float32 buffer as fround(0.27))
-    expect(r.naiveBayes).toEqual({ scale: 0.27, devAccuracyWithout: 18 / 32, devAccuracyWith: 21 / 32 });
-    expect(scale).toBe(Math.fround(0.27));
+    // With the experts fitted on the dev set after training: the dev accuracy the result reports.
+    r.model.experts.forEach((e, k) => (e.scale.data[0] = scales[k]));
+    // (regression values: 21/32 with naive Bayes at weight 0.26 and the linear expert at 0.01, held by the float32
+    // buffers as fround(…))
+    expect(r.experts).toEqual({ naiveBayes: 0.26, linear: 0.01, devAccuracyWithout: 18 / 32, devAccuracyWith: 21 / 32 });
+    expect(scales).toEqual([Math.fround(0.26), Math.fround(0.01)]);
     expect(evaluateEncoded(r.model, r.data.dev!, r.data.labels).metrics.accuracy).toBe(21 / 32);
     expect(r.devMetrics!.accuracy).toBe(21 / 32);
   });
@@ -217,19 +217,30 @@ describe('train: rare-word dropout', () => {
   });
 });
 
-describe('train: the naive Bayes expert', () => {
-  it('is counted from the training set, fitted on dev after training, saved with the model and read back', async () => {
+describe('train: the experts', () => {
+  it('are counted and trained from the training set, fitted on dev after training, saved with the model and read back', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'trainer-nb-'));
     const r = await train(tiny({ out: dir, epochs: 6, patience: 1, lr: 0.1 }));
-    expect(r.naiveBayes!.scale).toBe(0.27); // the run of the early-stopping test above
+    const fit = { naiveBayes: 0.26, linear: 0.01, devAccuracyWithout: 18 / 32, devAccuracyWith: 21 / 32 }; // the run of the early-stopping test above
+    expect(r.experts).toEqual(fit);
     const loaded = await Classifier.load(dir);
-    expect(loaded.model.nb!.scale.data[0]).toBe(Math.fround(0.27));
+    expect(loaded.model.experts.map((e) => e.scale.data[0])).toEqual([Math.fround(0.26), Math.fround(0.01)]);
     expect(Array.from(loaded.model.nb!.unigram.data)).toEqual(Array.from(r.model.nb!.unigram.data));
+    expect(Array.from(loaded.model.lin!.bigram.data)).toEqual(Array.from(r.model.lin!.bigram.data));
     const texts = devSet.examples.map((e) => e.text);
     expect(loaded.predictBatch(texts)).toEqual(Classifier.fromTraining(r).predictBatch(texts));
-    const metrics = JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8')) as { dev: { accuracy: number }; naiveBayes: unknown };
-    expect(metrics.naiveBayes).toEqual({ scale: 0.27, devAccuracyWithout: 18 / 32, devAccuracyWith: 21 / 32 });
+    const metrics = JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8')) as { dev: { accuracy: number }; experts: unknown };
+    expect(metrics.experts).toEqual(fit);
     expect(metrics.dev.accuracy).toBe(21 / 32);
+  });
+
+  it('train the linear expert from its own generator: the network trains the same bits with or without it', async () => {
+    const a = await train(tiny({ epochs: 2 })); // one after the other: runs share the global generator's dropout draws
+    const b = await train(tiny({ epochs: 2, linearBuckets: 0 }));
+    expect(b.model.lin).toBeNull();
+    expect(a.history.map((h) => h.trainLoss)).toEqual(b.history.map((h) => h.trainLoss));
+    expect(Array.from(a.model.fc.weight.data)).toEqual(Array.from(b.model.fc.weight.data));
+    expect(a.model.lin!.unigram.data.some((v) => v !== 0)).toBe(true);
   });
 
   it('a finished run resumed to more epochs continues from its last epoch, as one uninterrupted run', async () => {
@@ -238,15 +249,16 @@ describe('train: the naive Bayes expert', () => {
     await train(tiny({ out: b, epochs: 2 })); // finished: the expert fitted and saved with the best epoch's weights
     const resumed = await train(tiny({ out: b, epochs: 3, resume: true }));
     expect(resumed.history).toEqual(straight.history.map((h, i) => ({ ...h, seconds: resumed.history[i].seconds, tokensPerSec: resumed.history[i].tokensPerSec })));
-    expect(resumed.naiveBayes).toEqual(straight.naiveBayes);
+    expect(resumed.experts).toEqual(straight.experts);
     expect(digest(await readFile(join(b, 'model.safetensors')))).toBe(digest(await readFile(join(a, 'model.safetensors'))));
   });
 
-  it('without a dev set keeps weight 0 (the network alone); nbBuckets 0 builds none', async () => {
+  it('without a dev set keep weight 0 (the network alone); nbBuckets 0 and linearBuckets 0 build none', async () => {
     const r = await train(tiny({ dev: null }));
-    expect(r.naiveBayes).toBeNull();
-    expect(r.model.nb!.scale.data[0]).toBe(0);
-    expect((await train(tiny({ nbBuckets: 0 }))).model.nb).toBeNull();
+    expect(r.experts).toBeNull();
+    expect(r.model.experts.map((e) => e.scale.data[0])).toEqual([0, 0]);
+    const none = await train(tiny({ nbBuckets: 0, linearBuckets: 0 }));
+    expect([none.model.nb, none.model.lin, none.experts]).toEqual([null, null, null]);
   });
 });
 

@@ -11,7 +11,7 @@ import { readWordVectors, type WordVectors } from './data/word_vectors.js';
 import { NonFiniteLossError } from './errors.js';
 import { joinPath } from '#platform';
 import { evaluateEncoded, predictEncoded, type Evaluation } from './evaluate.js';
-import { fitNaiveBayesScale } from './naive_bayes.js';
+import { fitExpertScales, type TableExpert } from './table_expert.js';
 import type { Metrics } from './metrics.js';
 import { loadModel, TextClassifier, type LoadedModel } from './model.js';
 import { pickArchitecture } from './model_config.js';
@@ -61,30 +61,45 @@ export interface TrainResult {
   stoppedEarly: boolean;
   /** How much of the vocabulary the pretrained vectors covered (null without `embeddings`, or on resume). */
   embeddings: EmbeddingCoverage | null;
-  /** The naive Bayes expert's fitted scale and the dev accuracy without and with it (null without expert or dev set). */
-  naiveBayes: NaiveBayesFit | null;
+  /** The experts' fitted scales and the dev accuracy without and with them (null without experts or dev set). */
+  experts: ExpertsFit | null;
 }
 
-/** What fitting the naive Bayes expert's scale on the dev set gave (see naive_bayes.ts). */
-export interface NaiveBayesFit {
-  scale: number;
+/** What fitting the experts' scales on the dev set gave (see table_expert.ts). */
+export interface ExpertsFit {
+  /** The naive Bayes expert's scale (null: the model has none). */
+  naiveBayes: number | null;
+  /** The linear expert's scale (null: the model has none). */
+  linear: number | null;
   devAccuracyWithout: number;
   devAccuracyWith: number;
 }
 
 /**
- * Fits the scale of `model`'s naive Bayes expert (its tables already counted) on `dev`: the network's
- * log-probabilities with the scale at 0, then the scale of `NB_SCALES` with the best dev accuracy, set in the model.
- * Null (and the model unchanged) without an expert or dev rows.
+ * Fits the scales of `model`'s experts (their tables already counted and trained) on `dev`: the network's
+ * log-probabilities with the scales at 0, then the scales with the best dev accuracy (`fitExpertScales`), set in the
+ * model. Null (and the model unchanged) without an expert or dev rows.
  */
-export function fitNaiveBayesExpert(model: TextClassifier, dev: EncodedData | null): NaiveBayesFit | null {
-  const nb = model.nb;
-  if (nb === null || dev === null || dev.ids.length === 0) return null;
-  nb.scale.data[0] = 0;
+export function fitExperts(model: TextClassifier, dev: EncodedData | null): ExpertsFit | null {
+  const experts = model.experts;
+  if (experts.length === 0 || dev === null || dev.ids.length === 0) return null;
+  for (const e of experts) e.scale.data[0] = 0;
   const { probs } = predictEncoded(model, dev.ids, dev.labels);
-  const fit = fitNaiveBayesScale(Float64Array.from(probs, Math.log), nb.scoresOf(dev.ids, 1), dev.labels);
-  nb.scale.data[0] = fit.scale;
-  return { scale: fit.scale, devAccuracyWithout: fit.accuracyWithout, devAccuracyWith: fit.accuracyWith };
+  const fit = fitExpertScales(Float64Array.from(probs, Math.log), experts.map((e) => e.scoresOf(dev.ids, 1)), dev.labels);
+  experts.forEach((e, k) => (e.scale.data[0] = fit.scales[k]));
+  const scaleOf = (e: TableExpert | null): number | null => (e === null ? null : fit.scales[experts.indexOf(e)]); // not the buffer's float32
+  return { naiveBayes: scaleOf(model.nb), linear: scaleOf(model.lin), devAccuracyWithout: fit.accuracyWithout, devAccuracyWith: fit.accuracyWith };
+}
+
+/**
+ * Counts the naive Bayes expert's tables and trains the linear expert's on the training set (the experts the model
+ * has). The linear expert's order draws from a `Generator(seed + 2)` of its own, so the network trains the same with
+ * or without it.
+ */
+export function fitExpertTables(model: TextClassifier, train: EncodedData, seed: number): void {
+  const cfg = model.config;
+  model.nb?.fit(train.ids, train.labels, cfg.nbAlpha);
+  model.lin?.fit(train.ids, train.labels, { epochs: cfg.linearEpochs, lr: cfg.linearLr, generator: new Generator(seed + 2) });
 }
 
 /** What `train` reports once a run has started. */
@@ -141,8 +156,8 @@ export class TrainingRun {
   private devMetrics: Metrics | null = null;
   /** What the pretrained vectors covered (null without them, and on resume). */
   readonly embeddings: EmbeddingCoverage | null;
-  /** The naive Bayes fit of `result()`. */
-  private naiveBayes: NaiveBayesFit | null = null;
+  /** The experts' fit of `result()`. */
+  private experts: ExpertsFit | null = null;
 
   /**
    * A fresh run of `o` on `data` (architecture from `saved` when resuming). The model's initialization draws from
@@ -164,8 +179,8 @@ export class TrainingRun {
     this.embeddings = vectors === null ? null : usePretrained(this.model.embedding.weight, vectors, o.freezeEmbeddings === true);
     if (o.freezeEmbeddings === true) this.model.embedding.weight.requiresGrad = false;
     if (this.model.config.rareWordDropout > 0) this.model.setTokenCounts(tokenCounts(data.train.ids, this.model.config.vocabSize));
-    // the naive Bayes expert is counted once, from the training set (a resumed run reloads it with the weights)
-    if (saved === null) this.model.nb?.fit(data.train.ids, data.train.labels, this.model.config.nbAlpha);
+    // the experts are counted and trained once, from the training set (a resumed run reloads them with the weights)
+    if (saved === null) fitExpertTables(this.model, data.train, o.seed);
     this.params = this.model.parameters().filter((p) => p.requiresGrad);
     this.optimizer =
       o.optimizer === 'adamw'
@@ -335,29 +350,29 @@ export class TrainingRun {
   }
 
   /**
-   * The model with the best weights (or the last ones), in eval mode, its naive Bayes expert's scale fitted on the
+   * The model with the best weights (or the last ones), in eval mode, its experts' scales fitted on the
    * dev set, and the run's summary. `finish` also saves it.
    */
   result(): TrainResult {
     const { model, data, state } = this;
     if (this.bestWeights !== null) model.loadStateDict(this.bestWeights);
     model.eval();
-    const naiveBayes = fitNaiveBayesExpert(model, data.dev);
-    if (naiveBayes !== null) this.devMetrics = null; // measured again, with the expert
+    const experts = fitExperts(model, data.dev);
+    if (experts !== null) this.devMetrics = null; // measured again, with the experts
     if (this.devMetrics === null && data.dev !== null && state.history.length > 0) this.devMetrics = evaluateEncoded(model, data.dev, data.labels).metrics;
-    this.naiveBayes = naiveBayes;
+    this.experts = experts;
     const { devMetrics, embeddings } = this;
-    return { model, data, history: state.history, bestEpoch: state.best?.epoch ?? null, devMetrics, stoppedEarly: state.stopped, embeddings, naiveBayes };
+    return { model, data, history: state.history, bestEpoch: state.best?.epoch ?? null, devMetrics, stoppedEarly: state.stopped, embeddings, experts };
   }
 
   /**
-   * `result()`, then, with a fitted expert, the model directory in `out` (when given) rewritten with it. The training
-   * state saved by the last epoch stays as it is: a resumed run continues from the last weights, the expert's scale 0.
+   * `result()`, then, with fitted experts, the model directory in `out` (when given) rewritten with them. The training
+   * state saved by the last epoch stays as it is: a resumed run continues from the last weights, the experts' scales 0.
    */
   async finish(): Promise<TrainResult> {
     const result = this.result();
     const out = this.options.out;
-    if (result.naiveBayes !== null && out !== undefined && out !== null) await saveModel(out, this.modelDirInput(this.model.stateDict()));
+    if (result.experts !== null && out !== undefined && out !== null) await saveModel(out, this.modelDirInput(this.model.stateDict()));
     return result;
   }
 
@@ -368,10 +383,10 @@ export class TrainingRun {
     await saveCheckpoint(out, this.modelDirInput(this.bestWeights ?? model.stateDict()), training);
   }
 
-  /** What the model directory holds: `weights`, the config, vocabulary, metrics (with the expert's fit) and curve. */
+  /** What the model directory holds: `weights`, the config, vocabulary, metrics (with the experts' fit) and curve. */
   private modelDirInput(weights: Record<string, Tensor>): SaveModelInput {
     const { model, data, state } = this;
-    const metrics = { bestEpoch: state.best?.epoch ?? null, dev: this.devMetrics, history: state.history, ...(this.naiveBayes === null ? {} : { naiveBayes: this.naiveBayes }) };
+    const metrics = { bestEpoch: state.best?.epoch ?? null, dev: this.devMetrics, history: state.history, ...(this.experts === null ? {} : { experts: this.experts }) };
     const curve = state.history.map((h) => ({ epoch: h.epoch, trainLoss: h.trainLoss, devAccuracy: h.devAccuracy }));
     return { weights, config: modelConfig(model, data), vocab: data.pipeline.vocabJson(), metrics, curve };
   }

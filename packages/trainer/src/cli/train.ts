@@ -14,7 +14,7 @@ import { MODEL_FILES } from '../checkpoint.js';
 import { DEFAULT_ARCHITECTURE, MAX_BIGRAM_BUCKETS, resolveConfig, type CellType, type Pooling, type TextClassifierConfig } from '../model.js';
 import { defaultRecipe, SST2_DIR, SST2_LABEL_NAMES } from '../recipe.js';
 import { savedTrainOptions, stripUndefined } from '../options.js';
-import { DEFAULT_TRAIN_OPTIONS, train, type EmbeddingCoverage, type LrSchedule, type StartInfo, type TrainOptions } from '../train.js';
+import { DEFAULT_TRAIN_OPTIONS, train, type EmbeddingCoverage, type LrSchedule, type StartInfo, type TrainOptions, type TrainResult } from '../train.js';
 import { TRAINING_BUDGET, trainingBudget } from '../budget.js';
 import { readSavedRun, type SavedRun } from '../training_state.js';
 import { encodeLabels, sortLabels } from '../data/labels.js';
@@ -90,6 +90,12 @@ Model:
                            pairs (pairs hashed into N rows), counted from the training data and added to the
                            network's scores with a weight fitted on the dev set (default ${A.nbBuckets}; 0: none)
   --nb-alpha X             its Laplace smoothing (default ${A.nbAlpha})
+  --linear-buckets N       linear expert: logistic regression over the same tokens and pairs (hashed into N
+                           rows), trained on the training data when the run starts and added to the network's
+                           scores with a weight fitted on the dev set with the naive Bayes one (default
+                           ${A.linearBuckets}; 0: none)
+  --linear-epochs N        its epochs of SGD (default ${A.linearEpochs})
+  --linear-lr X            its initial learning rate, falling linearly to 0 (default ${A.linearLr})
 Training:
   --epochs N               (default: at least ${B.minEpochs}, and at least ${B.minSteps} optimizer steps; with
                            --resume, the total to reach)
@@ -137,6 +143,9 @@ const OPTIONS = {
   'bigram-dim': { type: 'string' },
   'nb-buckets': { type: 'string' },
   'nb-alpha': { type: 'string' },
+  'linear-buckets': { type: 'string' },
+  'linear-epochs': { type: 'string' },
+  'linear-lr': { type: 'string' },
   'rnn-dropout': { type: 'string' },
   epochs: { type: 'string' },
   'batch-size': { type: 'string' },
@@ -175,6 +184,9 @@ const ARCH_FLAGS: Partial<Record<keyof Architecture, string>> = {
   bigramDim: '--bigram-dim',
   nbBuckets: '--nb-buckets',
   nbAlpha: '--nb-alpha',
+  linearBuckets: '--linear-buckets',
+  linearEpochs: '--linear-epochs',
+  linearLr: '--linear-lr',
 };
 
 const probability = { min: 0, maxExclusive: 1, expected: 'a probability from 0 up to (not including) 1' };
@@ -196,7 +208,15 @@ function readArchitecture(v: ParsedArgs['values']): Architecture {
     bigramDim: readInt(v, 'bigram-dim', 1),
     nbBuckets: readInt(v, 'nb-buckets', 0, MAX_BIGRAM_BUCKETS),
     nbAlpha: readNumber(v, 'nb-alpha', { min: 0, minExclusive: true, expected: 'a positive number' }),
+    linearBuckets: readInt(v, 'linear-buckets', 0, MAX_BIGRAM_BUCKETS),
+    linearEpochs: readInt(v, 'linear-epochs', 1),
+    linearLr: readNumber(v, 'linear-lr', { min: 0, minExclusive: true, expected: 'a positive number' }),
   };
+  for (const k of ['linearEpochs', 'linearLr'] as const) {
+    if (arch[k] !== undefined && (arch.linearBuckets ?? A.linearBuckets) === 0) {
+      throw new UsageError(`${ARCH_FLAGS[k]} ${arch[k]} trains the linear expert, which --linear-buckets 0 turns off`);
+    }
+  }
   if (arch.nbAlpha !== undefined && (arch.nbBuckets ?? A.nbBuckets) === 0) {
     throw new UsageError(`--nb-alpha ${arch.nbAlpha} smooths the naive Bayes expert, which --nb-buckets 0 turns off`);
   }
@@ -299,6 +319,17 @@ function reportEmbeddings(e: EmbeddingCoverage | null): void {
   );
 }
 
+/** The line on the experts: their fitted weights, or why they are unused; '' for a model without experts. */
+function expertsText(result: TrainResult, hasDev: boolean): string {
+  const fit = result.experts;
+  if (fit !== null) {
+    const weights = [fit.naiveBayes === null ? null : `naive Bayes weight ${fit.naiveBayes}`, fit.linear === null ? null : `linear weight ${fit.linear}`];
+    const them = result.model.experts.length === 1 ? 'it' : 'them';
+    return `experts: ${weights.filter((w) => w !== null).join(', ')} (dev accuracy ${pct(fit.devAccuracyWithout)} without ${them}, ${pct(fit.devAccuracyWith)} with ${them})\n`;
+  }
+  return result.model.experts.length > 0 && !hasDev ? 'experts: weight 0, unused (their weights are fitted on a dev set: pass --dev)\n' : '';
+}
+
 async function main(argv: string[]): Promise<void> {
   const { values: v } = parseCliArgs(argv, OPTIONS);
   const verbose = v.verbose === true;
@@ -381,15 +412,8 @@ async function main(argv: string[]): Promise<void> {
   const best = result.bestEpoch === null ? `kept the last epoch (${result.history.length === 0 ? 0 : result.history[result.history.length - 1].epoch})` : `best epoch ${result.bestEpoch}`;
   const dev = result.devMetrics === null ? '' : ` (dev accuracy ${pct(result.devMetrics.accuracy)}, macro-F1 ${pct(result.devMetrics.macroF1)})`;
   const early = result.stoppedEarly ? '; stopped early (no dev improvement)' : '';
-  const nb = result.naiveBayes;
-  const nbText =
-    nb !== null
-      ? `naive Bayes expert: weight ${nb.scale} (dev accuracy ${pct(nb.devAccuracyWithout)} without it, ${pct(nb.devAccuracyWith)} with it)\n`
-      : result.model.nb !== null && devSet === null
-        ? 'naive Bayes expert: weight 0, unused (its weight is fitted on a dev set: pass --dev)\n'
-        : '';
   process.stdout.write(
-    nbText +
+    expertsText(result, devSet !== null) +
     `done in ${duration(seconds)}: ${best}${dev}${early}; vocabulary ${int(result.data.pipeline.vocabSize)} tokens, labels ${result.data.labels.join(', ')}\n` +
       `saved ${out} (${MODEL_FILES.weights}, ${MODEL_FILES.config}, ${MODEL_FILES.vocab}, ${MODEL_FILES.metrics}, ${MODEL_FILES.curve}, training state)\n` +
       `next: ${cmd.eval} --model ${out} --data ${devSet?.file ?? trainSet.file}\n`,

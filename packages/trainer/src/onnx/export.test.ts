@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { manualSeed, noGrad, Tensor } from '@recurrent/nn-core';
+import { Generator, manualSeed, noGrad, Tensor } from '@recurrent/nn-core';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { buildPipeline } from '../pipeline.js';
@@ -118,15 +118,20 @@ describe('exportOnnx run by ONNX Runtime', () => {
   }
 
   for (const c of [
-    { cell: 'gru' as const, pooling: 'max' as const, bidirectional: true, numLayers: 1, nbBuckets: 7, bigramBuckets: 0 },
-    { cell: 'lstm' as const, pooling: 'mean' as const, bidirectional: false, numLayers: 1, nbBuckets: 262_144, bigramBuckets: 131_072 },
+    { cell: 'gru' as const, pooling: 'max' as const, bidirectional: true, numLayers: 1, nbBuckets: 7, linearBuckets: 0, bigramBuckets: 0 },
+    { cell: 'gru' as const, pooling: 'max' as const, bidirectional: true, numLayers: 1, nbBuckets: 0, linearBuckets: 11, bigramBuckets: 0 },
+    { cell: 'lstm' as const, pooling: 'mean' as const, bidirectional: false, numLayers: 1, nbBuckets: 262_144, linearBuckets: 262_144, bigramBuckets: 131_072 },
   ]) {
-    it(`with a naive Bayes expert of ${c.nbBuckets} pair rows${c.bigramBuckets > 0 ? ' and a bigram bag' : ''}: probabilities equal ours to 1e-5, one-token rows included`, async () => {
+    const what = [c.nbBuckets > 0 ? `a naive Bayes expert of ${c.nbBuckets} pair rows` : '', c.linearBuckets > 0 ? `a linear expert of ${c.linearBuckets}` : '', c.bigramBuckets > 0 ? 'a bigram bag' : ''];
+    it(`with ${what.filter((w) => w !== '').join(', ')}: probabilities equal ours to 1e-5, one-token rows included`, async () => {
       manualSeed(13);
       const model = new TextClassifier({ vocabSize: pipeline.vocabSize, numClasses: 3, embeddingDim: 8, hiddenSize: 6, embeddingInitRange: null, ...c });
       const labels = Int32Array.from(encoded, (_, i) => i % 3);
-      model.nb!.fit(encoded, labels, 1); // the 12 sentences as training data: every id and pair of them has a row
-      model.nb!.scale.data[0] = 0.3;
+      // the 12 sentences as training data: every id and pair of them has a row
+      model.nb?.fit(encoded, labels, 1);
+      model.lin?.fit(encoded, labels, { epochs: 5, lr: 0.3, generator: new Generator(1) });
+      const scales = (on: boolean): void => model.experts.forEach((e, k) => (e.scale.data[0] = on ? [0.3, 0.5][k] : 0));
+      scales(true);
       model.eval();
       const session = await ort.InferenceSession.create(exportOnnx(model));
       const oneToken = encoded.slice(0, 3).map((e) => e.subarray(0, 1));
@@ -139,20 +144,20 @@ describe('exportOnnx run by ONNX Runtime', () => {
         // The scores are sums of up to ~60 float32 table rows (ONNX Runtime adds them in float32, we in float64):
         // a few float32 ulps of the scores, well under 1e-5 in the probabilities.
         expect(maxAbsDiff(out.probs.data as Float32Array, ours)).toBeLessThan(1e-5);
-        model.nb!.scale.data[0] = 0;
+        scales(false);
         moved = Math.max(moved, maxAbsDiff(noGrad(() => model.forward(b.ids, b.lengths).exp()).data, ours));
-        model.nb!.scale.data[0] = 0.3;
+        scales(true);
       }
-      expect(moved).toBeGreaterThan(0.1); // the expert changes the probabilities the export is checked on
+      expect(moved).toBeGreaterThan(0.1); // the experts change the probabilities the export is checked on
       await session.release();
     });
   }
 
-  it('leaves the expert out of the graph while its weight is 0 (as the model does)', () => {
+  it('leaves the experts out of the graph while their weights are 0 (as the model does)', () => {
     manualSeed(13);
     const model = new TextClassifier({ vocabSize: pipeline.vocabSize, numClasses: 3, embeddingDim: 8, hiddenSize: 6 });
-    const without = new TextClassifier({ vocabSize: pipeline.vocabSize, numClasses: 3, embeddingDim: 8, hiddenSize: 6, nbBuckets: 0 });
-    without.loadStateDict(Object.fromEntries(Object.entries(model.stateDict()).filter(([k]) => !k.startsWith('nb.'))));
+    const without = new TextClassifier({ vocabSize: pipeline.vocabSize, numClasses: 3, embeddingDim: 8, hiddenSize: 6, nbBuckets: 0, linearBuckets: 0 });
+    without.loadStateDict(Object.fromEntries(Object.entries(model.stateDict()).filter(([k]) => !k.startsWith('nb.') && !k.startsWith('lin.'))));
     const sizeWith = exportOnnx(model).length;
     expect(sizeWith).toBeLessThan(exportOnnx(without).length + 600); // only the architecture metadata differs
   });

@@ -21,8 +21,9 @@
  * - `mean` / `max`: a `(N, L, 1)` mask `Range(L) < lengths`, then `Where` (0 or −∞ at padded steps) and
  *   `ReduceSum / lengths` or `ReduceMax` over L.
  * With a bigram bag, its mean row (hashed with int64 `Mul`/`Add`/`Mod`, masked with `Where`, `Gather`, `ReduceSum`
- * and `Div`) is concatenated after the pooled features (see `bigramBag`). With a fitted naive Bayes expert, its
- * scaled scores are added to the logits (see `naiveBayes`; the same pair hashing, `Gather` of its tables, masked sums).
+ * and `Div`) is concatenated after the pooled features (see `bigramBag`). With fitted experts (naive Bayes, linear),
+ * their scaled scores are added to the logits (see `tableExpert`; the same pair hashing, `Gather` of their tables,
+ * masked sums).
  * Dropout is absent (inference graph).
  * @see https://onnx.ai/onnx/operators/onnx__LSTM.html
  */
@@ -109,11 +110,14 @@ export function textClassifierOnnx(model: TextClassifier, options: ExportOnnxOpt
     }
   }
   const features = cfg.bigramBuckets > 0 ? bigramBag(g, cfg.bigramBuckets) : 'pooled';
-  const scale = model.nb?.scale.data[0] ?? 0;
-  const withNb = model.nb !== null && scale !== 0;
-  g.add('Gemm', [features, 'fc.weight', 'fc.bias'], [withNb ? 'logits_net' : 'logits'], { transB: 1 }); // (N, C)
-  if (withNb) naiveBayes(g, cfg.nbBuckets, scale);
-  g.add('LogSoftmax', ['logits'], ['log_probs'], { axis: 1 });
+  const experts = [
+    { prefix: 'nb', bias: 'nb.prior', buckets: cfg.nbBuckets, scale: model.nb?.scale.data[0] ?? 0 },
+    { prefix: 'lin', bias: 'lin.bias', buckets: cfg.linearBuckets, scale: model.lin?.scale.data[0] ?? 0 },
+  ].filter((e) => e.buckets > 0 && e.scale !== 0);
+  g.add('Gemm', [features, 'fc.weight', 'fc.bias'], ['logits_net'], { transB: 1 }); // (N, C)
+  let logits = 'logits_net';
+  for (const e of experts) logits = tableExpert(g, e.prefix, e.bias, e.buckets, e.scale, logits);
+  g.add('LogSoftmax', [logits], ['log_probs'], { axis: 1 });
   g.add('Exp', ['log_probs'], ['probs']);
 
   const C = cfg.numClasses;
@@ -197,27 +201,27 @@ function validSteps(g: GraphBuilder): void {
 }
 
 /**
- * The naive Bayes expert (naive_bayes.ts) added to the logits: `nb.prior` + the `nb.unigram` rows of the valid ids
- * + the `nb.bigram` rows of the valid pairs (row 0, all zeros, for the others), times the scale. Returns the name
- * of the `(N, C)` logits with it.
+ * An expert (table_expert.ts) added to `logits`: `<p>.<bias>` + the `<p>.unigram` rows of the valid ids + the
+ * `<p>.bigram` rows of the valid pairs (row 0, all zeros, for the others), times the scale. Returns the name of the
+ * `(N, C)` logits with it.
  */
-function naiveBayes(g: GraphBuilder, buckets: number, scale: number): string {
-  for (const k of ['nb.unigram', 'nb.bigram', 'nb.prior']) {
+function tableExpert(g: GraphBuilder, p: string, bias: string, buckets: number, scale: number, logits: string): string {
+  for (const k of [`${p}.unigram`, `${p}.bigram`, bias]) {
     const t = g.weight(k);
     g.constant(k, t.data, t.shape);
   }
   validSteps(g);
-  g.add('Gather', ['nb.unigram', 'ids'], ['nb_uni_rows'], { axis: 0 }); // (N, L, C); padding reads row 0, masked next
-  g.add('Where', ['valid_3d', 'nb_uni_rows', g.constant('zero_f', Float32Array.of(0), [])], ['nb_uni_masked']);
-  g.add('ReduceSum', ['nb_uni_masked', 'axes_1'], ['nb_uni'], { keepdims: 0 }); // (N, C)
-  const rows = pairRows(g, 'nbp', buckets);
-  g.add('Gather', ['nb.bigram', rows], ['nb_bi_rows'], { axis: 0 }); // (N, L − 1, C)
-  g.add('ReduceSum', ['nb_bi_rows', 'nbp_unsqueeze_axes'], ['nb_bi'], { keepdims: 0 }); // (N, C)
-  g.add('Add', ['nb_uni', 'nb_bi'], ['nb_tokens']);
-  g.add('Add', ['nb_tokens', 'nb.prior'], ['nb_scores']);
-  g.add('Mul', ['nb_scores', g.constant('nb.scale', Float32Array.of(scale), [])], ['nb_scaled']);
-  g.add('Add', ['logits_net', 'nb_scaled'], ['logits']);
-  return 'logits';
+  g.add('Gather', [`${p}.unigram`, 'ids'], [`${p}_uni_rows`], { axis: 0 }); // (N, L, C); padding reads row 0, masked next
+  g.add('Where', ['valid_3d', `${p}_uni_rows`, g.constant('zero_f', Float32Array.of(0), [])], [`${p}_uni_masked`]);
+  g.add('ReduceSum', [`${p}_uni_masked`, 'axes_1'], [`${p}_uni`], { keepdims: 0 }); // (N, C)
+  const rows = pairRows(g, `${p}p`, buckets);
+  g.add('Gather', [`${p}.bigram`, rows], [`${p}_bi_rows`], { axis: 0 }); // (N, L − 1, C)
+  g.add('ReduceSum', [`${p}_bi_rows`, `${p}p_unsqueeze_axes`], [`${p}_bi`], { keepdims: 0 }); // (N, C)
+  g.add('Add', [`${p}_uni`, `${p}_bi`], [`${p}_tokens`]);
+  g.add('Add', [`${p}_tokens`, bias], [`${p}_scores`]);
+  g.add('Mul', [`${p}_scores`, g.constant(`${p}.scale`, Float32Array.of(scale), [])], [`${p}_scaled`]);
+  g.add('Add', [logits, `${p}_scaled`], [`${logits}_${p}`]);
+  return `${logits}_${p}`;
 }
 
 /** The ONNX file (ModelProto bytes) of `model`. */
