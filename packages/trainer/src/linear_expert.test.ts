@@ -1,6 +1,6 @@
 import { Generator, Tensor, logSoftmax, manualSeed } from '@recurrent/nn-core';
 import { describe, expect, it } from 'vitest';
-import { bigramRow } from './model_config.js';
+import { bigramRow, resolveConfig } from './model_config.js';
 import { LinearExpert } from './linear_expert.js';
 import { TextClassifier } from './model.js';
 
@@ -78,5 +78,17 @@ describe('TextClassifier with both experts', () => {
     expect(Math.abs(got[0] - alone[0])).toBeGreaterThan(1e-3);
     const trained = (m.train().forward(x, lengths).toArray() as number[][]).flat();
     alone.forEach((w, i) => expect(trained[i]).toBeCloseTo(w, 12));
+  });
+});
+
+describe('the linear expert settings', () => {
+  it('default to 262,144 pair rows, 25 epochs, lr 0.3, and reject bad values naming them', () => {
+    const base = { vocabSize: 5, numClasses: 2 };
+    const c = resolveConfig(base);
+    expect([c.linearBuckets, c.linearEpochs, c.linearLr]).toEqual([262_144, 25, 0.3]);
+    expect(() => resolveConfig({ ...base, linearBuckets: 1 })).toThrow('TextClassifier: linearBuckets must be 0 (no linear expert) or an integer from 2 to 16777216, got 1');
+    expect(() => resolveConfig({ ...base, linearEpochs: 2.5 })).toThrow('TextClassifier: linearEpochs must be a positive integer, got 2.5');
+    expect(() => resolveConfig({ ...base, linearLr: 0 })).toThrow('TextClassifier: linearLr must be a positive number, got 0');
+    expect(new TextClassifier({ ...base, linearBuckets: 0 }).lin).toBeNull();
   });
 });
