@@ -27,6 +27,10 @@ async function run({ rows, settings, name }: TrainRequest): Promise<void> {
         lr: settings.lr,
         patience: null,
         seed: 0,
+        // the held-out rows are the page's evaluation, not a dev set, so there is nothing to weigh the experts on:
+        // without them the downloaded model holds no tables at weight 0
+        nbBuckets: 0,
+        linearBuckets: 0,
       },
       {
         onBatchEnd: (b) => post({ type: 'batch', epoch: b.epoch, step: b.step, stepsPerEpoch: b.stepsPerEpoch, globalStep: b.globalStep, loss: b.loss, epochLoss: b.epochLoss, epochAccuracy: b.epochAccuracy }),
