@@ -11,7 +11,8 @@
  *
  * Options: `--seed S` (default 0: the seed the directory was trained with), `--nb-buckets N`, `--nb-alpha X`,
  * `--linear-buckets N`, `--linear-epochs N`, `--linear-lr X` for an expert the directory lacks (default: the
- * recipe's, DEFAULT_ARCHITECTURE). A directory that already has both experts is an error.
+ * recipe's, DEFAULT_ARCHITECTURE; a flag for an expert the directory already has is an error). A directory that
+ * already has both experts is an error.
  */
 import { parseArgs } from 'node:util';
 import {
@@ -45,6 +46,11 @@ const { values } = parseArgs({
 /** The architecture with the experts the directory lacks added (the flags', else the recipe's settings). */
 function withExperts(saved: TextClassifierConfig): TextClassifierConfig {
   const A = DEFAULT_ARCHITECTURE;
+  const given = (flags: (keyof typeof values)[]): string | undefined => flags.find((f) => values[f] !== undefined);
+  const nbFlag = saved.nbBuckets > 0 ? given(['nb-buckets', 'nb-alpha']) : undefined;
+  const linFlag = saved.linearBuckets > 0 ? given(['linear-buckets', 'linear-epochs', 'linear-lr']) : undefined;
+  const kept = nbFlag ?? linFlag;
+  if (kept !== undefined) throw new Error(`--${kept} sets up an expert the model already has (its settings are kept as they are)`);
   const num = (flag: keyof typeof values, fallback: number): number => (values[flag] === undefined ? fallback : Number(values[flag]));
   const nb = saved.nbBuckets > 0 ? {} : { nbBuckets: num('nb-buckets', A.nbBuckets), nbAlpha: num('nb-alpha', A.nbAlpha) };
   const lin =
@@ -68,9 +74,12 @@ async function main(): Promise<void> {
     const d = await readDataset(file);
     return { ids: d.examples.map((e) => loaded.pipeline.encode(e.text)), labels: encodeLabels(d.examples, loaded.config.labels, d.file) };
   };
+  const seed = Number(values.seed);
+  if (!Number.isSafeInteger(seed)) throw new Error(`--seed must be an integer, got '${values.seed}'`);
   const trainData = await encode(train);
   const devData = await encode(dev);
-  fitExpertTables(model, trainData, Number(values.seed));
+  if (devData.ids.length === 0) throw new Error(`${dev} holds no rows to fit the experts' weights on`);
+  fitExpertTables(model, trainData, seed);
   const fit = fitExperts(model, devData)!;
   const labelNames = loaded.config.labelNames ?? loaded.config.labels;
   const { naiveBayes: _old, ...metricsBefore } = loaded.metrics as Record<string, Json>; // (a fit of the naive Bayes expert alone)

@@ -10,8 +10,8 @@
  * `defaults`), to try a change of the defaults on the same subsets.
  * `--rule new` trains with no training options (the data-dependent budget of packages/trainer/src/budget.ts);
  * `--rule old` with the defaults before it, `epochs: 5, patience: 2`. Each run prints one JSON line: dev accuracy of
- * the kept weights (with the naive Bayes expert fitted on dev, as `train` does) and of the network alone
- * (`devNetwork`), the expert's weight, the best epoch, epochs and optimizer steps trained, seconds, and the
+ * the kept weights (with the experts' weights fitted on dev, as `train` does) and of the network alone
+ * (`devNetwork`), the experts' weights (`nbScale`, `linearScale`), the best epoch, epochs and optimizer steps trained, seconds, and the
  * network's dev accuracy after every epoch.
  * `--table` reads such lines (ours and PyTorch's) and prints the markdown table of packages/docs/recipe.md: per size,
  * the mean and the spread (lowest–highest) over the seeds of our defaults, of the same runs' network alone, of the

@@ -5,8 +5,9 @@
  * ```
  * s(text) = bias + Σ_t unigram[id_t] + Σ_t bigram[bigramRow(id_t, id_t+1)]        loss = −log softmax(s)_y     (C)
  * ```
- * Training is fastText's: plain SGD, one example a step, every example once an epoch in an order shuffled each
- * epoch, the learning rate falling linearly from `lr` to 0 over all the steps. With p = softmax(s), the gradient of
+ * Training is much as fastText's: plain SGD, one example a step, every example once an epoch in an order shuffled
+ * each epoch, the learning rate falling linearly from `lr` to 0 over all the steps (fastText lets it fall with the
+ * tokens processed). With p = softmax(s), the gradient of
  * the loss with respect to s is `p − onehot(y)`, and every row the text reads (once per occurrence), and the bias,
  * takes `−lr · (p − onehot(y))`. The sum over the classes of that step is 0, so rows stay centered (a shift common to
  * all classes changes no probability). Computed in float64, stored in the model's dtype.

@@ -14,7 +14,7 @@
  *
  * Why: naive Bayes over unigrams and bigrams is a strong, different model on small text sets (Wang & Manning 2012,
  * "Baselines and Bigrams"); its errors are not the network's, so the sum beats both (packages/docs/recipe.md,
- * "The naive Bayes expert"). It costs no training: the table is counted once. The network trains alone (`scale` is
+ * "The experts"). It costs no training: the table is counted once. The network trains alone (`scale` is
  * 0 until the end); the scale is then fitted on the dev set, with the linear expert's when the model has one
  * (`fitExpertScales`), so a data set where naive Bayes does not help gets 0. The scoring is `TableExpert`'s.
  *

@@ -87,7 +87,10 @@ export function resolveOptions(options: TrainOptions): ResolvedOptions {
   positiveInt('bucketBatches');
   positiveInt('lrStepSize');
   if (!(typeof o.lr === 'number' && o.lr > 0)) throw new RangeError(`train: lr must be a positive number, got ${o.lr}`);
-  if (!Number.isSafeInteger(o.seed)) throw new RangeError(`train: seed must be a safe integer, got ${o.seed}`);
+  // the run seeds generators with seed, seed + 1 (batch order) and seed + 2 (the linear expert's order)
+  if (!(Number.isSafeInteger(o.seed) && Number.isSafeInteger(o.seed + 2))) {
+    throw new RangeError(`train: seed must be a safe integer below 2^53 − 2 (the run also uses seed + 1 and seed + 2), got ${o.seed}`);
+  }
   if (o.clipGradNorm !== null && !(o.clipGradNorm > 0)) throw new RangeError(`train: clipGradNorm must be a positive number or null, got ${o.clipGradNorm}`);
   if (o.patience !== undefined && o.patience !== null && !(Number.isInteger(o.patience) && o.patience >= 1)) throw new RangeError(`train: patience must be a positive integer or null, got ${o.patience}`);
   if (o.optimizer !== 'adam' && o.optimizer !== 'adamw') throw new RangeError(`train: optimizer must be 'adam' or 'adamw', got '${String(o.optimizer)}'`);

@@ -37,4 +37,11 @@ describe('fitExpertScales, two experts', () => {
     expect(fitExpertScales(logp, [hurt, hurt], labels)).toEqual({ scales: [0, 0], accuracyWithout: 1 / 2, accuracyWith: 1 / 2 });
     expect(() => fitExpertScales(logp, [a, b, a], labels)).toThrow('fitExpertScales: one or two experts, got 3');
   });
+
+  it('rejects scores and labels that do not fit logp, with one sentence naming the value', () => {
+    expect(() => fitExpertScales(logp, [a, b.subarray(1)], labels)).toThrow('fitExpertScales: the scores of expert 1 have 7 values, expected 8 (n · C, as logp)');
+    expect(() => fitExpertScales(logp, [Float64Array.of(0, 0, Infinity, 0, 0, 0, 0, 0)], labels)).toThrow('fitExpertScales: the scores of expert 0 hold Infinity at index 2, expected finite numbers');
+    expect(() => fitExpertScales(logp, [a], Int32Array.of(0, 1, 2, 0))).toThrow('fitExpertScales: label 2 at index 2, expected 0 ≤ label < C=2');
+    expect(() => fitExpertScales(logp.slice(1), [a.subarray(1)], labels)).toThrow('fitExpertScales: logp has 7 values for 4 labels, expected n · C');
+  });
 });

@@ -109,13 +109,22 @@ export interface ScaleFit {
  *   pair 0.01 apart within 0.04 of it (the first best in the same order). A full 0.01 grid would be 40,401 passes
  *   over the dev set; this is at most 1,762.
  * @param logp - `(n, C)` the network's log-probabilities (or log of its probabilities)
- * @param scores - one `(n, C)` matrix per expert: its scores at scale 1
- * @param labels - `(n)`
+ * @param scores - one `(n, C)` matrix per expert: its finite scores at scale 1
+ * @param labels - `(n)` class indices below C
+ * @returns the scales (one per expert) and the accuracy without the experts and with them at those scales
  */
 export function fitExpertScales(logp: ArrayLike<number>, scores: readonly Float64Array[], labels: Int32Array): ScaleFit {
   const n = labels.length;
-  const C = n === 0 ? 0 : logp.length / n;
   if (scores.length < 1 || scores.length > 2) throw new RangeError(`fitExpertScales: one or two experts, got ${scores.length}`);
+  const C = n === 0 ? 0 : logp.length / n;
+  if (!Number.isInteger(C) || (n > 0 && C < 1)) throw new RangeError(`fitExpertScales: logp has ${logp.length} values for ${n} labels, expected n · C`);
+  scores.forEach((s, k) => {
+    if (s.length !== logp.length) throw new RangeError(`fitExpertScales: the scores of expert ${k} have ${s.length} values, expected ${logp.length} (n · C, as logp)`);
+    const bad = s.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new RangeError(`fitExpertScales: the scores of expert ${k} hold ${s[bad]} at index ${bad}, expected finite numbers`);
+  });
+  const badLabel = labels.findIndex((y) => !(y >= 0 && y < C));
+  if (badLabel >= 0) throw new RangeError(`fitExpertScales: label ${labels[badLabel]} at index ${badLabel}, expected 0 ≤ label < C=${C}`);
   const [a, b = new Float64Array(a.length)] = scores;
   const correctAt = (wa: number, wb: number): number => {
     let ok = 0;
@@ -140,7 +149,7 @@ export function fitExpertScales(logp: ArrayLike<number>, scores: readonly Float6
   if (scores.length === 1) {
     for (const w of EXPERT_SCALES.slice(1)) tryAt(w, 0);
   } else {
-    for (let i = 0; i <= 40; i++) for (let j = 0; j <= 40; j++) tryAt(i / 20, j / 20);
+    for (let i = 0; i <= 40; i++) for (let j = i === 0 ? 1 : 0; j <= 40; j++) tryAt(i / 20, j / 20); // (0, 0): `without`
     // the neighbourhood searched afresh, so that the first (smallest) of its ties wins; it holds the coarse best
     const [ca, cb] = best.scales.map((s) => Math.round(s * 100));
     best = { scales: [0, 0], ok: -1 };

@@ -5,13 +5,14 @@
  * → backward → gradient clipping (`nn.utils.clipGradNorm`) → optimizer step (Adam, or AdamW) → `onBatchEnd`;
  * then validation on the dev set, the learning-rate schedule, early stopping on dev accuracy, the model
  * directory and training state written to `out` (when given), and `onEpochEnd`. At the end the best epoch's
- * weights are restored, the naive Bayes expert's scale is fitted on the dev set (naive_bayes.ts), and the model
- * directory is written once more with it.
+ * weights are restored, the experts' scales are fitted on the dev set (`fitExperts`, table_expert.ts), and the model
+ * directory is written once more with them.
  *
  * Seeding: `manualSeed(seed)` drives the weight initialization and dropout; the batch order comes from a
- * separate `Generator(seed + 1)`, so changing the model does not change the data order. Both generator states
- * are saved after every epoch, with the optimizer and scheduler state, so `resume: true` continues exactly as
- * an uninterrupted run would (bit for bit). Checkpoints are taken at epoch ends.
+ * separate `Generator(seed + 1)`, so changing the model does not change the data order (the linear expert's order,
+ * drawn once when a run starts, from a `Generator(seed + 2)` of its own). Both generator states are saved after
+ * every epoch, with the optimizer and scheduler state, so `resume: true` continues exactly as an uninterrupted run
+ * would (bit for bit). Checkpoints are taken at epoch ends.
  *
  * A NaN or infinite loss or gradient norm throws `NonFiniteLossError` (epoch and step) before the step is applied
  * and before anything is written, so the checkpoint of the previous epoch stays intact.

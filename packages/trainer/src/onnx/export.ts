@@ -115,8 +115,11 @@ export function textClassifierOnnx(model: TextClassifier, options: ExportOnnxOpt
     { prefix: 'lin', bias: 'lin.bias', buckets: cfg.linearBuckets, scale: model.lin?.scale.data[0] ?? 0 },
   ].filter((e) => e.buckets > 0 && e.scale !== 0);
   g.add('Gemm', [features, 'fc.weight', 'fc.bias'], ['logits_net'], { transB: 1 }); // (N, C)
-  let logits = 'logits_net';
-  for (const e of experts) logits = tableExpert(g, e.prefix, e.bias, e.buckets, e.scale, logits);
+  // as the model: the experts' scaled scores summed, then added to the network's logits
+  const scaled = experts.map((e) => tableExpert(g, e.prefix, e.bias, e.buckets, e.scale));
+  if (scaled.length === 2) g.add('Add', scaled, ['experts_scaled']);
+  const logits = scaled.length === 0 ? 'logits_net' : 'logits';
+  if (scaled.length > 0) g.add('Add', ['logits_net', scaled.length === 2 ? 'experts_scaled' : scaled[0]], [logits]);
   g.add('LogSoftmax', [logits], ['log_probs'], { axis: 1 });
   g.add('Exp', ['log_probs'], ['probs']);
 
@@ -188,7 +191,7 @@ function pairRows(g: GraphBuilder, p: string, buckets: number): string {
 
 /**
  * The `(N, L)` mask `valid` (Range(L) < lengths) and its `(N, L, 1)` form `valid_3d`, with `lengths_col` `(N, 1)`
- * and the int64 constants `zero`, `one`, `axes_1` ([1]); built once, for the pooling and the naive Bayes expert.
+ * and the int64 constants `zero`, `one`, `axes_1` ([1]); built once, for the pooling and the experts.
  */
 function validSteps(g: GraphBuilder): void {
   if (g.produces('valid')) return;
@@ -201,11 +204,11 @@ function validSteps(g: GraphBuilder): void {
 }
 
 /**
- * An expert (table_expert.ts) added to `logits`: `<p>.<bias>` + the `<p>.unigram` rows of the valid ids + the
+ * The scaled scores of an expert (table_expert.ts): `<p>.<bias>` + the `<p>.unigram` rows of the valid ids + the
  * `<p>.bigram` rows of the valid pairs (row 0, all zeros, for the others), times the scale. Returns the name of the
- * `(N, C)` logits with it.
+ * `(N, C)` scores.
  */
-function tableExpert(g: GraphBuilder, p: string, bias: string, buckets: number, scale: number, logits: string): string {
+function tableExpert(g: GraphBuilder, p: string, bias: string, buckets: number, scale: number): string {
   for (const k of [`${p}.unigram`, `${p}.bigram`, bias]) {
     const t = g.weight(k);
     g.constant(k, t.data, t.shape);
@@ -220,8 +223,7 @@ function tableExpert(g: GraphBuilder, p: string, bias: string, buckets: number, 
   g.add('Add', [`${p}_uni`, `${p}_bi`], [`${p}_tokens`]);
   g.add('Add', [`${p}_tokens`, bias], [`${p}_scores`]);
   g.add('Mul', [`${p}_scores`, g.constant(`${p}.scale`, Float32Array.of(scale), [])], [`${p}_scaled`]);
-  g.add('Add', [logits, `${p}_scaled`], [`${logits}_${p}`]);
-  return `${logits}_${p}`;
+  return `${p}_scaled`;
 }
 
 /** The ONNX file (ModelProto bytes) of `model`. */
