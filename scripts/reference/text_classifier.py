@@ -71,11 +71,8 @@ class TextClassifier(nn.Module):
             else:
                 pooled = out.masked_fill(~mask, float("-inf")).max(1).values
         if self.bigram is not None:
-            rows = (ids[:, :-1] * 1000003 + ids[:, 1:]) % (self.bigram_buckets - 1) + 1  # (N, L − 1)
-            pairs = lengths - 1
-            valid = torch.arange(ids.shape[1] - 1)[None, :] < pairs[:, None]
-            rows = torch.where(valid, rows, torch.zeros_like(rows))
-            bag = self.bigram(rows).sum(1) / pairs.clamp(min=1)[:, None].to(pooled.dtype)
+            rows = pair_rows(ids, lengths, self.bigram_buckets)  # (N, L − 1)
+            bag = self.bigram(rows).sum(1) / (lengths - 1).clamp(min=1)[:, None].to(pooled.dtype)
             pooled = torch.cat([pooled, bag], dim=1)
         logits = self.fc(self.dropout(pooled))
         experts = [e for e in (self.nb, self.lin) if e is not None and e.scale.item() != 0]
@@ -84,9 +81,14 @@ class TextClassifier(nn.Module):
         return torch.log_softmax(logits, dim=1)
 
 
+def pair_row(a, b, buckets):
+    """The row (a · 1,000,003 + b) mod (buckets − 1) + 1 of the consecutive ids (a, b) (our bigramRow); ints or tensors."""
+    return (a * 1000003 + b) % (buckets - 1) + 1
+
+
 def pair_rows(ids, lengths, buckets):
-    """Rows (a · 1,000,003 + b) mod (buckets − 1) + 1 of the consecutive pairs within each length, 0 elsewhere."""
-    rows = (ids[:, :-1] * 1000003 + ids[:, 1:]) % (buckets - 1) + 1  # (N, L − 1)
+    """Rows `pair_row` of the consecutive pairs within each length, 0 elsewhere."""
+    rows = pair_row(ids[:, :-1], ids[:, 1:], buckets)  # (N, L − 1)
     valid = torch.arange(ids.shape[1] - 1)[None, :] < (lengths - 1)[:, None]
     return torch.where(valid, rows, torch.zeros_like(rows))
 
@@ -123,7 +125,7 @@ class LinearExpert(TableExpert):
         V, C = self.unigram.shape
         table = torch.zeros(V + self.buckets, C, dtype=torch.float64, requires_grad=True)
         bias = torch.zeros(C, dtype=torch.float64, requires_grad=True)
-        rows = [seq + [V + (a * 1000003 + b) % (self.buckets - 1) + 1 for a, b in zip(seq, seq[1:])] for seq in sequences]
+        rows = [seq + [V + pair_row(a, b, self.buckets) for a, b in zip(seq, seq[1:])] for seq in sequences]
         steps = len(orders) * len(sequences)
         step = 0
         for order in orders:
@@ -162,7 +164,7 @@ class NaiveBayes(TableExpert):
             for t, a in enumerate(seq):
                 uni[a, c] += 1
                 if t + 1 < len(seq):
-                    bi[(a * 1000003 + seq[t + 1]) % (self.buckets - 1) + 1, c] += 1
+                    bi[pair_row(a, seq[t + 1], self.buckets), c] += 1
         total = uni.sum(0) + bi.sum(0)
         seen = int((uni.sum(1) > 0).sum() + (bi.sum(1) > 0).sum())
         log_den = torch.log(total + alpha * seen)

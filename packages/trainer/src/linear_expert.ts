@@ -48,8 +48,8 @@ export class LinearExpert extends TableExpert {
   fit(ids: readonly Int32Array[], labels: Int32Array, options: LinearFitOptions): void {
     const { epochs, lr, generator } = options;
     if (!(Number.isInteger(epochs) && epochs >= 1)) throw new RangeError(`LinearExpert.fit: epochs must be a positive integer, got ${epochs}`);
-    const orders = Array.from({ length: epochs }, () => Int32Array.from(generator.shuffle(Array.from(ids, (_, i) => i))));
-    this.fitInOrder(ids, labels, lr, orders);
+    // each epoch's order drawn when the epoch starts (not all of them up front: epochs · n indices)
+    this.sgd(ids, labels, lr, epochs, () => Int32Array.from(generator.shuffle(Array.from(ids, (_, i) => i))));
   }
 
   /**
@@ -57,12 +57,17 @@ export class LinearExpert extends TableExpert {
    * stepped on (each a permutation of 0 … n − 1, so that the learning rate's fall spans `orders.length · n` steps).
    */
   fitInOrder(ids: readonly Int32Array[], labels: Int32Array, lr: number, orders: readonly Int32Array[]): void {
-    const { vocabSize: V, numClasses: C, buckets: B } = this;
-    checkTrainingData('LinearExpert.fit', ids, labels, V, C);
-    if (!(typeof lr === 'number' && lr > 0 && Number.isFinite(lr))) throw new RangeError(`LinearExpert.fit: lr must be a positive number, got ${lr}`);
     orders.forEach((order, e) => {
       if (!isPermutation(order, ids.length)) throw new RangeError(`LinearExpert.fit: the order of epoch ${e} is not a permutation of the ${ids.length} examples`);
     });
+    this.sgd(ids, labels, lr, orders.length, (e) => orders[e]);
+  }
+
+  /** The SGD of `fit`: `epochs` passes, epoch e in the order `orderOf(e)` (a permutation of 0 … n − 1). */
+  private sgd(ids: readonly Int32Array[], labels: Int32Array, lr: number, epochs: number, orderOf: (epoch: number) => Int32Array): void {
+    const { vocabSize: V, numClasses: C, buckets: B } = this;
+    checkTrainingData('LinearExpert.fit', ids, labels, V, C);
+    if (!(typeof lr === 'number' && lr > 0 && Number.isFinite(lr))) throw new RangeError(`LinearExpert.fit: lr must be a positive number, got ${lr}`);
     // rows 0 … V − 1: the ids; V … V + B − 1: the pair rows
     const rowsOf = ids.map((row) => {
       const r = new Int32Array(row.length > 0 ? 2 * row.length - 1 : 0);
@@ -73,10 +78,10 @@ export class LinearExpert extends TableExpert {
     const W = new Float64Array((V + B) * C);
     const bias = new Float64Array(C);
     const g = new Float64Array(C);
-    const steps = orders.length * ids.length;
+    const steps = epochs * ids.length;
     let step = 0;
-    for (const order of orders) {
-      for (const i of order) {
+    for (let e = 0; e < epochs; e++) {
+      for (const i of orderOf(e)) {
         const rate = lr * (1 - step++ / steps);
         const rows = rowsOf[i];
         for (let c = 0; c < C; c++) g[c] = bias[c];

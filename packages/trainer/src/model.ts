@@ -162,8 +162,9 @@ export class TextClassifier extends nn.Module {
    * @returns `(N, C)`
    */
   private withExperts(logits: Tensor, ids: Tensor, lengths: Int32Array | readonly number[]): Tensor {
+    if (this.training) return logits;
     const experts = this.experts.filter((e) => e.scale.data[0] !== 0);
-    if (experts.length === 0 || this.training) return logits;
+    if (experts.length === 0) return logits;
     const scores = experts[0].scores(ids, lengths); // float64; summed, rounded to the logits' dtype once, then added
     for (const e of experts.slice(1)) e.scores(ids, lengths).forEach((v, i) => (scores[i] += v));
     return add(logits, new Tensor(logits.dtype === 'float64' ? scores : Float32Array.from(scores), logits.shape));

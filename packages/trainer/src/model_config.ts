@@ -169,14 +169,14 @@ export function resolveConfig(options: TextClassifierOptions): TextClassifierCon
   if (!(Number.isInteger(cfg.linearEpochs) && cfg.linearEpochs >= 1)) {
     throw new RangeError(`TextClassifier: linearEpochs must be a positive integer, got ${String(cfg.linearEpochs)}`);
   }
-  if (!(typeof cfg.linearLr === 'number' && cfg.linearLr > 0 && Number.isFinite(cfg.linearLr))) {
-    throw new RangeError(`TextClassifier: linearLr must be a positive number, got ${String(cfg.linearLr)}`);
-  }
+  const positiveNumber = (k: 'nbAlpha' | 'linearLr'): void => {
+    const v = cfg[k];
+    if (!(typeof v === 'number' && v > 0 && Number.isFinite(v))) throw new RangeError(`TextClassifier: ${k} must be a positive number, got ${String(v)}`);
+  };
+  positiveNumber('nbAlpha');
+  positiveNumber('linearLr');
   if (!(typeof cfg.rareWordDropout === 'number' && cfg.rareWordDropout >= 0 && Number.isFinite(cfg.rareWordDropout))) {
     throw new RangeError(`TextClassifier: rareWordDropout must be a number ≥ 0 (α of α / (α + count)), got ${String(cfg.rareWordDropout)}`);
-  }
-  if (!(typeof cfg.nbAlpha === 'number' && cfg.nbAlpha > 0 && Number.isFinite(cfg.nbAlpha))) {
-    throw new RangeError(`TextClassifier: nbAlpha must be a positive number, got ${String(cfg.nbAlpha)}`);
   }
   if (typeof cfg.bidirectional !== 'boolean') throw new TypeError(`TextClassifier: bidirectional must be a boolean, got ${String(cfg.bidirectional)}`);
   if (!CELLS.includes(cfg.cell)) throw new RangeError(`TextClassifier: cell must be one of ${CELLS.join(', ')}, got '${String(cfg.cell)}'`);
